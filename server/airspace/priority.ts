@@ -1,0 +1,46 @@
+import type { Conflict, FlightHold, ZoneHold } from './index.ts';
+
+/** Who is asking, and what they may override. */
+export interface Claimant {
+  priority: number;
+  /** Ids of restricted zones the operator holds permission for. */
+  authorizations: ReadonlySet<string>;
+}
+
+export interface Verdict {
+  /** Conflicts that refuse the plan. */
+  blocking: Conflict[];
+  /** Lower-priority plans that lose their sky road if this plan is accepted. */
+  preempted: string[];
+  /** Advisory zones the plan enters: reported, never refusing. */
+  advisories: Conflict[];
+}
+
+/**
+ * F3548-style priority: a strictly higher priority pre-empts, equal never overrides. Prohibited
+ * zones refuse every plan; restricted zones refuse plans without the zone's permission; advisory
+ * zones only inform.
+ */
+export function judge(conflicts: readonly Conflict[], claimant: Claimant): Verdict {
+  const blocking: Conflict[] = [];
+  const preempted = new Set<string>();
+  const advisories: Conflict[] = [];
+  for (const c of conflicts) {
+    if (c.type === 'flight') {
+      if (c.priority < claimant.priority) preempted.add(c.id);
+      else blocking.push(c);
+    } else if (c.kind === 'advisory') advisories.push(c);
+    else if (c.kind === 'restricted' && claimant.authorizations.has(c.id)) continue;
+    else blocking.push(c);
+  }
+  return { blocking, preempted: [...preempted], advisories };
+}
+
+export function flightBlocks(hold: FlightHold, claimant: Claimant): boolean {
+  return hold.priority >= claimant.priority;
+}
+
+export function zoneBlocks(hold: ZoneHold, claimant: Claimant): boolean {
+  if (hold.kind === 'advisory') return false;
+  return hold.kind === 'prohibited' || !claimant.authorizations.has(hold.zoneId);
+}

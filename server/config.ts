@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { z } from 'zod';
+import type { AirspaceParams } from './airspace/types.ts';
+
+const int = (fallback: number) => z.coerce.number().int().default(fallback);
+const num = (fallback: number) => z.coerce.number().finite().default(fallback);
+
+const EnvSchema = z.object({
+  PORT: int(8080).pipe(z.number().min(0).max(65_535)),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().url().optional(),
+  ADMIN_TOKEN: z.string().min(16).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  H3_RESOLUTION: int(11).pipe(z.number().min(7).max(13)),
+  BAND_HEIGHT_M: num(16).pipe(z.number().positive()),
+  LATERAL_BUFFER_M: num(25).pipe(z.number().min(0)),
+  VERTICAL_BUFFER_M: num(8).pipe(z.number().min(0)),
+  TIME_BEFORE_S: num(30).pipe(z.number().min(0)),
+  TIME_AFTER_S: num(60).pipe(z.number().min(0)),
+  CLIMB_RATE_MPS: num(3).pipe(z.number().positive()),
+  STRIPE_RESOLUTION: int(7).pipe(z.number().min(0).max(10)),
+  PLANNING_HORIZON_DAYS: num(30).pipe(z.number().positive()),
+  DEPARTURE_GRACE_S: num(60).pipe(z.number().min(0)),
+  GROUND_ELEVATION_M: num(0),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  adminToken: string | undefined;
+  logLevel: string;
+  airspace: AirspaceParams;
+  /** H3 resolution of the stripes the arbiter locks (parents of the reservation cells). */
+  stripeResolution: number;
+  planningHorizonMs: number;
+  /** How far in the past a departure may be and still be accepted (client clocks drift). */
+  departureGraceMs: number;
+  groundElevationM: number;
+}
+
+export class ConfigError extends Error {}
+
+/** The environment as one typed, validated object; an invalid variable stops the start with its name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    adminToken: e.ADMIN_TOKEN,
+    logLevel: e.LOG_LEVEL,
+    airspace: {
+      h3Resolution: e.H3_RESOLUTION,
+      bandHeightM: e.BAND_HEIGHT_M,
+      lateralBufferM: e.LATERAL_BUFFER_M,
+      verticalBufferM: e.VERTICAL_BUFFER_M,
+      timeBeforeS: e.TIME_BEFORE_S,
+      timeAfterS: e.TIME_AFTER_S,
+      climbRateMps: e.CLIMB_RATE_MPS,
+    },
+    stripeResolution: Math.min(e.STRIPE_RESOLUTION, e.H3_RESOLUTION),
+    planningHorizonMs: e.PLANNING_HORIZON_DAYS * 86_400_000,
+    departureGraceMs: e.DEPARTURE_GRACE_S * 1000,
+    groundElevationM: e.GROUND_ELEVATION_M,
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * Refusals the service gives on purpose. The HTTP layer turns each into its status; anything
+ * else that escapes is a fault, logged with its context and answered 500.
+ */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class BadRequest extends Error {
+  constructor(
+    message: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super(message);
+  }
+
+  static field(path: string, message: string): BadRequest {
+    return new BadRequest(`${path}: ${message}`, [{ path, message }]);
+  }
+}
+
+export class NotFound extends Error {}
+
+export class Forbidden extends Error {}
+
+/** The request is well formed but the resource's state does not allow it (HTTP 409). */
+export class StateConflict extends Error {}

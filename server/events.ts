@@ -1,0 +1,14 @@
+import { EventEmitter } from 'node:events';
+import type { PlanRecord } from './store/plans.ts';
+import type { ZoneRecord } from './store/geofences.ts';
+
+/**
+ * What changed in the airspace, for whoever streams it. Emitted once per change per instance,
+ * whichever instance made it.
+ */
+export interface AirspaceEventMap {
+  plan: [PlanRecord];
+  zone: [{ id: string; zone: ZoneRecord | null }];
+}
+
+export class AirspaceEvents extends EventEmitter<AirspaceEventMap> {}

@@ -1,0 +1,13 @@
+import type { PlanState } from '../protocol/index.ts';
+
+/** What an operator may do to a plan, and from which states (ASTM F3548 lifecycle). */
+export const OPERATIONS = {
+  activate: { from: ['Accepted'], to: 'Activated' },
+  end: { from: ['Accepted', 'Activated', 'Nonconforming', 'Contingent'], to: 'Ended' },
+  cancel: { from: ['Accepted', 'Activated', 'Nonconforming', 'Contingent'], to: 'Cancelled' },
+} as const satisfies Record<string, { from: readonly PlanState[]; to: PlanState }>;
+
+export type Operation = keyof typeof OPERATIONS;
+
+/** States from which a plan may be replanned (it still holds a sky road). */
+export const REPLANNABLE: readonly PlanState[] = ['Accepted', 'Activated', 'Nonconforming', 'Contingent'];

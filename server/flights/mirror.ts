@@ -1,0 +1,131 @@
+import type { Datum } from '../airspace/altitude.ts';
+import { ReservationIndex } from '../airspace/index.ts';
+import type { AirspaceParams, SkyKey } from '../airspace/types.ts';
+import type { AirspaceEvents } from '../events.ts';
+import { compileStoredZone } from '../geofences/stored.ts';
+import type { Logger } from '../log.ts';
+import type { Db, Queryable } from '../store/db.ts';
+import { getZone, listZoneIds, zoneRevision } from '../store/geofences.ts';
+import { AIRSPACE_CHANNEL, getPlans, livePlanKeys, type PlanRecord } from '../store/plans.ts';
+
+/** A plan's committed state as the mirror needs it; `keys` is null once it no longer holds a sky road. */
+export interface PlanChange {
+  id: string;
+  version: number;
+  priority: number;
+  keys: readonly SkyKey[] | null;
+}
+
+/** How long a freed plan's last version is remembered, to ignore stale reads of it. */
+const TOMBSTONE_MS = 10 * 60_000;
+
+/**
+ * Keeps this instance's ReservationIndex in step with the database: everything at start, then
+ * every change any instance commits, heard through LISTEN/NOTIFY. Versions only move forward, so
+ * a slow read can never put back a sky road that was freed or replaced.
+ */
+export class AirspaceMirror {
+  readonly index = new ReservationIndex();
+  private revision = '-1';
+  private readonly freed = new Map<string, { version: number; at: number }>();
+  private unlisten: (() => Promise<void>) | null = null;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly deps: {
+      db: Db;
+      datum: Datum;
+      params: AirspaceParams;
+      log: Logger;
+      events: AirspaceEvents;
+      clock: () => number;
+    },
+  ) {}
+
+  get zoneRevision(): string {
+    return this.revision;
+  }
+
+  async start(): Promise<void> {
+    this.unlisten = await this.deps.db.listen(AIRSPACE_CHANNEL, (payload) => this.heard(payload));
+    for (const p of await livePlanKeys(this.deps.db)) this.index.putPlan(p);
+    await this.syncZones(this.deps.db, await zoneRevision(this.deps.db));
+  }
+
+  async stop(): Promise<void> {
+    await this.unlisten?.();
+    await this.queue;
+  }
+
+  /** Records a plan's committed state; older versions than the one held are ignored. */
+  apply(plan: PlanChange): boolean {
+    if (plan.version <= this.heldVersion(plan.id)) return false;
+    if (plan.keys) {
+      this.freed.delete(plan.id);
+      this.index.putPlan({ id: plan.id, version: plan.version, priority: plan.priority, keys: plan.keys });
+    } else {
+      this.index.removePlan(plan.id);
+      this.freed.set(plan.id, { version: plan.version, at: this.deps.clock() });
+    }
+    return true;
+  }
+
+  /** Re-reads plans from the database (after a notice, or when the database and mirror disagree). */
+  async refreshPlans(q: Queryable, ids: readonly string[]): Promise<PlanRecord[]> {
+    if (ids.length === 0) return [];
+    const [records, live] = await Promise.all([getPlans(q, ids), livePlanKeys(q, ids)]);
+    const keys = new Map(live.map((p) => [p.id, p.keys]));
+    const changed: PlanRecord[] = [];
+    for (const r of records) {
+      const k = keys.get(r.id);
+      if (this.apply({ id: r.id, version: r.version, priority: r.priority, keys: k ?? null })) {
+        changed.push(r);
+      }
+    }
+    this.pruneFreed();
+    return changed;
+  }
+
+  /** Brings the zones to the given revision: compiles zones it lacks, drops zones that are gone. */
+  async syncZones(q: Queryable, revision: string): Promise<void> {
+    if (BigInt(revision) <= BigInt(this.revision)) return;
+    const ids = new Set(await listZoneIds(q));
+    for (const id of this.index.zoneIds()) {
+      if (!ids.has(id)) {
+        this.index.removeZone(id);
+        this.deps.events.emit('zone', { id, zone: null });
+      }
+    }
+    for (const id of ids) {
+      if (this.index.hasZone(id)) continue;
+      const zone = await getZone(q, id);
+      if (!zone) continue;
+      this.index.putZone(compileStoredZone(zone, this.deps.datum, this.deps.params));
+      this.deps.events.emit('zone', { id, zone });
+    }
+    this.revision = revision;
+  }
+
+  private heard(payload: string): void {
+    this.queue = this.queue
+      .then(async () => {
+        const notice = JSON.parse(payload) as { plan?: string; version?: number; zone?: string; revision?: string };
+        if (notice.plan && notice.version !== undefined) {
+          if (notice.version <= this.heldVersion(notice.plan)) return;
+          for (const r of await this.refreshPlans(this.deps.db, [notice.plan])) this.deps.events.emit('plan', r);
+        } else if (notice.revision) {
+          await this.syncZones(this.deps.db, notice.revision);
+        }
+      })
+      .catch((err: unknown) => this.deps.log.error({ err, payload }, 'could not follow an airspace change'));
+  }
+
+  private heldVersion(id: string): number {
+    return this.index.plan(id)?.version ?? this.freed.get(id)?.version ?? 0;
+  }
+
+  private pruneFreed(): void {
+    const before = this.deps.clock() - TOMBSTONE_MS;
+    for (const [id, f] of this.freed) if (f.at < before) this.freed.delete(id);
+  }
+}

@@ -1,0 +1,304 @@
+import { randomUUID } from 'node:crypto';
+import type { Datum } from '../airspace/altitude.ts';
+import type { Conflict as CoreConflict } from '../airspace/index.ts';
+import { compilePlan, type CompiledPlan } from '../airspace/plan.ts';
+import { judge, type Claimant, type Verdict } from '../airspace/priority.ts';
+import type { SkyKey } from '../airspace/types.ts';
+import type { Config } from '../config.ts';
+import { BadRequest, NotFound, StateConflict } from '../errors.ts';
+import type { AirspaceEvents } from '../events.ts';
+import type { Logger } from '../log.ts';
+import { LIVE_STATES, type Conflict, type FlightPlanRequest, type Rejection } from '../protocol/index.ts';
+import type { Db, Queryable } from '../store/db.ts';
+import { zoneRevisionShared } from '../store/geofences.ts';
+import { stripesOf, toKeyArrays } from '../store/keys-sql.ts';
+import {
+  findFlightConflicts,
+  getPlan,
+  insertPlan,
+  listPlans,
+  lockStripes,
+  notifyPlans,
+  planEvents,
+  planKeys,
+  replacePlan,
+  transition,
+  type NewPlan,
+  type PlanEventRecord,
+  type PlanFilter,
+  type PlanRecord,
+} from '../store/plans.ts';
+import { proposeAlternatives } from './alternatives.ts';
+import { conflictSummary, explainConflicts } from './explain.ts';
+import { toGeometry } from './geometry.ts';
+import { OPERATIONS, REPLANNABLE, type Operation } from './lifecycle.ts';
+import type { AirspaceMirror } from './mirror.ts';
+import { summarizeSkyRoad } from './summary.ts';
+
+/** Who acts: the token's subject (the operator, or "admin"). */
+export interface Actor {
+  subject: string;
+}
+
+export type Decision =
+  | { accepted: true; plan: PlanRecord; preempted: string[]; advisories: Conflict[] }
+  | { accepted: false; rejection: Rejection };
+
+export interface FlightPlansDeps {
+  db: Db;
+  mirror: AirspaceMirror;
+  datum: Datum;
+  config: Pick<Config, 'airspace' | 'stripeResolution' | 'planningHorizonMs' | 'departureGraceMs'>;
+  clock: () => number;
+  log: Logger;
+  events: AirspaceEvents;
+}
+
+/** Lowest cruise height above the ground an alternative may propose. */
+const MIN_CLEARANCE_M = 10;
+
+/** What the arbiter transaction concluded. */
+type Outcome = { verdict: Verdict; conflicts: CoreConflict[]; plan: PlanRecord | null; preempted: PlanRecord[] };
+
+/**
+ * The plan lifecycle: a request becomes a sky road (airspace core), the database decides in one
+ * transaction whether it may hold it, and the mirror and the event stream learn the outcome.
+ */
+export class FlightPlans {
+  constructor(private readonly deps: FlightPlansDeps) {}
+
+  async create(req: FlightPlanRequest, actor: Actor): Promise<Decision> {
+    const now = this.deps.clock();
+    const compiled = this.compile(req, now);
+    const id = randomUUID();
+    return this.decide(req, compiled, null, (tx) =>
+      insertPlan(tx, this.newPlan(id, req, compiled, actor), toKeyArrays(compiled.keys), now),
+    );
+  }
+
+  /** Replaces a live plan's sky road atomically; on conflict the old one stays untouched. */
+  async replan(id: string, req: FlightPlanRequest, actor: Actor): Promise<Decision> {
+    const current = await this.require(id);
+    if (!REPLANNABLE.includes(current.state)) throw new StateConflict(`a ${current.state} plan cannot be replanned`);
+    const now = this.deps.clock();
+    const compiled = this.compile(req, now);
+    const oldKeys = this.deps.mirror.index.plan(id)?.keys ?? (await planKeys(this.deps.db, id));
+    return this.decide(
+      req,
+      compiled,
+      id,
+      async (tx) => {
+        const plan = await replacePlan(
+          tx,
+          this.newPlan(id, req, compiled, { subject: current.owner }),
+          toKeyArrays(compiled.keys),
+          now,
+        );
+        if (!plan) throw new StateConflict('the plan ended while it was being replanned');
+        return plan;
+      },
+      oldKeys,
+    );
+  }
+
+  async operate(id: string, op: Operation, _actor: Actor): Promise<PlanRecord> {
+    const { from, to } = OPERATIONS[op];
+    const current = await this.require(id);
+    if (op === 'activate' && current.timeEnd <= this.deps.clock()) {
+      throw new StateConflict('the plan’s reservation has already ended');
+    }
+    const now = this.deps.clock();
+    const [moved] = await this.deps.db.transaction(async (tx) => {
+      const rows = await transition(tx, [id], from, to, null, now);
+      await notifyPlans(tx, rows);
+      return rows;
+    });
+    if (!moved) throw new StateConflict(`cannot ${op} a ${current.state} plan`);
+    this.learn([{ plan: moved }]);
+    return moved;
+  }
+
+  async get(id: string): Promise<{ plan: PlanRecord; history: PlanEventRecord[] }> {
+    const plan = await this.require(id);
+    return { plan, history: await planEvents(this.deps.db, id) };
+  }
+
+  list(filter: PlanFilter): Promise<PlanRecord[]> {
+    return listPlans(this.deps.db, filter);
+  }
+
+  async skyRoad(id: string): Promise<{ plan: PlanRecord; keys: SkyKey[] }> {
+    const plan = await this.require(id);
+    return { plan, keys: await planKeys(this.deps.db, id) };
+  }
+
+  private async require(id: string): Promise<PlanRecord> {
+    const plan = await getPlan(this.deps.db, id);
+    if (!plan) throw new NotFound(`no flight plan ${id}`);
+    return plan;
+  }
+
+  private compile(req: FlightPlanRequest, now: number): CompiledPlan {
+    this.checkTimes(req, now);
+    const compiled = compilePlan(toGeometry(req), this.deps.datum, this.deps.config.airspace);
+    if (compiled.keys.length === 0) throw BadRequest.field(req.route ? 'route' : 'volumes', 'covers no airspace');
+    return compiled;
+  }
+
+  /** Departures may not be in the past (beyond a grace for clock drift) nor beyond the planning horizon. */
+  private checkTimes(req: FlightPlanRequest, now: number): void {
+    const { departureGraceMs, planningHorizonMs } = this.deps.config;
+    const days = Math.round(planningHorizonMs / 86_400_000);
+    const check = (path: string, iso: string, role: 'start' | 'end') => {
+      const t = Date.parse(iso);
+      if (role === 'start' && t < now - departureGraceMs) throw BadRequest.field(path, 'must not be in the past');
+      if (role === 'end' && t < now) throw BadRequest.field(path, 'must not be in the past');
+      if (t > now + planningHorizonMs) throw BadRequest.field(path, `must be within the ${days}-day planning horizon`);
+    };
+    if (req.route) check('route.departure', req.route.departure, 'start');
+    req.volumes?.forEach((v, i) => {
+      check(`volumes.${i}.time_start.value`, v.time_start.value, 'start');
+      check(`volumes.${i}.time_end.value`, v.time_end.value, 'end');
+    });
+  }
+
+  private newPlan(id: string, req: FlightPlanRequest, compiled: CompiledPlan, actor: Actor): NewPlan {
+    const path = compiled.path;
+    return {
+      id,
+      priority: req.priority,
+      droneId: req.droneId,
+      owner: actor.subject,
+      request: req,
+      timeStart: compiled.timeStart,
+      timeEnd: compiled.timeEnd,
+      departure: path ? path[0]!.t : null,
+      arrival: path ? path[path.length - 1]!.t : null,
+      bbox: compiled.bbox,
+      skyRoad: summarizeSkyRoad(compiled.keys, this.deps.config.airspace),
+    };
+  }
+
+  /**
+   * The arbiter. A refusal the mirror predicts is confirmed by the database before it is given
+   * (the mirror may lag other instances); an acceptance is only ever decided in the transaction,
+   * under the stripe locks, by the database's own copy of every live key.
+   */
+  private async decide(
+    req: FlightPlanRequest,
+    compiled: CompiledPlan,
+    exceptPlanId: string | null,
+    write: (tx: Queryable) => Promise<PlanRecord>,
+    alsoLock: readonly SkyKey[] = [],
+  ): Promise<Decision> {
+    const { db, mirror } = this.deps;
+    const claimant: Claimant = { priority: req.priority, authorizations: new Set(req.authorizations) };
+    const keys = toKeyArrays(compiled.keys);
+    const except = exceptPlanId ?? undefined;
+
+    if (judge(mirror.index.conflicts(compiled.keys, except), claimant).blocking.length > 0) {
+      const confirmed = await this.check(db, keys, compiled.keys, claimant, exceptPlanId);
+      if (confirmed.verdict.blocking.length > 0) return this.reject(req, compiled, confirmed, claimant, except);
+    }
+
+    const stripes = stripesOf([...compiled.keys, ...alsoLock], this.deps.config.stripeResolution);
+    const outcome = await db.transaction(async (tx): Promise<Outcome> => {
+      await mirror.syncZones(tx, await zoneRevisionShared(tx));
+      await lockStripes(tx, stripes);
+      const checked = await this.check(tx, keys, compiled.keys, claimant, exceptPlanId);
+      if (checked.verdict.blocking.length > 0) return checked;
+      const reason = `pre-empted by a priority ${req.priority} plan`;
+      const preempted = await transition(
+        tx,
+        checked.verdict.preempted,
+        LIVE_STATES,
+        'Preempted',
+        reason,
+        this.deps.clock(),
+      );
+      const plan = await write(tx);
+      await notifyPlans(tx, [plan, ...preempted]);
+      return { ...checked, plan, preempted };
+    });
+
+    if (!outcome.plan) return this.reject(req, compiled, outcome, claimant, except);
+    this.learn([...outcome.preempted.map((plan) => ({ plan })), { plan: outcome.plan, keys: compiled.keys }]);
+    return {
+      accepted: true,
+      plan: outcome.plan,
+      preempted: outcome.preempted.map((p) => p.id),
+      advisories: explainConflicts(outcome.verdict.advisories, this.deps.config.airspace.bandHeightM),
+    };
+  }
+
+  /** The database's conflicts (flights) with the mirror's zones, which the caller keeps current. */
+  private async check(
+    q: Queryable,
+    keys: ReturnType<typeof toKeyArrays>,
+    skyKeys: readonly SkyKey[],
+    claimant: Claimant,
+    exceptPlanId: string | null,
+  ): Promise<Outcome> {
+    const flights = await findFlightConflicts(q, keys, exceptPlanId);
+    const conflicts = [...flights, ...this.deps.mirror.index.zoneConflicts(skyKeys)];
+    return { verdict: judge(conflicts, claimant), conflicts, plan: null, preempted: [] };
+  }
+
+  private async reject(
+    req: FlightPlanRequest,
+    compiled: CompiledPlan,
+    outcome: Outcome,
+    claimant: Claimant,
+    exceptPlanId: string | undefined,
+  ): Promise<Decision> {
+    // The database named the blockers; make sure the mirror knows each before it searches alternatives.
+    const blockers = [...new Set(outcome.verdict.blocking.filter((c) => c.type === 'flight').map((c) => c.id))];
+    await this.deps.mirror.refreshPlans(this.deps.db, blockers);
+    const conflicts = explainConflicts(outcome.verdict.blocking, this.deps.config.airspace.bandHeightM);
+    const alternatives = proposeAlternatives(
+      {
+        index: this.deps.mirror.index,
+        datum: this.deps.datum,
+        params: this.deps.config.airspace,
+        now: this.deps.clock(),
+        horizonMs: this.deps.config.planningHorizonMs,
+        minClearanceM: MIN_CLEARANCE_M,
+      },
+      req,
+      compiled,
+      claimant,
+      exceptPlanId,
+    );
+    return {
+      accepted: false,
+      rejection: {
+        state: 'Rejected',
+        message: conflictSummary(conflicts),
+        conflicts,
+        alternatives,
+        advisories: explainConflicts(outcome.verdict.advisories, this.deps.config.airspace.bandHeightM),
+      },
+    };
+  }
+
+  /** After a commit: the mirror holds the new state at once, and listeners hear of it. */
+  private learn(changes: ReadonlyArray<{ plan: PlanRecord; keys?: readonly SkyKey[] }>): void {
+    for (const { plan, keys } of changes) {
+      const live = (LIVE_STATES as readonly string[]).includes(plan.state);
+      const held = keys ?? this.deps.mirror.index.plan(plan.id)?.keys;
+      if (live && !held) {
+        this.deps.mirror
+          .refreshPlans(this.deps.db, [plan.id])
+          .catch((err: unknown) => this.deps.log.error({ err, planId: plan.id }, 'could not mirror a plan'));
+      } else {
+        this.deps.mirror.apply({
+          id: plan.id,
+          version: plan.version,
+          priority: plan.priority,
+          keys: live ? held! : null,
+        });
+      }
+      this.deps.events.emit('plan', plan);
+    }
+  }
+}

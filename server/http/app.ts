@@ -1,0 +1,52 @@
+import express, { type Express } from 'express';
+import type { FlightPlans } from '../flights/service.ts';
+import type { AirspaceMirror } from '../flights/mirror.ts';
+import type { Geofences } from '../geofences/service.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Db } from '../store/db.ts';
+import { errorHandler, notFound } from './errors.ts';
+import { openApiDocument } from './openapi.ts';
+import { airspaceRouter } from './routes/airspace.ts';
+import { flightPlansRouter } from './routes/flight-plans.ts';
+import { geofencesRouter } from './routes/geofences.ts';
+import { healthRouter } from './routes/health.ts';
+
+export interface AppDeps {
+  db: Db;
+  flights: FlightPlans;
+  geofences: Geofences;
+  mirror: AirspaceMirror;
+  metrics: Metrics;
+  log: Logger;
+  clock: () => number;
+  adminToken: string | undefined;
+  bandHeightM: number;
+}
+
+/** A plan of 10,000 waypoints is about 600 kB of JSON; nothing legitimate is larger. */
+const BODY_LIMIT = '2mb';
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/geo+json', 'application/*+json'] }));
+  app.use((req, res, next) => {
+    res.on('finish', () => {
+      const route = (req.route?.path as string | undefined) ?? 'unmatched';
+      deps.metrics.httpRequests.inc({ method: req.method, route: `${req.baseUrl}${route}`, status: res.statusCode });
+    });
+    next();
+  });
+
+  const document = openApiDocument();
+  app.get('/openapi.json', (_req, res) => void res.json(document));
+  app.use(healthRouter(deps));
+  app.use('/api/v1/flight-plans', flightPlansRouter(deps));
+  app.use('/api/v1/geofences', geofencesRouter(deps));
+  app.use('/api/v1/airspace', airspaceRouter(deps));
+  app.use('/api', notFound);
+  app.use(errorHandler(deps.log));
+  return app;
+}

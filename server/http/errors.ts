@@ -1,0 +1,30 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { BadRequest, Forbidden, NotFound, StateConflict } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { ErrorBody } from '../protocol/index.ts';
+
+/** Turns refusals into their status and body; logs faults with their context and answers 500. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    const send = (status: number, body: ErrorBody) => res.status(status).json(body);
+    if (err instanceof BadRequest) return send(400, { error: 'bad_request', message: err.message, issues: err.issues });
+    if (err instanceof NotFound) return send(404, { error: 'not_found', message: err.message });
+    if (err instanceof Forbidden) return send(403, { error: 'forbidden', message: err.message });
+    if (err instanceof StateConflict) return send(409, { error: 'conflict', message: err.message });
+    const e = err as { type?: string; status?: number; message?: string; expose?: boolean };
+    // body-parser's own refusals: broken JSON, too large, wrong charset.
+    if (e.type === 'entity.parse.failed') {
+      return send(400, { error: 'bad_request', message: `body is not valid JSON: ${e.message}`, issues: [{ path: 'body', message: 'not valid JSON' }] });
+    }
+    if (e.expose && e.status && e.status >= 400 && e.status < 500) {
+      return send(e.status, { error: e.type ?? 'bad_request', message: e.message ?? 'bad request' });
+    }
+    log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    return send(500, { error: 'internal', message: 'internal error; it has been logged' });
+  };
+}
+
+export const notFound: RequestHandler = (req, res) => {
+  const body: ErrorBody = { error: 'not_found', message: `no route ${req.method} ${req.path}` };
+  res.status(404).json(body);
+};

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { wire } from '../protocol/index.ts';
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+const json = (id: string, description: string) => ({ description, content: { 'application/json': { schema: ref(id) } } });
+const errors = {
+  400: json('Error', 'Bad input; `issues` names each bad field and why'),
+  404: json('Error', 'No such resource'),
+};
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const query = (name: string, description: string, required = false) => ({
+  name,
+  in: 'query',
+  required,
+  description,
+  schema: { type: 'string' },
+});
+const planResponse = json('FlightPlan', 'The plan');
+const decision = (ok: string) => ({
+  [ok]: json('FlightPlan', 'Accepted: the plan holds its sky road'),
+  409: json('Rejection', 'Rejected: every conflict, and alternatives that would be accepted'),
+  ...errors,
+});
+const geojson = (description: string) => ({ description, content: { 'application/geo+json': { schema: ref('SkyRoadCells') } } });
+
+/**
+ * The OpenAPI 3.1 document: components generated from the wire schemas that validate the
+ * requests, paths written beside the routers. openapi.json at the root is this, committed.
+ */
+export function openApiDocument(): Record<string, unknown> {
+  const { schemas } = z.toJSONSchema(wire, { target: 'draft-2020-12', io: 'input', uri: (id) => `#/components/schemas/${id}` });
+  for (const s of Object.values(schemas)) {
+    delete (s as Record<string, unknown>)['$schema'];
+    delete (s as Record<string, unknown>)['$id'];
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'soramichi',
+      version: '0.1.0',
+      description:
+        'Drone airspace management for a city: 4D sky-road reservations (H3 cell × altitude band × time), geofences, live monitoring.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    paths: {
+      '/api/v1/flight-plans': {
+        post: {
+          summary: 'File a flight plan; get its sky road, or every conflict and alternatives',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('FlightPlanRequest') } } },
+          responses: decision('201'),
+        },
+        get: {
+          summary: 'List flight plans',
+          parameters: [
+            query('state', 'comma-separated states'),
+            query('from', 'RFC 3339; plans whose reservation ends after'),
+            query('to', 'RFC 3339; plans whose reservation starts before'),
+            query('bbox', 'minLon,minLat,maxLon,maxLat'),
+            query('droneId', 'one drone'),
+            query('limit', '1–1000, default 100'),
+          ],
+          responses: {
+            200: { description: 'Plans', content: { 'application/json': { schema: { type: 'array', items: ref('FlightPlan') } } } },
+            400: errors[400],
+          },
+        },
+      },
+      '/api/v1/flight-plans/{id}': {
+        parameters: [idParam],
+        get: { summary: 'A flight plan with its state history', responses: { 200: planResponse, ...errors } },
+        put: {
+          summary: 'Replan atomically: the new sky road replaces the old, or the old stays untouched',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('FlightPlanRequest') } } },
+          responses: decision('200'),
+        },
+        delete: { summary: 'Cancel: frees the sky road at once', responses: { 200: planResponse, 409: json('Error', 'Not cancellable'), ...errors } },
+      },
+      '/api/v1/flight-plans/{id}/activate': {
+        parameters: [idParam],
+        post: { summary: 'The flight has started', responses: { 200: planResponse, 409: json('Error', 'Not activatable'), ...errors } },
+      },
+      '/api/v1/flight-plans/{id}/end': {
+        parameters: [idParam],
+        post: { summary: 'The flight is over: frees the sky road', responses: { 200: planResponse, 409: json('Error', 'Already over'), ...errors } },
+      },
+      '/api/v1/flight-plans/{id}/sky-road': {
+        parameters: [idParam],
+        get: { summary: 'The plan’s sky road as cell polygons', responses: { 200: geojson('Sky-road cells'), ...errors } },
+      },
+      '/api/v1/airspace': {
+        get: {
+          summary: 'Reserved airspace in a box and time window',
+          parameters: [
+            query('bbox', 'minLon,minLat,maxLon,maxLat', true),
+            query('from', 'RFC 3339, default now'),
+            query('to', 'RFC 3339, default from + 2 h'),
+          ],
+          responses: { 200: geojson('Sky-road cells of live plans'), 400: errors[400] },
+        },
+      },
+      '/api/v1/geofences': {
+        post: {
+          summary: 'Declare a zone; in force when the request returns',
+          requestBody: { required: true, content: { 'application/geo+json': { schema: ref('ZoneFeature') } } },
+          responses: { 201: json('ZoneCreated', 'Created'), 400: errors[400] },
+        },
+        get: { summary: 'Every zone as GeoJSON', responses: { 200: { description: 'FeatureCollection of zones' } } },
+      },
+      '/api/v1/geofences/{id}': {
+        parameters: [idParam],
+        get: { summary: 'One zone', responses: { 200: json('ZoneFeature', 'The zone'), ...errors } },
+        delete: { summary: 'Lift a zone', responses: { 204: { description: 'Lifted' }, ...errors } },
+      },
+      '/healthz': { get: { summary: 'Liveness and database reachability', responses: { 200: { description: 'OK' }, 503: { description: 'Database unreachable' } } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain exposition format' } } } },
+    },
+    components: { schemas },
+  };
+}

@@ -1,0 +1,218 @@
+import { z } from 'zod';
+import { Altitude, BboxQuery, Id, Latitude, Longitude, Timestamp } from './common.ts';
+import { wire } from './registry.ts';
+
+/** Vertices a plan may carry in all (route waypoints or volume outlines). */
+export const MAX_VERTICES = 10_000;
+
+export const PlanState = z
+  .enum(['Accepted', 'Activated', 'Nonconforming', 'Contingent', 'Ended', 'Cancelled', 'Preempted'])
+  .register(wire, { id: 'PlanState', description: 'ASTM F3548 operational intent states.' });
+
+/** States in which a plan holds its sky road. */
+export const LIVE_STATES = ['Accepted', 'Activated', 'Nonconforming', 'Contingent'] as const;
+
+const Waypoint = z.object({
+  lat: Latitude,
+  lon: Longitude,
+  alt: z.number().finite().min(-500).max(20_000).optional().describe("altitude in the route's reference"),
+});
+
+export const Route = z
+  .object({
+    waypoints: z
+      .array(Waypoint)
+      .min(2, 'a route needs at least two waypoints')
+      .max(MAX_VERTICES, `a route has at most ${MAX_VERTICES} waypoints`),
+    altitude: Altitude,
+    speedMps: z.number().finite().positive('speed must be positive').max(150, 'speed must be at most 150 m/s'),
+    departure: Timestamp,
+  })
+  .register(wire, {
+    id: 'Route',
+    description:
+      'Waypoints flown in order at cruise speed, after a vertical take-off at the first and before a vertical landing at the last.',
+  });
+
+const LatLngPoint = z.object({ lat: Latitude, lng: Longitude });
+const Time = z.object({ value: Timestamp, format: z.literal('RFC3339').default('RFC3339') });
+
+export const Volume4D = z
+  .object({
+    volume: z.object({
+      outline_polygon: z
+        .object({ vertices: z.array(LatLngPoint).min(3, 'a polygon needs at least three vertices').max(MAX_VERTICES) })
+        .optional(),
+      outline_circle: z
+        .object({
+          center: LatLngPoint,
+          radius: z.object({ value: z.number().finite().positive().max(50_000), units: z.literal('M').default('M') }),
+        })
+        .optional(),
+      altitude_lower: Altitude,
+      altitude_upper: Altitude,
+    }),
+    time_start: Time,
+    time_end: Time,
+  })
+  .superRefine((v, ctx) => {
+    if (!v.volume.outline_polygon === !v.volume.outline_circle) {
+      ctx.addIssue({ code: 'custom', path: ['volume'], message: 'exactly one of outline_polygon and outline_circle' });
+    }
+    if (Date.parse(v.time_end.value) <= Date.parse(v.time_start.value)) {
+      ctx.addIssue({ code: 'custom', path: ['time_end'], message: 'must be after time_start' });
+    }
+    const { altitude_lower: lo, altitude_upper: hi } = v.volume;
+    if (lo.reference === hi.reference && lo.value > hi.value) {
+      ctx.addIssue({ code: 'custom', path: ['volume', 'altitude_lower'], message: 'must not be above altitude_upper' });
+    }
+  })
+  .register(wire, {
+    id: 'Volume4D',
+    description: 'ASTM F3548 Volume4D; altitude references AMSL and AGL are accepted besides W84.',
+  });
+
+export const FlightPlanRequest = z
+  .object({
+    droneId: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[^\p{Cc}\p{Cs}]+$/u, 'must not contain control characters')
+      .describe('registration mark (JU…) or serial number'),
+    priority: z.number().int().min(0).max(1000).default(0).describe('higher pre-empts lower; equal never overrides'),
+    route: Route.optional(),
+    volumes: z.array(Volume4D).min(1).max(100).optional(),
+    authorizations: z
+      .array(Id)
+      .max(100)
+      .default([])
+      .describe('ids of restricted zones the operator holds permission to enter'),
+    purpose: z.string().max(200).optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (!p.route === !p.volumes) {
+      ctx.addIssue({ code: 'custom', path: ['route'], message: 'give exactly one of route and volumes' });
+    }
+    const vertices = (p.volumes ?? []).reduce((n, v) => n + (v.volume.outline_polygon?.vertices.length ?? 1), 0);
+    if (vertices > MAX_VERTICES) {
+      ctx.addIssue({ code: 'custom', path: ['volumes'], message: `at most ${MAX_VERTICES} vertices in all` });
+    }
+  })
+  .register(wire, { id: 'FlightPlanRequest' });
+
+export const SkyRoadSummary = z
+  .object({
+    h3Resolution: z.number().int(),
+    bandHeightM: z.number(),
+    cellCount: z.number().int().describe('distinct H3 cells held'),
+    keyCount: z.number().int().describe('cell × band range × time interval keys'),
+    floorM: z.number().describe('lowest altitude held, metres W84'),
+    ceilingM: z.number().describe('highest altitude held, metres W84'),
+    lateralBufferM: z.number(),
+    verticalBufferM: z.number(),
+  })
+  .register(wire, { id: 'SkyRoadSummary' });
+
+export const ConflictCell = z.object({
+  cell: z.string().describe('H3 index'),
+  bandLo: z.number().int(),
+  bandHi: z.number().int(),
+  floorM: z.number(),
+  ceilingM: z.number(),
+  start: Timestamp,
+  end: Timestamp,
+});
+
+export const Conflict = z
+  .object({
+    type: z.enum(['flight', 'geofence']),
+    id: z.string(),
+    name: z.string().optional(),
+    kind: z.enum(['prohibited', 'restricted', 'advisory']).optional(),
+    priority: z.number().int().optional(),
+    start: Timestamp.describe('first moment both claim the same airspace'),
+    end: Timestamp,
+    floorM: z.number(),
+    ceilingM: z.number(),
+    cellCount: z.number().int(),
+    cells: z.array(ConflictCell).describe('the shared cells (at most 200 listed)'),
+  })
+  .register(wire, {
+    id: 'Conflict',
+    description: 'Another flight or a zone that holds part of the requested sky road.',
+  });
+
+export const PlanEvent = z.object({
+  at: Timestamp,
+  state: PlanState,
+  version: z.number().int(),
+  reason: z.string().nullable(),
+});
+
+export const FlightPlan = z
+  .object({
+    id: Id,
+    state: PlanState,
+    version: z.number().int().describe('grows with every change of the plan or its state'),
+    priority: z.number().int(),
+    droneId: z.string(),
+    purpose: z.string().nullable(),
+    timeStart: Timestamp.describe('start of the reservation, tolerances included'),
+    timeEnd: Timestamp.describe('end of the reservation, tolerances included'),
+    departure: Timestamp.nullable(),
+    arrival: Timestamp.nullable(),
+    stateReason: z.string().nullable(),
+    skyRoad: SkyRoadSummary,
+    request: FlightPlanRequest,
+    preempted: z.array(Id).optional().describe('plans this one pre-empted when it was accepted'),
+    advisories: z.array(Conflict).optional().describe('advisory zones the sky road enters'),
+    history: z.array(PlanEvent).optional(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .register(wire, { id: 'FlightPlan' });
+
+export const Alternative = z
+  .object({
+    kind: z.enum(['departure', 'altitude']),
+    departure: Timestamp,
+    altitude: Altitude,
+    delaySeconds: z.number(),
+    altitudeChangeM: z.number(),
+    request: FlightPlanRequest.describe('the amended request, ready to submit'),
+  })
+  .register(wire, { id: 'Alternative', description: 'A change of the plan that would be accepted now.' });
+
+export const Rejection = z
+  .object({
+    state: z.literal('Rejected'),
+    message: z.string(),
+    conflicts: z.array(Conflict),
+    alternatives: z.array(Alternative),
+    advisories: z.array(Conflict),
+  })
+  .register(wire, { id: 'Rejection' });
+
+export const FlightPlanQuery = z.object({
+  state: z
+    .string()
+    .transform((s) => s.split(','))
+    .pipe(z.array(PlanState))
+    .optional(),
+  from: Timestamp.optional(),
+  to: Timestamp.optional(),
+  bbox: BboxQuery.optional(),
+  droneId: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export type PlanState = z.infer<typeof PlanState>;
+export type FlightPlanRequest = z.infer<typeof FlightPlanRequest>;
+export type FlightPlanRequestInput = z.input<typeof FlightPlanRequest>;
+export type FlightPlan = z.infer<typeof FlightPlan>;
+export type Conflict = z.infer<typeof Conflict>;
+export type Alternative = z.infer<typeof Alternative>;
+export type Rejection = z.infer<typeof Rejection>;
+export type FlightPlanQuery = z.infer<typeof FlightPlanQuery>;
+export type SkyRoadSummary = z.infer<typeof SkyRoadSummary>;

@@ -1,0 +1,75 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.ts';
+import { AirspaceEvents } from './events.ts';
+import { AirspaceMirror } from './flights/mirror.ts';
+import { FlightPlans } from './flights/service.ts';
+import { makeDatum } from './geofences/datum.ts';
+import { Geofences } from './geofences/service.ts';
+import { createApp } from './http/app.ts';
+import type { Logger } from './log.ts';
+import { createMetrics } from './metrics.ts';
+import { openDb } from './store/db.ts';
+import { migrate } from './store/migrate.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  flights: FlightPlans;
+  geofences: Geofences;
+  mirror: AirspaceMirror;
+  close(): Promise<void>;
+}
+
+/** Wires config → store → services → HTTP, and starts listening. */
+export async function startServer(config: Config, log: Logger, clock: () => number = Date.now): Promise<RunningServer> {
+  const db = await openDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onError: (err, context) => log.error({ err, context }, 'database client error'),
+  });
+  const applied = await migrate(db);
+  if (applied.length) log.info({ applied }, 'database migrated');
+
+  const events = new AirspaceEvents();
+  const datum = makeDatum(config.groundElevationM);
+  const metrics = createMetrics();
+  const mirror = new AirspaceMirror({ db, datum, params: config.airspace, log, events, clock });
+  await mirror.start();
+  const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events });
+  const geofences = new Geofences({ db, mirror, clock, events });
+
+  const app = createApp({
+    db,
+    flights,
+    geofences,
+    mirror,
+    metrics,
+    log,
+    clock,
+    adminToken: config.adminToken,
+    bandHeightM: config.airspace.bandHeightM,
+  });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  log.info({ url, database: db.kind, livePlans: mirror.index.planCount, zones: mirror.index.zoneCount }, 'soramichi listening');
+
+  return {
+    url,
+    port,
+    flights,
+    geofences,
+    mirror,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await mirror.stop();
+      await db.close();
+    },
+  };
+}

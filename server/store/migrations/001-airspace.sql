@@ -1,0 +1,72 @@
+-- Flight plans and the keys of their sky roads. A key is (H3 cell, band range, time range);
+-- two live keys on the same cell must never overlap in both bands and time. The arbiter
+-- (store/plans.ts) guarantees it under advisory locks on the cells' coarse parents.
+
+CREATE TABLE flight_plans (
+  id           uuid PRIMARY KEY,
+  version      integer NOT NULL,
+  state        text NOT NULL CHECK (state IN ('Accepted', 'Activated', 'Nonconforming', 'Contingent', 'Ended', 'Cancelled', 'Preempted')),
+  priority     integer NOT NULL,
+  drone_id     text NOT NULL,
+  owner        text NOT NULL,
+  request      jsonb NOT NULL,
+  time_start   timestamptz NOT NULL,
+  time_end     timestamptz NOT NULL,
+  departure    timestamptz,
+  arrival      timestamptz,
+  min_lon      double precision NOT NULL,
+  min_lat      double precision NOT NULL,
+  max_lon      double precision NOT NULL,
+  max_lat      double precision NOT NULL,
+  sky_road     jsonb NOT NULL,
+  state_reason text,
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  updated_at   timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE INDEX flight_plans_live_time ON flight_plans (time_end, time_start)
+  WHERE state IN ('Accepted', 'Activated', 'Nonconforming', 'Contingent');
+CREATE INDEX flight_plans_drone ON flight_plans (drone_id, time_start);
+
+CREATE TABLE sky_keys (
+  plan_id uuid NOT NULL REFERENCES flight_plans (id) ON DELETE CASCADE,
+  cell    bigint NOT NULL,
+  bands   int4range NOT NULL,
+  during  tstzrange NOT NULL
+);
+
+CREATE INDEX sky_keys_cell ON sky_keys (cell);
+CREATE INDEX sky_keys_plan ON sky_keys (plan_id);
+
+CREATE TABLE plan_events (
+  plan_id uuid NOT NULL REFERENCES flight_plans (id) ON DELETE CASCADE,
+  at      timestamptz NOT NULL,
+  version integer NOT NULL,
+  state   text NOT NULL,
+  reason  text
+);
+
+CREATE INDEX plan_events_plan ON plan_events (plan_id, at);
+
+CREATE TABLE geofences (
+  id          uuid PRIMARY KEY,
+  name        text NOT NULL,
+  kind        text NOT NULL CHECK (kind IN ('prohibited', 'restricted', 'advisory')),
+  lower_alt   jsonb NOT NULL,
+  upper_alt   jsonb NOT NULL,
+  valid_from  timestamptz,
+  valid_to    timestamptz,
+  geometry    jsonb NOT NULL,
+  properties  jsonb NOT NULL,
+  origin      text NOT NULL DEFAULT 'api',
+  created_by  text NOT NULL,
+  created_at  timestamptz NOT NULL DEFAULT now()
+);
+
+-- Grows with every change of the zones, so an instance can tell in its arbiter transaction
+-- whether its in-memory zones are current.
+CREATE TABLE airspace_revision (
+  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  zones     bigint NOT NULL
+);
+INSERT INTO airspace_revision (zones) VALUES (0);
