@@ -8,6 +8,7 @@ const num = (fallback: number) => z.coerce.number().finite().default(fallback);
 const EnvSchema = z.object({
   PORT: int(8080).pipe(z.number().min(0).max(65_535)),
   HOST: z.string().default('0.0.0.0'),
+  /** A directory for the embedded database, or memory:// for one that lives and dies with the process. */
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().url().optional(),
   ADMIN_TOKEN: z.string().min(16).optional(),
@@ -55,7 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
-    dataDir: path.resolve(e.DATA_DIR),
+    dataDir: e.DATA_DIR.startsWith('memory://') ? e.DATA_DIR : path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,

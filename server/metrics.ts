@@ -25,8 +25,16 @@ export function createMetrics() {
       labelNames: ['method', 'route', 'status'] as const,
       registers: [registry],
     }),
-    mirroredPlans: new Gauge({ name: 'soramichi_mirrored_plans', help: 'Live plans in the in-memory mirror', registers: [registry] }),
-    mirroredZones: new Gauge({ name: 'soramichi_mirrored_zones', help: 'Zones in the in-memory mirror', registers: [registry] }),
+    mirroredPlans: new Gauge({
+      name: 'soramichi_mirrored_plans',
+      help: 'Live plans in the in-memory mirror',
+      registers: [registry],
+    }),
+    mirroredZones: new Gauge({
+      name: 'soramichi_mirrored_zones',
+      help: 'Zones in the in-memory mirror',
+      registers: [registry],
+    }),
   };
 }
 

@@ -57,7 +57,10 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
-  log.info({ url, database: db.kind, livePlans: mirror.index.planCount, zones: mirror.index.zoneCount }, 'soramichi listening');
+  log.info(
+    { url, database: db.kind, livePlans: mirror.index.planCount, zones: mirror.index.zoneCount },
+    'soramichi listening',
+  );
 
   return {
     url,

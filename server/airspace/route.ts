@@ -13,6 +13,11 @@ export interface RouteSpec {
   speedMps: number;
   /** Take-off time, epoch ms. */
   departure: number;
+  /**
+   * Whether the drone climbs from the ground at the first waypoint and lands at the last (the
+   * default), or is already airborne at both ends (a hand-over, or a segment of a longer flight).
+   */
+  takeoffAndLanding?: boolean;
 }
 
 /**
@@ -25,7 +30,8 @@ const TERRAIN_TOLERANCE_M = 0.5;
 
 /**
  * The expected trajectory of a route: vertical take-off at the first waypoint, the waypoints in
- * order at cruise speed, vertical landing at the last. A leg takes as long as its slower axis
+ * order at cruise speed, vertical landing at the last (unless the route says it is airborne at
+ * both ends). A leg takes as long as its slower axis
  * needs, horizontal at cruise speed or vertical at the climb rate.
  */
 export function timeRoute(route: RouteSpec, datum: Datum, climbRateMps: number): TimedPath {
@@ -47,9 +53,10 @@ export function timeRoute(route: RouteSpec, datum: Datum, climbRateMps: number):
     if (dt > 0) path.push({ ...p, t: prev.t + dt });
   };
 
-  push({ lat: first.lat, lon: first.lon, altW84: groundW84(first.lat, first.lon, datum) });
+  const ground = route.takeoffAndLanding ?? true;
+  if (ground) push({ lat: first.lat, lon: first.lon, altW84: groundW84(first.lat, first.lon, datum) });
   for (const p of airborne) push(p);
-  push({ lat: last.lat, lon: last.lon, altW84: groundW84(last.lat, last.lon, datum) });
+  if (ground) push({ lat: last.lat, lon: last.lon, altW84: groundW84(last.lat, last.lon, datum) });
   return path;
 }
 

@@ -74,7 +74,7 @@ export function proposeAlternatives(
 /** Lowest height above the ground of the flight's cruise (take-off and landing excluded). */
 function clearanceM(plan: CompiledPlan, req: FlightPlanRequest, datum: Datum): number {
   if (plan.path) {
-    const cruise = plan.path.slice(1, -1);
+    const cruise = req.route?.takeoffAndLanding === false ? plan.path : plan.path.slice(1, -1);
     return Math.min(...cruise.map((p) => p.altW84 - groundW84(p.lat, p.lon, datum)));
   }
   return Math.min(

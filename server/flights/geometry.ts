@@ -12,6 +12,7 @@ export function toGeometry(req: FlightPlanRequest): PlanGeometry {
         altitude: { value: r.altitude.value, reference: r.altitude.reference },
         speedMps: r.speedMps,
         departure: Date.parse(r.departure),
+        takeoffAndLanding: r.takeoffAndLanding,
       },
     };
   }

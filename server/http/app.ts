@@ -31,7 +31,9 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/geo+json', 'application/*+json'] }));
+  app.use(
+    express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/geo+json', 'application/*+json'] }),
+  );
   app.use((req, res, next) => {
     res.on('finish', () => {
       const route = (req.route?.path as string | undefined) ?? 'unmatched';

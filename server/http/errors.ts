@@ -14,7 +14,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const e = err as { type?: string; status?: number; message?: string; expose?: boolean };
     // body-parser's own refusals: broken JSON, too large, wrong charset.
     if (e.type === 'entity.parse.failed') {
-      return send(400, { error: 'bad_request', message: `body is not valid JSON: ${e.message}`, issues: [{ path: 'body', message: 'not valid JSON' }] });
+      return send(400, {
+        error: 'bad_request',
+        message: `body is not valid JSON: ${e.message}`,
+        issues: [{ path: 'body', message: 'not valid JSON' }],
+      });
     }
     if (e.expose && e.status && e.status >= 400 && e.status < 500) {
       return send(e.status, { error: e.type ?? 'bad_request', message: e.message ?? 'bad request' });

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { wire } from '../protocol/index.ts';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
-const json = (id: string, description: string) => ({ description, content: { 'application/json': { schema: ref(id) } } });
+const json = (id: string, description: string) => ({
+  description,
+  content: { 'application/json': { schema: ref(id) } },
+});
 const errors = {
   400: json('Error', 'Bad input; `issues` names each bad field and why'),
   404: json('Error', 'No such resource'),
@@ -21,14 +24,21 @@ const decision = (ok: string) => ({
   409: json('Rejection', 'Rejected: every conflict, and alternatives that would be accepted'),
   ...errors,
 });
-const geojson = (description: string) => ({ description, content: { 'application/geo+json': { schema: ref('SkyRoadCells') } } });
+const geojson = (description: string) => ({
+  description,
+  content: { 'application/geo+json': { schema: ref('SkyRoadCells') } },
+});
 
 /**
  * The OpenAPI 3.1 document: components generated from the wire schemas that validate the
  * requests, paths written beside the routers. openapi.json at the root is this, committed.
  */
 export function openApiDocument(): Record<string, unknown> {
-  const { schemas } = z.toJSONSchema(wire, { target: 'draft-2020-12', io: 'input', uri: (id) => `#/components/schemas/${id}` });
+  const { schemas } = z.toJSONSchema(wire, {
+    target: 'draft-2020-12',
+    io: 'input',
+    uri: (id) => `#/components/schemas/${id}`,
+  });
   for (const s of Object.values(schemas)) {
     delete (s as Record<string, unknown>)['$schema'];
     delete (s as Record<string, unknown>)['$id'];
@@ -60,7 +70,10 @@ export function openApiDocument(): Record<string, unknown> {
             query('limit', '1–1000, default 100'),
           ],
           responses: {
-            200: { description: 'Plans', content: { 'application/json': { schema: { type: 'array', items: ref('FlightPlan') } } } },
+            200: {
+              description: 'Plans',
+              content: { 'application/json': { schema: { type: 'array', items: ref('FlightPlan') } } },
+            },
             400: errors[400],
           },
         },
@@ -73,19 +86,31 @@ export function openApiDocument(): Record<string, unknown> {
           requestBody: { required: true, content: { 'application/json': { schema: ref('FlightPlanRequest') } } },
           responses: decision('200'),
         },
-        delete: { summary: 'Cancel: frees the sky road at once', responses: { 200: planResponse, 409: json('Error', 'Not cancellable'), ...errors } },
+        delete: {
+          summary: 'Cancel: frees the sky road at once',
+          responses: { 200: planResponse, 409: json('Error', 'Not cancellable'), ...errors },
+        },
       },
       '/api/v1/flight-plans/{id}/activate': {
         parameters: [idParam],
-        post: { summary: 'The flight has started', responses: { 200: planResponse, 409: json('Error', 'Not activatable'), ...errors } },
+        post: {
+          summary: 'The flight has started',
+          responses: { 200: planResponse, 409: json('Error', 'Not activatable'), ...errors },
+        },
       },
       '/api/v1/flight-plans/{id}/end': {
         parameters: [idParam],
-        post: { summary: 'The flight is over: frees the sky road', responses: { 200: planResponse, 409: json('Error', 'Already over'), ...errors } },
+        post: {
+          summary: 'The flight is over: frees the sky road',
+          responses: { 200: planResponse, 409: json('Error', 'Already over'), ...errors },
+        },
       },
       '/api/v1/flight-plans/{id}/sky-road': {
         parameters: [idParam],
-        get: { summary: 'The plan’s sky road as cell polygons', responses: { 200: geojson('Sky-road cells'), ...errors } },
+        get: {
+          summary: 'The plan’s sky road as cell polygons',
+          responses: { 200: geojson('Sky-road cells'), ...errors },
+        },
       },
       '/api/v1/airspace': {
         get: {
@@ -111,8 +136,15 @@ export function openApiDocument(): Record<string, unknown> {
         get: { summary: 'One zone', responses: { 200: json('ZoneFeature', 'The zone'), ...errors } },
         delete: { summary: 'Lift a zone', responses: { 204: { description: 'Lifted' }, ...errors } },
       },
-      '/healthz': { get: { summary: 'Liveness and database reachability', responses: { 200: { description: 'OK' }, 503: { description: 'Database unreachable' } } } },
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain exposition format' } } } },
+      '/healthz': {
+        get: {
+          summary: 'Liveness and database reachability',
+          responses: { 200: { description: 'OK' }, 503: { description: 'Database unreachable' } },
+        },
+      },
+      '/metrics': {
+        get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain exposition format' } } },
+      },
     },
     components: { schemas },
   };

@@ -27,6 +27,10 @@ export const Route = z
     altitude: Altitude,
     speedMps: z.number().finite().positive('speed must be positive').max(150, 'speed must be at most 150 m/s'),
     departure: Timestamp,
+    takeoffAndLanding: z
+      .boolean()
+      .default(true)
+      .describe('climb from the ground at the first waypoint and land at the last; false when airborne at both ends'),
   })
   .register(wire, {
     id: 'Route',

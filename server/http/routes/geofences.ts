@@ -13,7 +13,15 @@ export function zoneFeature(z: ZoneRecord) {
     type: 'Feature' as const,
     id: z.id,
     geometry: z.geometry,
-    properties: { ...z.properties, id: z.id, name: z.name, kind: z.kind, lower: z.lower, upper: z.upper, origin: z.origin },
+    properties: {
+      ...z.properties,
+      id: z.id,
+      name: z.name,
+      kind: z.kind,
+      lower: z.lower,
+      upper: z.upper,
+      origin: z.origin,
+    },
   };
 }
 

@@ -1,0 +1,48 @@
+import { loadConfig } from '../../server/config.ts';
+import { createLogger } from '../../server/log.ts';
+import { startServer, type RunningServer } from '../../server/server.ts';
+import { createTestDatabase, type TestDatabase } from './databases.ts';
+
+export interface TestServer extends RunningServer {
+  database: TestDatabase;
+  /** fetch against the server, JSON in and out. */
+  api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  stop(): Promise<void>;
+}
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+/** A real server on an ephemeral port, on its own database of the given kind. */
+export async function startTestServer(
+  kind: 'pglite' | 'postgres',
+  env: Record<string, string> = {},
+  existing?: TestDatabase,
+): Promise<TestServer> {
+  const database = existing ?? (await createTestDatabase(kind));
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: database.dataDir,
+    ADMIN_TOKEN,
+    ...(database.url ? { DATABASE_URL: database.url } : {}),
+    ...env,
+  });
+  const server = await startServer(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  return {
+    ...server,
+    database,
+    async api<T>(method: string, path: string, body?: unknown) {
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+    },
+    async stop() {
+      await server.close();
+      if (!existing) await database.drop();
+    },
+  };
+}
