@@ -15,7 +15,15 @@ const waypoint = fc.record({
   alt: fc.option(fc.double({ min: 20, max: 90, noNaN: true }), { nil: undefined }),
 });
 
-const plan = fc.record({
+interface PlanSpec {
+  waypoints: Array<{ lat: number; lon: number; alt: number | undefined }>;
+  altitude: number;
+  speedMps: number;
+  offsetS: number;
+  takeoffAndLanding: boolean;
+}
+
+const plan: fc.Arbitrary<PlanSpec> = fc.record({
   waypoints: fc.array(waypoint, { minLength: 2, maxLength: 4 }),
   altitude: fc.double({ min: 20, max: 90, noNaN: true }),
   speedMps: fc.double({ min: 4, max: 20, noNaN: true }),
@@ -27,7 +35,7 @@ const plan = fc.record({
  * A second plan near the first: waypoints moved up to ~90 m, altitude up to ±24 m, departure
  * up to ±90 s, so that many pairs pass close to each other, around the separation minimum.
  */
-const nearby = (p: fc.infer<typeof plan>) =>
+const nearby = (p: PlanSpec): fc.Arbitrary<PlanSpec> =>
   fc.record({
     waypoints: fc.tuple(
       ...p.waypoints.map((w) =>
@@ -44,7 +52,7 @@ const nearby = (p: fc.infer<typeof plan>) =>
     takeoffAndLanding: fc.boolean(),
   });
 
-const pair = fc.oneof(
+const pair: fc.Arbitrary<[PlanSpec, PlanSpec]> = fc.oneof(
   { arbitrary: fc.tuple(plan, plan), weight: 1 },
   { arbitrary: plan.chain((p) => fc.tuple(fc.constant(p), nearby(p))), weight: 4 },
 );
