@@ -4,3 +4,4 @@ export * from './flight-plans.ts';
 export * from './geofences.ts';
 export * from './airspace.ts';
 export { wire } from './registry.ts';
+export * from './telemetry.ts';
