@@ -6,7 +6,8 @@ import { compileStoredZone } from '../geofences/stored.ts';
 import type { Logger } from '../log.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { getZone, listZoneIds, zoneRevision } from '../store/geofences.ts';
-import { AIRSPACE_CHANNEL, getPlans, livePlanKeys, type PlanRecord } from '../store/plans.ts';
+import { AIRSPACE_CHANNEL } from '../store/coordination.ts';
+import { getPlans, livePlanKeys, type PlanRecord } from '../store/plans.ts';
 
 /** A plan's committed state as the mirror needs it; `keys` is null once it no longer holds a sky road. */
 export interface PlanChange {
@@ -70,6 +71,11 @@ export class AirspaceMirror {
     return true;
   }
 
+  /** The version of a plan the mirror holds (or last freed); 0 when it never heard of it. */
+  heldVersion(id: string): number {
+    return this.index.plan(id)?.version ?? this.freed.get(id)?.version ?? 0;
+  }
+
   /** Re-reads plans from the database (after a notice, or when the database and mirror disagree). */
   async refreshPlans(q: Queryable, ids: readonly string[]): Promise<PlanRecord[]> {
     if (ids.length === 0) return [];
@@ -118,10 +124,6 @@ export class AirspaceMirror {
         }
       })
       .catch((err: unknown) => this.deps.log.error({ err, payload }, 'could not follow an airspace change'));
-  }
-
-  private heldVersion(id: string): number {
-    return this.index.plan(id)?.version ?? this.freed.get(id)?.version ?? 0;
   }
 
   private pruneFreed(): void {

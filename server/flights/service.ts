@@ -10,15 +10,14 @@ import type { AirspaceEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import { LIVE_STATES, type Conflict, type FlightPlanRequest, type Rejection } from '../protocol/index.ts';
 import type { Db, Queryable } from '../store/db.ts';
-import { zoneRevisionShared } from '../store/geofences.ts';
 import { stripesOf, toKeyArrays } from '../store/keys-sql.ts';
 import {
-  findFlightConflicts,
+  checkKeys,
   getPlan,
   insertPlan,
   listPlans,
-  lockStripes,
-  notifyPlans,
+  liveVersions,
+  lockForDecision,
   planEvents,
   planKeys,
   replacePlan,
@@ -57,8 +56,18 @@ export interface FlightPlansDeps {
 /** Lowest cruise height above the ground an alternative may propose. */
 const MIN_CLEARANCE_M = 10;
 
-/** What the arbiter transaction concluded. */
-type Outcome = { verdict: Verdict; conflicts: CoreConflict[]; plan: PlanRecord | null; preempted: PlanRecord[] };
+/** What the arbiter transaction concluded; `behind` lists blockers newer in the database than in the mirror. */
+interface Outcome {
+  verdict: Verdict;
+  conflicts: CoreConflict[];
+  plan: PlanRecord | null;
+  preempted: PlanRecord[];
+  behind?: string[];
+}
+
+const flightIds = (conflicts: readonly CoreConflict[]) => [
+  ...new Set(conflicts.flatMap((c) => (c.type === 'flight' ? [c.id] : []))),
+];
 
 /**
  * The plan lifecycle: a request becomes a sky road (airspace core), the database decides in one
@@ -92,9 +101,10 @@ export class FlightPlans {
           tx,
           this.newPlan(id, req, compiled, { subject: current.owner }),
           toKeyArrays(compiled.keys),
+          current.version,
           now,
         );
-        if (!plan) throw new StateConflict('the plan ended while it was being replanned');
+        if (!plan) throw new StateConflict('the plan changed while it was being replanned; read it and try again');
         return plan;
       },
       oldKeys,
@@ -108,11 +118,7 @@ export class FlightPlans {
       throw new StateConflict('the plan’s reservation has already ended');
     }
     const now = this.deps.clock();
-    const [moved] = await this.deps.db.transaction(async (tx) => {
-      const rows = await transition(tx, [id], from, to, null, now);
-      await notifyPlans(tx, rows);
-      return rows;
-    });
+    const [moved] = await transition(this.deps.db, [id], from, to, null, now);
     if (!moved) throw new StateConflict(`cannot ${op} a ${current.state} plan`);
     this.learn([{ plan: moved }]);
     return moved;
@@ -180,9 +186,11 @@ export class FlightPlans {
   }
 
   /**
-   * The arbiter. A refusal the mirror predicts is confirmed by the database before it is given
-   * (the mirror may lag other instances); an acceptance is only ever decided in the transaction,
-   * under the stripe locks, by the database's own copy of every live key.
+   * The arbiter. A refusal the mirror predicts is given at once when the database confirms that
+   * every blocker still holds the version the mirror has (keys of a version never change) and the
+   * zones are current; otherwise the mirror catches up and the plan goes to the arbiter. An
+   * acceptance is only ever decided in the transaction, under the locks, by the database's own
+   * copy of every live key.
    */
   private async decide(
     req: FlightPlanRequest,
@@ -193,35 +201,50 @@ export class FlightPlans {
   ): Promise<Decision> {
     const { db, mirror } = this.deps;
     const claimant: Claimant = { priority: req.priority, authorizations: new Set(req.authorizations) };
-    const keys = toKeyArrays(compiled.keys);
     const except = exceptPlanId ?? undefined;
 
-    if (judge(mirror.index.conflicts(compiled.keys, except), claimant).blocking.length > 0) {
-      const confirmed = await this.check(db, keys, compiled.keys, claimant, exceptPlanId);
-      if (confirmed.verdict.blocking.length > 0) return this.reject(req, compiled, confirmed, claimant, except);
+    const predicted = mirror.index.conflicts(compiled.keys, except);
+    const foreseen = judge(predicted, claimant);
+    if (foreseen.blocking.length > 0) {
+      const blockers = flightIds(foreseen.blocking);
+      const { revision, versions } = await liveVersions(db, blockers);
+      const stale = blockers.filter((id) => versions.get(id) !== mirror.index.plan(id)?.version);
+      if (stale.length === 0 && revision === mirror.zoneRevision) {
+        return this.reject(
+          req,
+          compiled,
+          { verdict: foreseen, conflicts: predicted, plan: null, preempted: [] },
+          claimant,
+          except,
+        );
+      }
+      await mirror.refreshPlans(db, stale);
+      await mirror.syncZones(db, revision);
     }
 
+    const keys = toKeyArrays(compiled.keys);
     const stripes = stripesOf([...compiled.keys, ...alsoLock], this.deps.config.stripeResolution);
     const outcome = await db.transaction(async (tx): Promise<Outcome> => {
-      await mirror.syncZones(tx, await zoneRevisionShared(tx));
-      await lockStripes(tx, stripes);
-      const checked = await this.check(tx, keys, compiled.keys, claimant, exceptPlanId);
-      if (checked.verdict.blocking.length > 0) return checked;
+      await lockForDecision(tx, stripes);
+      const { revision, conflicts: flights } = await checkKeys(tx, keys, exceptPlanId);
+      await mirror.syncZones(tx, revision);
+      const conflicts = [...flights, ...mirror.index.zoneConflicts(compiled.keys)];
+      const verdict = judge(conflicts, claimant);
+      if (verdict.blocking.length > 0) {
+        const behind = flights.filter((f) => mirror.heldVersion(f.id) < f.version).map((f) => f.id);
+        return { verdict, conflicts, plan: null, preempted: [], behind };
+      }
       const reason = `pre-empted by a priority ${req.priority} plan`;
-      const preempted = await transition(
-        tx,
-        checked.verdict.preempted,
-        LIVE_STATES,
-        'Preempted',
-        reason,
-        this.deps.clock(),
-      );
+      const preempted = await transition(tx, verdict.preempted, LIVE_STATES, 'Preempted', reason, this.deps.clock());
       const plan = await write(tx);
-      await notifyPlans(tx, [plan, ...preempted]);
-      return { ...checked, plan, preempted };
+      return { verdict, conflicts, plan, preempted };
     });
 
-    if (!outcome.plan) return this.reject(req, compiled, outcome, claimant, except);
+    if (!outcome.plan) {
+      // The database named blockers the mirror lags behind on; it needs them to search alternatives.
+      await mirror.refreshPlans(db, [...new Set(outcome.behind ?? [])]);
+      return this.reject(req, compiled, outcome, claimant, except);
+    }
     this.learn([...outcome.preempted.map((plan) => ({ plan })), { plan: outcome.plan, keys: compiled.keys }]);
     return {
       accepted: true,
@@ -231,29 +254,13 @@ export class FlightPlans {
     };
   }
 
-  /** The database's conflicts (flights) with the mirror's zones, which the caller keeps current. */
-  private async check(
-    q: Queryable,
-    keys: ReturnType<typeof toKeyArrays>,
-    skyKeys: readonly SkyKey[],
-    claimant: Claimant,
-    exceptPlanId: string | null,
-  ): Promise<Outcome> {
-    const flights = await findFlightConflicts(q, keys, exceptPlanId);
-    const conflicts = [...flights, ...this.deps.mirror.index.zoneConflicts(skyKeys)];
-    return { verdict: judge(conflicts, claimant), conflicts, plan: null, preempted: [] };
-  }
-
-  private async reject(
+  private reject(
     req: FlightPlanRequest,
     compiled: CompiledPlan,
     outcome: Outcome,
     claimant: Claimant,
     exceptPlanId: string | undefined,
-  ): Promise<Decision> {
-    // The database named the blockers; make sure the mirror knows each before it searches alternatives.
-    const blockers = [...new Set(outcome.verdict.blocking.filter((c) => c.type === 'flight').map((c) => c.id))];
-    await this.deps.mirror.refreshPlans(this.deps.db, blockers);
+  ): Decision {
     const conflicts = explainConflicts(outcome.verdict.blocking, this.deps.config.airspace.bandHeightM);
     const alternatives = proposeAlternatives(
       {

@@ -1,6 +1,6 @@
 import type { Altitude, ZoneGeometry, ZoneKind } from '../protocol/index.ts';
 import type { Queryable } from './db.ts';
-import { AIRSPACE_CHANNEL } from './plans.ts';
+import { AIRSPACE_CHANNEL, ZONES_LOCK } from './coordination.ts';
 
 export interface ZoneRecord {
   id: string;
@@ -17,9 +17,6 @@ export interface ZoneRecord {
   createdBy: string;
   createdAt: number;
 }
-
-/** Held shared by every plan decision and exclusively by every zone change. */
-const ZONES_LOCK = 0x7a6f6e6573n; // "zones"
 
 interface ZoneRow {
   id: string;
@@ -55,13 +52,6 @@ function toRecord(r: ZoneRow): ZoneRecord {
     createdBy: r.created_by,
     createdAt: r.created_at.getTime(),
   };
-}
-
-/** Takes the zones lock shared and reads the zones' revision under it. */
-export async function zoneRevisionShared(tx: Queryable): Promise<string> {
-  await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [ZONES_LOCK.toString()]);
-  const [row] = await tx.query<{ zones: string }>('SELECT zones::text FROM airspace_revision');
-  return row!.zones;
 }
 
 export async function zoneRevision(q: Queryable): Promise<string> {

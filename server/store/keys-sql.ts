@@ -39,13 +39,11 @@ export function int8ToCell(value: string): string {
 
 /** unnest of the five arrays starting at parameter $n, as u(c, lo, hi, a, z). */
 export function unnestKeys(n: number): string {
-  return `unnest($${n}::int8[], $${n + 1}::int4[], $${n + 2}::int4[], $${n + 3}::float8[], $${n + 4}::float8[]) AS u(c, lo, hi, a, z)`;
+  return `unnest($${n}::int8[], $${n + 1}::int2[], $${n + 2}::int2[], $${n + 3}::int8[], $${n + 4}::int8[]) AS u(c, lo, hi, a, z)`;
 }
 
 /** A stored key's columns as the core's numbers. */
-export const KEY_COLUMNS = `k.cell::text AS cell, lower(k.bands) AS band_lo, upper(k.bands) - 1 AS band_hi,
-  (extract(epoch FROM lower(k.during)) * 1000)::float8 AS t0,
-  (extract(epoch FROM upper(k.during)) * 1000)::float8 AS t1`;
+export const KEY_COLUMNS = 'k.cell::text AS cell, k.band_lo, k.band_hi, k.t0::float8 AS t0, k.t1::float8 AS t1';
 
 export interface KeyRow {
   cell: string;

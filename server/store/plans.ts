@@ -3,6 +3,7 @@ import type { SkyKey } from '../airspace/types.ts';
 import type { FlightPlanRequest, PlanState, SkyRoadSummary } from '../protocol/index.ts';
 import { LIVE_STATES } from '../protocol/index.ts';
 import type { Queryable } from './db.ts';
+import { AIRSPACE_CHANNEL, ZONES_LOCK } from './coordination.ts';
 import { KEY_COLUMNS, keyArrayParams, rowToKey, unnestKeys, type KeyArrays, type KeyRow } from './keys-sql.ts';
 
 export interface PlanRecord {
@@ -32,8 +33,6 @@ export interface PlanEventRecord {
 }
 
 const LIVE = `('${LIVE_STATES.join("','")}')`;
-/** Channel on which every instance hears about every change of plans and zones. */
-export const AIRSPACE_CHANNEL = 'soramichi_airspace';
 
 const PLAN_COLUMNS = `id::text, version, state, priority, drone_id, owner, request, time_start, time_end, departure,
   arrival, min_lon, min_lat, max_lon, max_lat, sky_road, state_reason, created_at, updated_at`;
@@ -85,36 +84,68 @@ function toRecord(r: PlanRow): PlanRecord {
 const ts = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /**
- * Blocks until this transaction holds every stripe (coarse parent cell) of a sky road. Taken in
- * ascending order by every writer, so two writers never wait on each other in a cycle; two plans
- * that share a cell share its stripe, so they are decided one after the other.
+ * Blocks until this transaction holds the zones lock (shared) and every stripe (coarse parent
+ * cell) of a sky road, in ascending order — the order every writer takes them in, so two writers
+ * never wait on each other in a cycle. Two plans that share a cell share its stripe, so they are
+ * decided one after the other.
  */
-export async function lockStripes(tx: Queryable, stripes: readonly string[]): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock(s) FROM unnest($1::int8[]) AS s', [stripes]);
+export async function lockForDecision(tx: Queryable, stripes: readonly string[]): Promise<void> {
+  await tx.query('SELECT sky_lock($1, $2::int8[])', [ZONES_LOCK.toString(), stripes]);
 }
 
-/** Live keys of other plans that overlap the given keys, with the holder's priority. */
-export async function findFlightConflicts(
+export interface FlightConflictRow extends FlightConflict {
+  version: number;
+}
+
+/**
+ * The zones' revision, and every live key of another plan that overlaps the given keys (the
+ * overlap itself, with the holder's priority and version). Run after lockForDecision, in its own
+ * statement, so that its snapshot sees everything committed before the locks were granted.
+ */
+export async function checkKeys(
   q: Queryable,
   keys: KeyArrays,
   exceptPlanId: string | null,
-): Promise<FlightConflict[]> {
-  const rows = await q.query<KeyRow & { plan_id: string; priority: number }>(
-    `SELECT k.plan_id::text AS plan_id, p.priority, u.c::text AS cell,
-       greatest(lower(k.bands), u.lo) AS band_lo, least(upper(k.bands) - 1, u.hi) AS band_hi,
-       (extract(epoch FROM greatest(lower(k.during), to_timestamp(u.a / 1000.0))) * 1000)::float8 AS t0,
-       (extract(epoch FROM least(upper(k.during), to_timestamp(u.z / 1000.0))) * 1000)::float8 AS t1
-     FROM ${unnestKeys(1)}
-     CROSS JOIN LATERAL (
-       SELECT plan_id, bands, during FROM sky_keys k
-       WHERE k.cell = u.c AND k.bands && int4range(u.lo, u.hi, '[]')
-         AND k.during && tstzrange(to_timestamp(u.a / 1000.0), to_timestamp(u.z / 1000.0))
-         AND k.plan_id IS DISTINCT FROM $6::uuid
-       LIMIT 1000) k
-     JOIN flight_plans p ON p.id = k.plan_id`,
+): Promise<{ revision: string; conflicts: FlightConflictRow[] }> {
+  const rows = await q.query<KeyRow & { revision: string; plan_id: string | null; priority: number; version: number }>(
+    `SELECT r.zones::text AS revision, c.* FROM airspace_revision r LEFT JOIN LATERAL (
+       SELECT k.plan_id::text AS plan_id, p.priority, p.version, u.c::text AS cell,
+         greatest(k.band_lo, u.lo) AS band_lo, least(k.band_hi, u.hi) AS band_hi,
+         greatest(k.t0, u.a)::float8 AS t0, least(k.t1, u.z)::float8 AS t1
+       FROM ${unnestKeys(1)}
+       CROSS JOIN LATERAL (
+         SELECT plan_id, band_lo, band_hi, t0, t1 FROM sky_keys k
+         WHERE k.cell = u.c AND k.band_lo <= u.hi AND u.lo <= k.band_hi AND k.t0 < u.z AND u.a < k.t1
+           AND k.plan_id IS DISTINCT FROM $6::uuid
+         LIMIT 1000) k
+       JOIN flight_plans p ON p.id = k.plan_id
+     ) c ON true`,
     [...keyArrayParams(keys), exceptPlanId],
   );
-  return rows.map((r) => ({ type: 'flight', id: r.plan_id, priority: r.priority, ...rowToKey(r) }));
+  return {
+    revision: rows[0]!.revision,
+    conflicts: rows.flatMap((r) =>
+      r.plan_id
+        ? [{ type: 'flight' as const, id: r.plan_id, priority: r.priority, version: r.version, ...rowToKey(r) }]
+        : [],
+    ),
+  };
+}
+
+/** Versions of the given plans that still hold a sky road, and the zones' revision: enough to trust a mirror. */
+export async function liveVersions(
+  q: Queryable,
+  ids: readonly string[],
+): Promise<{ revision: string; versions: Map<string, number> }> {
+  const rows = await q.query<{ revision: string; id: string | null; version: number }>(
+    `SELECT r.zones::text AS revision, p.id::text, p.version FROM airspace_revision r
+     LEFT JOIN flight_plans p ON p.id = ANY($1::uuid[]) AND p.state IN ${LIVE}`,
+    [ids],
+  );
+  return {
+    revision: rows[0]!.revision,
+    versions: new Map(rows.flatMap((r) => (r.id ? [[r.id, r.version] as const] : []))),
+  };
 }
 
 export interface NewPlan {
@@ -131,78 +162,78 @@ export interface NewPlan {
   skyRoad: SkyRoadSummary;
 }
 
+/** Every change of a plan appends its event and notifies every instance (delivered at commit). */
+const RECORD_AND_NOTIFY = (cte: string, reason: string) => `
+  ev AS (INSERT INTO plan_events (plan_id, at, version, state, reason)
+         SELECT id, updated_at, version, state, ${reason} FROM ${cte})
+  SELECT ${PLAN_COLUMNS},
+    pg_notify('${AIRSPACE_CHANNEL}', json_build_object('plan', id::text, 'version', version)::text) AS notified
+  FROM ${cte}`;
+
+/** Inserts an accepted plan with its keys and first event, in one statement. */
 export async function insertPlan(tx: Queryable, plan: NewPlan, keys: KeyArrays, at: number): Promise<PlanRecord> {
   const [row] = await tx.query<PlanRow>(
-    `INSERT INTO flight_plans (id, version, state, priority, drone_id, owner, request, time_start, time_end, departure,
-       arrival, min_lon, min_lat, max_lon, max_lat, sky_road, created_at, updated_at)
-     VALUES ($1, 1, 'Accepted', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
-     RETURNING ${PLAN_COLUMNS}`,
-    [
-      plan.id,
-      plan.priority,
-      plan.droneId,
-      plan.owner,
-      JSON.stringify(plan.request),
-      ts(plan.timeStart),
-      ts(plan.timeEnd),
-      ts(plan.departure),
-      ts(plan.arrival),
-      ...plan.bbox,
-      JSON.stringify(plan.skyRoad),
-      ts(at),
-    ],
+    `WITH plan AS (
+       INSERT INTO flight_plans (id, version, state, priority, drone_id, owner, request, time_start, time_end, departure,
+         arrival, min_lon, min_lat, max_lon, max_lat, sky_road, created_at, updated_at)
+       VALUES ($6, 1, 'Accepted', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)
+       RETURNING *),
+     keys AS (
+       INSERT INTO sky_keys (plan_id, cell, band_lo, band_hi, t0, t1)
+       SELECT $6, c, lo, hi, a, z FROM ${unnestKeys(1)}),
+     ${RECORD_AND_NOTIFY('plan', 'NULL')}`,
+    [...keyArrayParams(keys), ...planValues(plan), ts(at)],
   );
-  await insertKeys(tx, plan.id, keys);
-  await recordEvents(tx, [{ id: plan.id, version: 1 }], 'Accepted', null, at);
   return toRecord(row!);
 }
 
-async function insertKeys(tx: Queryable, planId: string, keys: KeyArrays): Promise<void> {
-  await tx.query(
-    `INSERT INTO sky_keys (plan_id, cell, bands, during)
-     SELECT $6, c, int4range(lo, hi, '[]'), tstzrange(to_timestamp(a / 1000.0), to_timestamp(z / 1000.0))
-     FROM ${unnestKeys(1)}`,
-    [...keyArrayParams(keys), planId],
-  );
+function planValues(plan: NewPlan): unknown[] {
+  return [
+    plan.id,
+    plan.priority,
+    plan.droneId,
+    plan.owner,
+    JSON.stringify(plan.request),
+    ts(plan.timeStart),
+    ts(plan.timeEnd),
+    ts(plan.departure),
+    ts(plan.arrival),
+    ...plan.bbox,
+    JSON.stringify(plan.skyRoad),
+  ];
 }
 
-/** Gives a live plan a new sky road and request; its old keys go in the same statement batch. */
+/**
+ * Gives a live plan a new sky road and request, in one statement; null when the plan is no
+ * longer live or no longer at the expected version.
+ */
 export async function replacePlan(
   tx: Queryable,
   plan: NewPlan,
   keys: KeyArrays,
+  expectedVersion: number,
   at: number,
 ): Promise<PlanRecord | null> {
   const [row] = await tx.query<PlanRow>(
-    `UPDATE flight_plans SET version = version + 1, priority = $2, drone_id = $3, request = $4, time_start = $5,
-       time_end = $6, departure = $7, arrival = $8, min_lon = $9, min_lat = $10, max_lon = $11, max_lat = $12,
-       sky_road = $13, updated_at = $14
-     WHERE id = $1 AND state IN ${LIVE}
-     RETURNING ${PLAN_COLUMNS}`,
-    [
-      plan.id,
-      plan.priority,
-      plan.droneId,
-      JSON.stringify(plan.request),
-      ts(plan.timeStart),
-      ts(plan.timeEnd),
-      ts(plan.departure),
-      ts(plan.arrival),
-      ...plan.bbox,
-      JSON.stringify(plan.skyRoad),
-      ts(at),
-    ],
+    `WITH plan AS (
+       UPDATE flight_plans SET version = version + 1, priority = $7, drone_id = $8, request = $10, time_start = $11,
+         time_end = $12, departure = $13, arrival = $14, min_lon = $15, min_lat = $16, max_lon = $17, max_lat = $18,
+         sky_road = $19, updated_at = $20
+       WHERE id = $6 AND state IN ${LIVE} AND version = $21 AND $9::text IS NOT NULL
+       RETURNING *),
+     gone AS (DELETE FROM sky_keys WHERE plan_id IN (SELECT id FROM plan)),
+     keys AS (
+       INSERT INTO sky_keys (plan_id, cell, band_lo, band_hi, t0, t1)
+       SELECT p.id, c, lo, hi, a, z FROM plan p, ${unnestKeys(1)}),
+     ${RECORD_AND_NOTIFY('plan', "'replanned'")}`,
+    [...keyArrayParams(keys), ...planValues(plan), ts(at), expectedVersion],
   );
-  if (!row) return null;
-  await tx.query('DELETE FROM sky_keys WHERE plan_id = $1', [plan.id]);
-  await insertKeys(tx, plan.id, keys);
-  await recordEvents(tx, [{ id: row.id, version: row.version }], row.state, 'replanned', at);
-  return toRecord(row);
+  return row ? toRecord(row) : null;
 }
 
 /**
- * Moves plans from one of `from` to `to`. Leaving the live states frees their keys in the same
- * transaction. Returns the plans that moved.
+ * Moves plans from one of `from` to `to`, in one statement. Leaving the live states frees their
+ * keys at once. Returns the plans that moved.
  */
 export async function transition(
   tx: Queryable,
@@ -214,46 +245,15 @@ export async function transition(
 ): Promise<PlanRecord[]> {
   if (ids.length === 0) return [];
   const rows = await tx.query<PlanRow>(
-    `UPDATE flight_plans SET state = $2, version = version + 1, state_reason = $3, updated_at = $4
-     WHERE id = ANY($1::uuid[]) AND state = ANY($5::text[])
-     RETURNING ${PLAN_COLUMNS}`,
-    [ids, to, reason, ts(at), from],
-  );
-  if (!(LIVE_STATES as readonly string[]).includes(to) && rows.length) {
-    await tx.query('DELETE FROM sky_keys WHERE plan_id = ANY($1::uuid[])', [rows.map((r) => r.id)]);
-  }
-  await recordEvents(
-    tx,
-    rows.map((r) => ({ id: r.id, version: r.version })),
-    to,
-    reason,
-    at,
+    `WITH moved AS (
+       UPDATE flight_plans SET state = $2, version = version + 1, state_reason = $3, updated_at = $4
+       WHERE id = ANY($1::uuid[]) AND state = ANY($5::text[])
+       RETURNING *),
+     gone AS (DELETE FROM sky_keys WHERE $6 AND plan_id IN (SELECT id FROM moved)),
+     ${RECORD_AND_NOTIFY('moved', 'state_reason')}`,
+    [ids, to, reason, ts(at), from, !(LIVE_STATES as readonly string[]).includes(to)],
   );
   return rows.map(toRecord);
-}
-
-async function recordEvents(
-  tx: Queryable,
-  plans: ReadonlyArray<{ id: string; version: number }>,
-  state: PlanState,
-  reason: string | null,
-  at: number,
-): Promise<void> {
-  if (plans.length === 0) return;
-  await tx.query(
-    `INSERT INTO plan_events (plan_id, at, version, state, reason)
-     SELECT id, $3, v, $4, $5 FROM unnest($1::uuid[], $2::int4[]) AS e(id, v)`,
-    [plans.map((p) => p.id), plans.map((p) => p.version), ts(at), state, reason],
-  );
-}
-
-/** Tells every instance (this one included) which plans changed; delivered at commit. */
-export async function notifyPlans(tx: Queryable, plans: ReadonlyArray<{ id: string; version: number }>): Promise<void> {
-  if (plans.length === 0) return;
-  await tx.query(`SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p`, [
-    AIRSPACE_CHANNEL,
-    plans.map((p) => JSON.stringify({ plan: p.id, version: p.version })),
-  ]);
 }
 
 export async function getPlan(q: Queryable, id: string): Promise<PlanRecord | null> {
@@ -359,9 +359,9 @@ export async function airspaceKeys(
      FROM flight_plans p JOIN sky_keys k ON k.plan_id = p.id
      WHERE p.state IN ${LIVE} AND p.max_lon >= $1 AND p.min_lon <= $3 AND p.max_lat >= $2 AND p.min_lat <= $4
        AND p.time_end > $5 AND p.time_start < $6
-       AND k.during && tstzrange($5, $6)
-     LIMIT $7`,
-    [...bbox, ts(from), ts(to), limit],
+       AND k.t0 < $8 AND $7 < k.t1
+     LIMIT $9`,
+    [...bbox, ts(from), ts(to), from, to, limit],
   );
   return rows.map((r) => ({ ...rowToKey(r), planId: r.plan_id, state: r.state, owner: r.owner }));
 }

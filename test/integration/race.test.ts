@@ -6,7 +6,8 @@ import { postJson, spawnServer, type ServerProcess } from '../support/process.ts
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const OVERLAPPING_KEYS = `SELECT count(*)::int AS n FROM sky_keys a JOIN sky_keys b
-  ON a.cell = b.cell AND a.plan_id < b.plan_id AND a.bands && b.bands AND a.during && b.during`;
+  ON a.cell = b.cell AND a.plan_id < b.plan_id
+  AND a.band_lo <= b.band_hi AND b.band_lo <= a.band_hi AND a.t0 < b.t1 AND b.t0 < a.t1`;
 
 /** 100 plans for the same route and time: every pair conflicts. */
 const contenders = (departure: string) =>
