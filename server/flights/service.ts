@@ -10,9 +10,9 @@ import type { AirspaceEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import { LIVE_STATES, type Conflict, type FlightPlanRequest, type Rejection } from '../protocol/index.ts';
 import type { Db, Queryable } from '../store/db.ts';
-import { stripesOf, toKeyArrays } from '../store/keys-sql.ts';
+import { stripeWindows, toKeyArrays, type KeyArrays, type StripeWindows } from '../store/keys-sql.ts';
 import {
-  checkKeys,
+  findCandidates,
   getPlan,
   insertPlan,
   listPlans,
@@ -56,13 +56,18 @@ export interface FlightPlansDeps {
 /** Lowest cruise height above the ground an alternative may propose. */
 const MIN_CLEARANCE_M = 10;
 
-/** What the arbiter transaction concluded; `behind` lists blockers newer in the database than in the mirror. */
+/** What the arbiter transaction concluded. */
 interface Outcome {
   verdict: Verdict;
   conflicts: CoreConflict[];
   plan: PlanRecord | null;
   preempted: PlanRecord[];
-  behind?: string[];
+}
+
+/** A sky road as the store writes it. */
+interface Road {
+  keys: KeyArrays;
+  windows: StripeWindows;
 }
 
 const flightIds = (conflicts: readonly CoreConflict[]) => [
@@ -80,8 +85,8 @@ export class FlightPlans {
     const now = this.deps.clock();
     const compiled = this.compile(req, now);
     const id = randomUUID();
-    return this.decide(req, compiled, null, (tx) =>
-      insertPlan(tx, this.newPlan(id, req, compiled, actor), toKeyArrays(compiled.keys), now),
+    return this.decide(req, compiled, null, (tx, road) =>
+      insertPlan(tx, this.newPlan(id, req, compiled, actor), road.keys, road.windows, now),
     );
   }
 
@@ -96,14 +101,9 @@ export class FlightPlans {
       req,
       compiled,
       id,
-      async (tx) => {
-        const plan = await replacePlan(
-          tx,
-          this.newPlan(id, req, compiled, { subject: current.owner }),
-          toKeyArrays(compiled.keys),
-          current.version,
-          now,
-        );
+      async (tx, road) => {
+        const next = this.newPlan(id, req, compiled, { subject: current.owner });
+        const plan = await replacePlan(tx, next, road.keys, road.windows, current.version, now);
         if (!plan) throw new StateConflict('the plan changed while it was being replanned; read it and try again');
         return plan;
       },
@@ -196,7 +196,7 @@ export class FlightPlans {
     req: FlightPlanRequest,
     compiled: CompiledPlan,
     exceptPlanId: string | null,
-    write: (tx: Queryable) => Promise<PlanRecord>,
+    write: (tx: Queryable, road: Road) => Promise<PlanRecord>,
     alsoLock: readonly SkyKey[] = [],
   ): Promise<Decision> {
     const { db, mirror } = this.deps;
@@ -222,29 +222,33 @@ export class FlightPlans {
       await mirror.syncZones(db, revision);
     }
 
-    const keys = toKeyArrays(compiled.keys);
-    const stripes = stripesOf([...compiled.keys, ...alsoLock], this.deps.config.stripeResolution);
+    const windows = stripeWindows(compiled.keys, this.deps.config.stripeResolution);
+    const locks = alsoLock.length
+      ? stripeWindows([...compiled.keys, ...alsoLock], this.deps.config.stripeResolution).stripes
+      : windows.stripes;
+    const road = { keys: toKeyArrays(compiled.keys), windows };
     const outcome = await db.transaction(async (tx): Promise<Outcome> => {
-      await lockForDecision(tx, stripes);
-      const { revision, conflicts: flights } = await checkKeys(tx, keys, exceptPlanId);
+      await lockForDecision(tx, locks);
+      const { revision, candidates } = await findCandidates(tx, windows, exceptPlanId);
       await mirror.syncZones(tx, revision);
-      const conflicts = [...flights, ...mirror.index.zoneConflicts(compiled.keys)];
+      await mirror.refreshPlans(
+        tx,
+        candidates.filter((c) => mirror.heldVersion(c.id) !== c.version).map((c) => c.id),
+      );
+      const ids = new Set(candidates.map((c) => c.id));
+      const conflicts = [
+        ...mirror.index.flightConflicts(compiled.keys, except).filter((c) => ids.has(c.id)),
+        ...mirror.index.zoneConflicts(compiled.keys),
+      ];
       const verdict = judge(conflicts, claimant);
-      if (verdict.blocking.length > 0) {
-        const behind = flights.filter((f) => mirror.heldVersion(f.id) < f.version).map((f) => f.id);
-        return { verdict, conflicts, plan: null, preempted: [], behind };
-      }
+      if (verdict.blocking.length > 0) return { verdict, conflicts, plan: null, preempted: [] };
       const reason = `pre-empted by a priority ${req.priority} plan`;
       const preempted = await transition(tx, verdict.preempted, LIVE_STATES, 'Preempted', reason, this.deps.clock());
-      const plan = await write(tx);
+      const plan = await write(tx, road);
       return { verdict, conflicts, plan, preempted };
     });
 
-    if (!outcome.plan) {
-      // The database named blockers the mirror lags behind on; it needs them to search alternatives.
-      await mirror.refreshPlans(db, [...new Set(outcome.behind ?? [])]);
-      return this.reject(req, compiled, outcome, claimant, except);
-    }
+    if (!outcome.plan) return this.reject(req, compiled, outcome, claimant, except);
     this.learn([...outcome.preempted.map((plan) => ({ plan })), { plan: outcome.plan, keys: compiled.keys }]);
     return {
       accepted: true,

@@ -23,7 +23,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (e.expose && e.status && e.status >= 400 && e.status < 500) {
       return send(e.status, { error: e.type ?? 'bad_request', message: e.message ?? 'bad request' });
     }
-    log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    log.error({ err: faultSummary(err), method: req.method, url: req.originalUrl }, 'request failed');
     return send(500, { error: 'internal', message: 'internal error; it has been logged' });
   };
 }
@@ -32,3 +32,10 @@ export const notFound: RequestHandler = (req, res) => {
   const body: ErrorBody = { error: 'not_found', message: `no route ${req.method} ${req.path}` };
   res.status(404).json(body);
 };
+
+/** What a fault log needs: driver errors carry the whole query and its parameters, which can be megabytes. */
+function faultSummary(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { message: String(err) };
+  const e = err as Error & { code?: string; detail?: string; table?: string; constraint?: string };
+  return { message: e.message, code: e.code, detail: e.detail, table: e.table, constraint: e.constraint, stack: e.stack };
+}

@@ -2,8 +2,9 @@ import { cellToParent } from 'h3-js';
 import type { SkyKey } from '../airspace/types.ts';
 
 /**
- * Sky-road keys travel to PostgreSQL as five parallel arrays (one unnest, one round trip for any
- * number of keys); H3 indexes are stored as bigint, which they fit (their top bit is always 0).
+ * Sky-road keys travel to and from PostgreSQL as five parallel arrays (one value per column,
+ * whatever the number of keys); H3 indexes are stored as bigint, which they fit (their top bit
+ * is always 0).
  */
 export interface KeyArrays {
   cells: string[];
@@ -29,6 +30,29 @@ export function keyArrayParams(a: KeyArrays): unknown[] {
   return [a.cells, a.bandLo, a.bandHi, a.t0, a.t1];
 }
 
+/** The arrays as stored, cast so both drivers hand back strings and plain numbers. */
+export const KEY_ARRAY_COLUMNS =
+  'r.cells::text[] AS cells, r.band_lo::int4[] AS band_lo, r.band_hi::int4[] AS band_hi, r.t0::float8[] AS t0, r.t1::float8[] AS t1';
+
+export interface KeyArrayRow {
+  cells: string[];
+  band_lo: number[];
+  band_hi: number[];
+  t0: number[];
+  t1: number[];
+  [column: string]: unknown;
+}
+
+export function rowToKeys(r: KeyArrayRow): SkyKey[] {
+  return r.cells.map((cell, i) => ({
+    cell: int8ToCell(cell),
+    bandLo: r.band_lo[i]!,
+    bandHi: r.band_hi[i]!,
+    t0: r.t0[i]!,
+    t1: r.t1[i]!,
+  }));
+}
+
 export function cellToInt8(cell: string): string {
   return BigInt(`0x${cell}`).toString();
 }
@@ -37,38 +61,35 @@ export function int8ToCell(value: string): string {
   return BigInt(value).toString(16);
 }
 
-/** unnest of the five arrays starting at parameter $n, as u(c, lo, hi, a, z). */
-export function unnestKeys(n: number): string {
-  return `unnest($${n}::int8[], $${n + 1}::int2[], $${n + 2}::int2[], $${n + 3}::int8[], $${n + 4}::int8[]) AS u(c, lo, hi, a, z)`;
-}
-
-/** A stored key's columns as the core's numbers. */
-export const KEY_COLUMNS = 'k.cell::text AS cell, k.band_lo, k.band_hi, k.t0::float8 AS t0, k.t1::float8 AS t1';
-
-export interface KeyRow {
-  cell: string;
-  band_lo: number;
-  band_hi: number;
-  t0: number;
-  t1: number;
-  [column: string]: unknown;
-}
-
-export function rowToKey(r: KeyRow): SkyKey {
-  return { cell: int8ToCell(r.cell), bandLo: r.band_lo, bandHi: r.band_hi, t0: r.t0, t1: r.t1 };
-}
-
 /**
- * The advisory-lock ids of a sky road: its cells' parents at the stripe resolution, as int8, in
- * ascending order (the order every writer takes them in).
+ * Where and when a sky road holds anything, per stripe (its cells' parent at the stripe
+ * resolution), in ascending stripe order — the order locks are taken in.
  */
-export function stripesOf(keys: readonly SkyKey[], stripeResolution: number): string[] {
-  const stripes = new Set<bigint>();
-  let last = '';
+export interface StripeWindows {
+  stripes: string[];
+  t0: number[];
+  t1: number[];
+}
+
+export function stripeWindows(keys: readonly SkyKey[], stripeResolution: number): StripeWindows {
+  const windows = new Map<bigint, { t0: number; t1: number }>();
+  let lastCell = '';
+  let lastStripe = 0n;
   for (const k of keys) {
-    if (k.cell === last) continue;
-    last = k.cell;
-    stripes.add(BigInt(`0x${cellToParent(k.cell, stripeResolution)}`));
+    if (k.cell !== lastCell) {
+      lastCell = k.cell;
+      lastStripe = BigInt(`0x${cellToParent(k.cell, stripeResolution)}`);
+    }
+    const w = windows.get(lastStripe);
+    if (w) {
+      w.t0 = Math.min(w.t0, k.t0);
+      w.t1 = Math.max(w.t1, k.t1);
+    } else windows.set(lastStripe, { t0: k.t0, t1: k.t1 });
   }
-  return [...stripes].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
+  const sorted = [...windows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    stripes: sorted.map(([s]) => s.toString()),
+    t0: sorted.map(([, w]) => w.t0),
+    t1: sorted.map(([, w]) => w.t1),
+  };
 }

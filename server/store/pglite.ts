@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import type { Db, Queryable } from './db.ts';
 
 /**
@@ -8,7 +9,7 @@ import type { Db, Queryable } from './db.ts';
  */
 export async function openPglite(dataDir: string): Promise<Db> {
   if (!dataDir.startsWith('memory://')) await fs.mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  const db = await PGlite.create(dataDir, { extensions: { btree_gist } });
   const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
     query: async (sql, params) => (await q.query(sql, params as unknown[])).rows as never,
   });

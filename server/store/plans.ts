@@ -1,10 +1,17 @@
-import type { FlightConflict } from '../airspace/index.ts';
 import type { SkyKey } from '../airspace/types.ts';
 import type { FlightPlanRequest, PlanState, SkyRoadSummary } from '../protocol/index.ts';
 import { LIVE_STATES } from '../protocol/index.ts';
 import type { Queryable } from './db.ts';
 import { AIRSPACE_CHANNEL, ZONES_LOCK } from './coordination.ts';
-import { KEY_COLUMNS, keyArrayParams, rowToKey, unnestKeys, type KeyArrays, type KeyRow } from './keys-sql.ts';
+import {
+  int8ToCell,
+  KEY_ARRAY_COLUMNS,
+  keyArrayParams,
+  rowToKeys,
+  type KeyArrayRow,
+  type KeyArrays,
+  type StripeWindows,
+} from './keys-sql.ts';
 
 export interface PlanRecord {
   id: string;
@@ -93,42 +100,38 @@ export async function lockForDecision(tx: Queryable, stripes: readonly string[])
   await tx.query('SELECT sky_lock($1, $2::int8[])', [ZONES_LOCK.toString(), stripes]);
 }
 
-export interface FlightConflictRow extends FlightConflict {
+/** A live plan that may share keys with a new one: its exact keys (at this version) decide. */
+export interface Candidate {
+  id: string;
   version: number;
+  priority: number;
 }
 
 /**
- * The zones' revision, and every live key of another plan that overlaps the given keys (the
- * overlap itself, with the holder's priority and version). Run after lockForDecision, in its own
- * statement, so that its snapshot sees everything committed before the locks were granted.
+ * The zones' revision, and every other live plan that holds anything in the given stripes during
+ * their windows. Run after lockForDecision, in its own statement, so that its snapshot sees
+ * everything committed before the locks were granted.
  */
-export async function checkKeys(
+export async function findCandidates(
   q: Queryable,
-  keys: KeyArrays,
+  windows: StripeWindows,
   exceptPlanId: string | null,
-): Promise<{ revision: string; conflicts: FlightConflictRow[] }> {
-  const rows = await q.query<KeyRow & { revision: string; plan_id: string | null; priority: number; version: number }>(
+): Promise<{ revision: string; candidates: Candidate[] }> {
+  const rows = await q.query<{ revision: string; id: string | null; version: number; priority: number }>(
     `SELECT r.zones::text AS revision, c.* FROM airspace_revision r LEFT JOIN LATERAL (
-       SELECT k.plan_id::text AS plan_id, p.priority, p.version, u.c::text AS cell,
-         greatest(k.band_lo, u.lo) AS band_lo, least(k.band_hi, u.hi) AS band_hi,
-         greatest(k.t0, u.a)::float8 AS t0, least(k.t1, u.z)::float8 AS t1
-       FROM ${unnestKeys(1)}
-       CROSS JOIN LATERAL (
-         SELECT plan_id, band_lo, band_hi, t0, t1 FROM sky_keys k
-         WHERE k.cell = u.c AND k.band_lo <= u.hi AND u.lo <= k.band_hi AND k.t0 < u.z AND u.a < k.t1
-           AND k.plan_id IS DISTINCT FROM $6::uuid
-         LIMIT 1000) k
-       JOIN flight_plans p ON p.id = k.plan_id
+       SELECT p.id::text, p.version, p.priority FROM flight_plans p
+       WHERE p.id IN (
+         SELECT s.plan_id FROM unnest($1::int8[], $2::int8[], $3::int8[]) AS u(stripe, a, z)
+         CROSS JOIN LATERAL (
+           SELECT plan_id FROM sky_road_stripes s
+           WHERE s.stripe = u.stripe AND s.during && int8range(u.a, u.z) AND s.plan_id IS DISTINCT FROM $4::uuid
+           LIMIT 10000) s)
      ) c ON true`,
-    [...keyArrayParams(keys), exceptPlanId],
+    [windows.stripes, windows.t0, windows.t1, exceptPlanId],
   );
   return {
     revision: rows[0]!.revision,
-    conflicts: rows.flatMap((r) =>
-      r.plan_id
-        ? [{ type: 'flight' as const, id: r.plan_id, priority: r.priority, version: r.version, ...rowToKey(r) }]
-        : [],
-    ),
+    candidates: rows.flatMap((r) => (r.id ? [{ id: r.id, version: r.version, priority: r.priority }] : [])),
   };
 }
 
@@ -170,19 +173,37 @@ const RECORD_AND_NOTIFY = (cte: string, reason: string) => `
     pg_notify('${AIRSPACE_CHANNEL}', json_build_object('plan', id::text, 'version', version)::text) AS notified
   FROM ${cte}`;
 
-/** Inserts an accepted plan with its keys and first event, in one statement. */
-export async function insertPlan(tx: Queryable, plan: NewPlan, keys: KeyArrays, at: number): Promise<PlanRecord> {
+/** The sky road of plan `id` (an SQL expression): its keys ($1–$5) and stripe windows ($6–$8). */
+const WRITE_SKY_ROAD = (id: string) => `
+  road AS (INSERT INTO sky_roads (plan_id, cells, band_lo, band_hi, t0, t1)
+           SELECT ${id}, $1::int8[], $2::int2[], $3::int2[], $4::int8[], $5::int8[]),
+  stripes AS (INSERT INTO sky_road_stripes (plan_id, stripe, during)
+              SELECT ${id}, s, int8range(a, z) FROM unnest($6::int8[], $7::int8[], $8::int8[]) AS w(s, a, z))`;
+
+const skyRoadParams = (keys: KeyArrays, windows: StripeWindows) => [
+  ...keyArrayParams(keys),
+  windows.stripes,
+  windows.t0,
+  windows.t1,
+];
+
+/** Inserts an accepted plan with its sky road and first event, in one statement. */
+export async function insertPlan(
+  tx: Queryable,
+  plan: NewPlan,
+  keys: KeyArrays,
+  windows: StripeWindows,
+  at: number,
+): Promise<PlanRecord> {
   const [row] = await tx.query<PlanRow>(
     `WITH plan AS (
        INSERT INTO flight_plans (id, version, state, priority, drone_id, owner, request, time_start, time_end, departure,
          arrival, min_lon, min_lat, max_lon, max_lat, sky_road, created_at, updated_at)
-       VALUES ($6, 1, 'Accepted', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)
+       VALUES ($9, 1, 'Accepted', $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $23)
        RETURNING *),
-     keys AS (
-       INSERT INTO sky_keys (plan_id, cell, band_lo, band_hi, t0, t1)
-       SELECT $6, c, lo, hi, a, z FROM ${unnestKeys(1)}),
+     ${WRITE_SKY_ROAD('$9::uuid')},
      ${RECORD_AND_NOTIFY('plan', 'NULL')}`,
-    [...keyArrayParams(keys), ...planValues(plan), ts(at)],
+    [...skyRoadParams(keys, windows), ...planValues(plan), ts(at)],
   );
   return toRecord(row!);
 }
@@ -203,6 +224,11 @@ function planValues(plan: NewPlan): unknown[] {
   ];
 }
 
+/** Frees the sky roads of the plans in `cte` when `when` holds (their rows go in the same statement). */
+const FREE_SKY_ROADS = (cte: string, when: string) => `
+  gone_road AS (DELETE FROM sky_roads WHERE ${when} AND plan_id IN (SELECT id FROM ${cte})),
+  gone_stripes AS (DELETE FROM sky_road_stripes WHERE ${when} AND plan_id IN (SELECT id FROM ${cte}))`;
+
 /**
  * Gives a live plan a new sky road and request, in one statement; null when the plan is no
  * longer live or no longer at the expected version.
@@ -211,29 +237,31 @@ export async function replacePlan(
   tx: Queryable,
   plan: NewPlan,
   keys: KeyArrays,
+  windows: StripeWindows,
   expectedVersion: number,
   at: number,
 ): Promise<PlanRecord | null> {
   const [row] = await tx.query<PlanRow>(
     `WITH plan AS (
-       UPDATE flight_plans SET version = version + 1, priority = $7, drone_id = $8, request = $10, time_start = $11,
-         time_end = $12, departure = $13, arrival = $14, min_lon = $15, min_lat = $16, max_lon = $17, max_lat = $18,
-         sky_road = $19, updated_at = $20
-       WHERE id = $6 AND state IN ${LIVE} AND version = $21 AND $9::text IS NOT NULL
+       UPDATE flight_plans SET version = version + 1, priority = $10, drone_id = $11, request = $13, time_start = $14,
+         time_end = $15, departure = $16, arrival = $17, min_lon = $18, min_lat = $19, max_lon = $20, max_lat = $21,
+         sky_road = $22, updated_at = $23
+       WHERE id = $9 AND state IN ${LIVE} AND version = $24 AND $12::text IS NOT NULL
        RETURNING *),
-     gone AS (DELETE FROM sky_keys WHERE plan_id IN (SELECT id FROM plan)),
-     keys AS (
-       INSERT INTO sky_keys (plan_id, cell, band_lo, band_hi, t0, t1)
-       SELECT p.id, c, lo, hi, a, z FROM plan p, ${unnestKeys(1)}),
+     road AS (UPDATE sky_roads SET cells = $1::int8[], band_lo = $2::int2[], band_hi = $3::int2[], t0 = $4::int8[],
+                t1 = $5::int8[] WHERE plan_id IN (SELECT id FROM plan)),
+     gone_stripes AS (DELETE FROM sky_road_stripes WHERE plan_id IN (SELECT id FROM plan)),
+     stripes AS (INSERT INTO sky_road_stripes (plan_id, stripe, during)
+                 SELECT p.id, s, int8range(a, z) FROM plan p, unnest($6::int8[], $7::int8[], $8::int8[]) AS w(s, a, z)),
      ${RECORD_AND_NOTIFY('plan', "'replanned'")}`,
-    [...keyArrayParams(keys), ...planValues(plan), ts(at), expectedVersion],
+    [...skyRoadParams(keys, windows), ...planValues(plan), ts(at), expectedVersion],
   );
   return row ? toRecord(row) : null;
 }
 
 /**
  * Moves plans from one of `from` to `to`, in one statement. Leaving the live states frees their
- * keys at once. Returns the plans that moved.
+ * sky roads at once. Returns the plans that moved.
  */
 export async function transition(
   tx: Queryable,
@@ -249,7 +277,7 @@ export async function transition(
        UPDATE flight_plans SET state = $2, version = version + 1, state_reason = $3, updated_at = $4
        WHERE id = ANY($1::uuid[]) AND state = ANY($5::text[])
        RETURNING *),
-     gone AS (DELETE FROM sky_keys WHERE $6 AND plan_id IN (SELECT id FROM moved)),
+     ${FREE_SKY_ROADS('moved', '$6')},
      ${RECORD_AND_NOTIFY('moved', 'state_reason')}`,
     [ids, to, reason, ts(at), from, !(LIVE_STATES as readonly string[]).includes(to)],
   );
@@ -306,10 +334,8 @@ export async function listPlans(q: Queryable, f: PlanFilter): Promise<PlanRecord
 }
 
 export async function planKeys(q: Queryable, id: string): Promise<SkyKey[]> {
-  const rows = await q.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM sky_keys k WHERE k.plan_id = $1 ORDER BY k.cell`, [
-    id,
-  ]);
-  return rows.map(rowToKey);
+  const [row] = await q.query<KeyArrayRow>(`SELECT ${KEY_ARRAY_COLUMNS} FROM sky_roads r WHERE r.plan_id = $1`, [id]);
+  return row ? rowToKeys(row) : [];
 }
 
 export interface LivePlanKeys {
@@ -320,24 +346,15 @@ export interface LivePlanKeys {
   keys: SkyKey[];
 }
 
-/** Keys of the given live plans (or of every live plan), grouped by plan, for the mirror. */
+/** The sky roads of the given live plans (or of every live plan), for the mirror. */
 export async function livePlanKeys(q: Queryable, ids?: readonly string[]): Promise<LivePlanKeys[]> {
-  const rows = await q.query<KeyRow & { plan_id: string; version: number; priority: number; state: PlanState }>(
-    `SELECT p.id::text AS plan_id, p.version, p.priority, p.state, ${KEY_COLUMNS}
-     FROM flight_plans p JOIN sky_keys k ON k.plan_id = p.id
+  const rows = await q.query<KeyArrayRow & { id: string; version: number; priority: number; state: PlanState }>(
+    `SELECT p.id::text, p.version, p.priority, p.state, ${KEY_ARRAY_COLUMNS}
+     FROM flight_plans p JOIN sky_roads r ON r.plan_id = p.id
      WHERE p.state IN ${LIVE} ${ids ? 'AND p.id = ANY($1::uuid[])' : ''}`,
     ids ? [ids] : [],
   );
-  const byPlan = new Map<string, LivePlanKeys>();
-  for (const r of rows) {
-    let plan = byPlan.get(r.plan_id);
-    if (!plan) {
-      plan = { id: r.plan_id, version: r.version, priority: r.priority, state: r.state, keys: [] };
-      byPlan.set(r.plan_id, plan);
-    }
-    plan.keys.push(rowToKey(r));
-  }
-  return [...byPlan.values()];
+  return rows.map((r) => ({ id: r.id, version: r.version, priority: r.priority, state: r.state, keys: rowToKeys(r) }));
 }
 
 export interface AirspaceKeyRow extends SkyKey {
@@ -354,14 +371,32 @@ export async function airspaceKeys(
   to: number,
   limit: number,
 ): Promise<AirspaceKeyRow[]> {
-  const rows = await q.query<KeyRow & { plan_id: string; state: PlanState; owner: string }>(
-    `SELECT p.id::text AS plan_id, p.state, p.owner, ${KEY_COLUMNS}
-     FROM flight_plans p JOIN sky_keys k ON k.plan_id = p.id
+  const rows = await q.query<{
+    plan_id: string;
+    state: PlanState;
+    owner: string;
+    cell: string;
+    band_lo: number;
+    band_hi: number;
+    t0: number;
+    t1: number;
+  }>(
+    `SELECT p.id::text AS plan_id, p.state, p.owner, k.cell::text AS cell, k.band_lo, k.band_hi, k.t0::float8 AS t0, k.t1::float8 AS t1
+     FROM flight_plans p JOIN sky_roads r ON r.plan_id = p.id,
+       unnest(r.cells, r.band_lo, r.band_hi, r.t0, r.t1) AS k(cell, band_lo, band_hi, t0, t1)
      WHERE p.state IN ${LIVE} AND p.max_lon >= $1 AND p.min_lon <= $3 AND p.max_lat >= $2 AND p.min_lat <= $4
-       AND p.time_end > $5 AND p.time_start < $6
-       AND k.t0 < $8 AND $7 < k.t1
+       AND p.time_end > $5 AND p.time_start < $6 AND k.t0 < $8 AND $7 < k.t1
      LIMIT $9`,
     [...bbox, ts(from), ts(to), from, to, limit],
   );
-  return rows.map((r) => ({ ...rowToKey(r), planId: r.plan_id, state: r.state, owner: r.owner }));
+  return rows.map((r) => ({
+    cell: int8ToCell(r.cell),
+    bandLo: r.band_lo,
+    bandHi: r.band_hi,
+    t0: r.t0,
+    t1: r.t1,
+    planId: r.plan_id,
+    state: r.state,
+    owner: r.owner,
+  }));
 }

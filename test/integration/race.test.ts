@@ -5,9 +5,12 @@ import { inHours, KAGA, routePlan } from '../support/plans.ts';
 import { postJson, spawnServer, type ServerProcess } from '../support/process.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
-const OVERLAPPING_KEYS = `SELECT count(*)::int AS n FROM sky_keys a JOIN sky_keys b
-  ON a.cell = b.cell AND a.plan_id < b.plan_id
-  AND a.band_lo <= b.band_hi AND b.band_lo <= a.band_hi AND a.t0 < b.t1 AND b.t0 < a.t1`;
+/** Pairs of live keys of different plans on the same cell whose bands and times overlap. */
+const OVERLAPPING_KEYS = `
+  WITH k AS (
+    SELECT r.plan_id, u.* FROM sky_roads r, unnest(r.cells, r.band_lo, r.band_hi, r.t0, r.t1) AS u(cell, lo, hi, t0, t1))
+  SELECT count(*)::int AS n FROM k a JOIN k b
+    ON a.cell = b.cell AND a.plan_id < b.plan_id AND a.lo <= b.hi AND b.lo <= a.hi AND a.t0 < b.t1 AND b.t0 < a.t1`;
 
 /** 100 plans for the same route and time: every pair conflicts. */
 const contenders = (departure: string) =>

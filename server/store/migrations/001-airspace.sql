@@ -1,6 +1,7 @@
 -- Flight plans and the keys of their sky roads. A key is (H3 cell, band range, time range);
 -- two live keys on the same cell must never overlap in both bands and time. The arbiter
--- (store/plans.ts) guarantees it under advisory locks on the cells' coarse parents.
+-- (flights/service.ts with store/plans.ts) guarantees it under advisory locks on the cells'
+-- coarse parents ("stripes").
 
 CREATE TABLE flight_plans (
   id           uuid PRIMARY KEY,
@@ -28,22 +29,31 @@ CREATE INDEX flight_plans_live_time ON flight_plans (time_end, time_start)
   WHERE state IN ('Accepted', 'Activated', 'Nonconforming', 'Contingent');
 CREATE INDEX flight_plans_drone ON flight_plans (drone_id, time_start);
 
--- Times are epoch milliseconds, [t0, t1); bands are inclusive. Plain numbers keep the arbiter's
--- probe to integer comparisons, and the covering index answers it without visiting the heap.
--- No foreign key to flight_plans: its check costs one index probe per key (hundreds per plan),
--- and keys are only ever written and deleted in the statement that writes their plan's state.
-CREATE TABLE sky_keys (
-  plan_id uuid NOT NULL,
-  cell    bigint NOT NULL,
-  band_lo smallint NOT NULL,
-  band_hi smallint NOT NULL,
-  t0      bigint NOT NULL,
-  t1      bigint NOT NULL,
-  CHECK (band_lo <= band_hi AND t0 < t1)
+-- The exact keys of each live plan as parallel arrays, one row per plan: one insert and one
+-- delete however many keys a sky road has. Times are epoch milliseconds, [t0, t1); bands are
+-- inclusive. Rows exist only while the plan holds its sky road.
+CREATE TABLE sky_roads (
+  plan_id uuid PRIMARY KEY,
+  cells   bigint[] NOT NULL,
+  band_lo smallint[] NOT NULL,
+  band_hi smallint[] NOT NULL,
+  t0      bigint[] NOT NULL,
+  t1      bigint[] NOT NULL
 );
 
-CREATE INDEX sky_keys_cell ON sky_keys (cell) INCLUDE (band_lo, band_hi, t0, t1, plan_id);
-CREATE INDEX sky_keys_plan ON sky_keys (plan_id);
+-- The arbiter's index: where (stripe = a coarse parent cell) and when each live plan holds
+-- anything. Under the stripe locks, the plans found here for a new plan's stripes and times are
+-- the only ones that can share a key with it; their exact keys then decide.
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+
+CREATE TABLE sky_road_stripes (
+  plan_id uuid NOT NULL,
+  stripe  bigint NOT NULL,
+  during  int8range NOT NULL
+);
+
+CREATE INDEX sky_road_stripes_where_when ON sky_road_stripes USING gist (stripe, during);
+CREATE INDEX sky_road_stripes_plan ON sky_road_stripes (plan_id);
 
 CREATE TABLE plan_events (
   plan_id uuid NOT NULL REFERENCES flight_plans (id) ON DELETE CASCADE,
