@@ -165,8 +165,9 @@ export class ReservationIndex {
 
   /** Zone holds on a cell or on any of its ancestors. */
   zonesAt(cell: string): ZoneHold[] {
-    const res = getResolution(cell);
     const out: ZoneHold[] = [];
+    if (this.zoneResolutions.size === 0) return out;
+    const res = getResolution(cell);
     for (const r of this.zoneResolutions.keys()) {
       if (r > res) continue;
       const holds = this.zoneHolds.get(r === res ? cell : cellToParent(cell, r));

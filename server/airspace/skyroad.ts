@@ -21,13 +21,22 @@ const SLACK_M = 0.5;
  * form per leg), so both roads hold that cell at that moment, in the band of the vertical midpoint.
  */
 export function skyRoadOfPath(path: TimedPath, params: AirspaceParams): SkyKey[] {
-  const keys: SkyKey[] = [];
+  return mergeKeys(skyRoadLegs(path, params).flat());
+}
+
+/**
+ * The keys of each leg of a path (leg i joins points i and i + 1), not yet merged: what
+ * `variants.ts` reuses to derive the same flight at another altitude without recomputing it.
+ */
+export function skyRoadLegs(path: TimedPath, params: AirspaceParams): SkyKey[][] {
+  const legs: SkyKey[][] = [];
   const start = path[0];
-  if (!start) return keys;
+  if (!start) return legs;
   let grid = LocalGrid.around(start.lat, start.lon, params.h3Resolution);
   for (let i = 1; i < path.length; i++) {
     const a = path[i - 1]!;
     const b = path[i]!;
+    const keys: SkyKey[] = [];
     const frame = localFrame(a);
     const end = toLocal(frame, b.lat, b.lon);
     const pieces = Math.max(1, Math.ceil(Math.hypot(end.x, end.y) / MAX_PIECE_M));
@@ -42,8 +51,9 @@ export function skyRoadOfPath(path: TimedPath, params: AirspaceParams): SkyKey[]
       }
       keysOfLeg(from, to, grid, ij, params, keys);
     }
+    legs.push(keys);
   }
-  return mergeKeys(keys);
+  return legs;
 }
 
 function interpolate(a: PathPoint, b: PathPoint, f: number): PathPoint {

@@ -2,7 +2,9 @@ import { earliestDelay, firstClear } from '../airspace/alternatives.ts';
 import { groundW84, toW84, type Datum } from '../airspace/altitude.ts';
 import type { ReservationIndex } from '../airspace/index.ts';
 import { compilePlan, type CompiledPlan } from '../airspace/plan.ts';
-import type { Claimant } from '../airspace/priority.ts';
+import { skyRoadLegs } from '../airspace/skyroad.ts';
+import { raisedKeys } from '../airspace/variants.ts';
+import { judge, type Claimant } from '../airspace/priority.ts';
 import type { AirspaceParams } from '../airspace/types.ts';
 import type { Alternative, FlightPlanRequest } from '../protocol/index.ts';
 import { delayed, raised, requestedStart, statedAltitude, toGeometry } from './geometry.ts';
@@ -48,16 +50,7 @@ export function proposeAlternatives(
     });
   }
 
-  const candidates = function* () {
-    for (const step of BAND_STEPS) {
-      const deltaM = step * ctx.params.bandHeightM;
-      const request = raised(req, deltaM);
-      const plan = compilePlan(toGeometry(request), ctx.datum, ctx.params);
-      if (clearanceM(plan, request, ctx.datum) < ctx.minClearanceM) continue;
-      yield { deltaM, request, keys: plan.keys };
-    }
-  };
-  const free = firstClear(ctx.index, candidates(), claimant, exceptPlanId);
+  const free = firstClear(ctx.index, altitudeCandidates(ctx, req, compiled, claimant, exceptPlanId), claimant, exceptPlanId);
   if (free) {
     out.push({
       kind: 'altitude',
@@ -69,6 +62,32 @@ export function proposeAlternatives(
     });
   }
   return out;
+}
+
+/**
+ * The flight a few bands higher or lower, nearest first, each screened on keys derived from the
+ * original sky road (cheap) and only then compiled in full and checked again: what is proposed
+ * is exactly what the arbiter would decide on.
+ */
+function* altitudeCandidates(
+  ctx: AlternativeContext,
+  req: FlightPlanRequest,
+  compiled: CompiledPlan,
+  claimant: Claimant,
+  exceptPlanId: string | undefined,
+) {
+  const legs = compiled.path ? skyRoadLegs(compiled.path, ctx.params) : null;
+  for (const step of BAND_STEPS) {
+    const deltaM = step * ctx.params.bandHeightM;
+    const screened = legs
+      ? raisedKeys(compiled.path!, legs, deltaM, ctx.params, req.route!.takeoffAndLanding)
+      : { path: null, keys: compiled.keys.map((k) => ({ ...k, bandLo: k.bandLo + step, bandHi: k.bandHi + step })) };
+    if (judge(ctx.index.conflicts(screened.keys, exceptPlanId), claimant).blocking.length > 0) continue;
+    const request = raised(req, deltaM);
+    const plan = compilePlan(toGeometry(request), ctx.datum, ctx.params);
+    if (clearanceM(plan, request, ctx.datum) < ctx.minClearanceM) continue;
+    yield { deltaM, request, keys: plan.keys };
+  }
 }
 
 /** Lowest height above the ground of the flight's cruise (take-off and landing excluded). */
