@@ -5,3 +5,4 @@ export * from './geofences.ts';
 export * from './airspace.ts';
 export { wire } from './registry.ts';
 export * from './telemetry.ts';
+export * from './alerts.ts';
