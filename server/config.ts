@@ -21,10 +21,19 @@ const EnvSchema = z.object({
   TIME_BEFORE_S: num(30).pipe(z.number().min(0)),
   TIME_AFTER_S: num(60).pipe(z.number().min(0)),
   CLIMB_RATE_MPS: num(3).pipe(z.number().positive()),
-  STRIPE_RESOLUTION: int(7).pipe(z.number().min(0).max(10)),
+  STRIPE_RESOLUTION: int(8).pipe(z.number().min(0).max(10)),
   PLANNING_HORIZON_DAYS: num(30).pipe(z.number().positive()),
   DEPARTURE_GRACE_S: num(60).pipe(z.number().min(0)),
   GROUND_ELEVATION_M: num(0),
+
+  /** Comma-separated tokens gateways may connect with (besides ADMIN_TOKEN), each at least 16 characters. */
+  GATEWAY_TOKENS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean))
+    .pipe(z.array(z.string().min(16, 'each gateway token needs at least 16 characters'))),
+  TELEMETRY_STALE_S: num(5).pipe(z.number().positive()),
+  COMMAND_TIMEOUT_S: num(60).pipe(z.number().positive()),
 });
 
 export interface Config {
@@ -41,6 +50,11 @@ export interface Config {
   /** How far in the past a departure may be and still be accepted (client clocks drift). */
   departureGraceMs: number;
   groundElevationM: number;
+  gatewayTokens: string[];
+  /** A drone whose newest sample is older than this is shown stale. */
+  telemetryStaleMs: number;
+  /** How long a command may take, gateway and drone included (a mission upload with retries is slow). */
+  commandTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -73,5 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     planningHorizonMs: e.PLANNING_HORIZON_DAYS * 86_400_000,
     departureGraceMs: e.DEPARTURE_GRACE_S * 1000,
     groundElevationM: e.GROUND_ELEVATION_M,
+    gatewayTokens: e.GATEWAY_TOKENS,
+    telemetryStaleMs: e.TELEMETRY_STALE_S * 1000,
+    commandTimeoutMs: e.COMMAND_TIMEOUT_S * 1000,
   };
 }
