@@ -18,11 +18,17 @@ export function random(seed: number): () => number {
 }
 
 /**
- * A straight route of `lengthM` inside the city square, at 40–120 m AGL, 12 m/s, departing at a
- * random second of [from, from + spanMs).
+ * A straight route of `lengthM` inside a square of `sizeM` at the city's centre, at 40–120 m AGL,
+ * 12 m/s, departing at a random second of [from, from + spanMs).
  */
-export function randomRoute(rand: () => number, from: number, spanMs: number, lengthM = 5_000): FlightPlanRequest {
-  const half = CITY.sizeM / 2;
+export function randomRoute(
+  rand: () => number,
+  from: number,
+  spanMs: number,
+  lengthM = 5_000,
+  sizeM = CITY.sizeM,
+): FlightPlanRequest {
+  const half = sizeM / 2;
   for (;;) {
     const x0 = (rand() * 2 - 1) * half;
     const y0 = (rand() * 2 - 1) * half;
@@ -32,7 +38,9 @@ export function randomRoute(rand: () => number, from: number, spanMs: number, le
     if (Math.abs(x1) > half || Math.abs(y1) > half) continue;
     const at = (x: number, y: number) => ({ lat: CITY.lat + y / M_PER_DEG_LAT, lon: CITY.lon + x / M_PER_DEG_LON });
     return {
-      droneId: `JU${Math.floor(rand() * 1e12).toString().padStart(12, '0')}`,
+      droneId: `JU${Math.floor(rand() * 1e12)
+        .toString()
+        .padStart(12, '0')}`,
       priority: 0,
       authorizations: [],
       route: {

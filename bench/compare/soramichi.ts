@@ -1,0 +1,48 @@
+import { loadConfig } from '../../server/config.ts';
+import { createLogger } from '../../server/log.ts';
+import { startServer } from '../../server/server.ts';
+import { spawnServer, type ServerProcess } from '../../test/support/process.ts';
+import type { Approach } from './approach.ts';
+import type { BenchPlan } from './demand.ts';
+
+/** soramichi in this process, on PGlite (url undefined) or on PostgreSQL. */
+export async function soramichiApproach(url: string | undefined): Promise<Approach> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: 'memory://',
+    LOG_LEVEL: 'silent',
+    ...(url ? { DATABASE_URL: url } : {}),
+  });
+  const server = await startServer(config, createLogger('silent'));
+  return {
+    name: `soramichi (${url ? 'PostgreSQL' : 'PGlite'})`,
+    decide: async (p: BenchPlan) => (await server.flights.create(p.request, { subject: 'bench' })).accepted,
+    close: () => server.close(),
+  };
+}
+
+/** Several soramichi server processes on one PostgreSQL, plans sent over HTTP in turn. */
+export async function soramichiCluster(url: string, instances: number): Promise<Approach> {
+  const servers: ServerProcess[] = [];
+  // One after the other, so the first applies the migrations and the others find them applied.
+  for (let i = 0; i < instances; i++) servers.push(await spawnServer({ DATABASE_URL: url }));
+  let next = 0;
+  return {
+    name: `soramichi (${instances} instances, one PostgreSQL, HTTP)`,
+    async decide(p: BenchPlan) {
+      const server = servers[next++ % servers.length]!;
+      const res = await fetch(`${server.url}/api/v1/flight-plans`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(p.request),
+      });
+      await res.arrayBuffer();
+      if (res.status !== 201 && res.status !== 409) throw new Error(`unexpected ${res.status}`);
+      return res.status === 201;
+    },
+    async close() {
+      await Promise.all(servers.map((s) => s.stop()));
+    },
+  };
+}
