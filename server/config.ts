@@ -25,6 +25,11 @@ const EnvSchema = z.object({
   PLANNING_HORIZON_DAYS: num(30).pipe(z.number().positive()),
   DEPARTURE_GRACE_S: num(60).pipe(z.number().min(0)),
   GROUND_ELEVATION_M: num(0),
+  /** A DEM GeoTIFF (lat/lon grid, metres above mean sea level) for AGL; unset: flat ground. */
+  TERRAIN_DEM: z.string().optional(),
+  /** Zone files loaded at start (GeoJSON, ED-269, ED-318, PLATEAU CityGML); empty: none. */
+  GEOFENCES_DIR: z.string().default('./geofences'),
+  BUILDING_MARGIN_M: num(10).pipe(z.number().min(0)),
 
   /** Comma-separated tokens gateways may connect with (besides ADMIN_TOKEN), each at least 16 characters. */
   GATEWAY_TOKENS: z
@@ -50,6 +55,10 @@ export interface Config {
   /** How far in the past a departure may be and still be accepted (client clocks drift). */
   departureGraceMs: number;
   groundElevationM: number;
+  terrainDem: string | null;
+  geofencesDir: string | null;
+  /** Metres added above every building's top when it becomes an obstacle zone. */
+  buildingMarginM: number;
   gatewayTokens: string[];
   /** A drone whose newest sample is older than this is shown stale. */
   telemetryStaleMs: number;
@@ -87,6 +96,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     planningHorizonMs: e.PLANNING_HORIZON_DAYS * 86_400_000,
     departureGraceMs: e.DEPARTURE_GRACE_S * 1000,
     groundElevationM: e.GROUND_ELEVATION_M,
+    terrainDem: e.TERRAIN_DEM ? path.resolve(e.TERRAIN_DEM) : null,
+    geofencesDir: e.GEOFENCES_DIR ? path.resolve(e.GEOFENCES_DIR) : null,
+    buildingMarginM: e.BUILDING_MARGIN_M,
     gatewayTokens: e.GATEWAY_TOKENS,
     telemetryStaleMs: e.TELEMETRY_STALE_S * 1000,
     commandTimeoutMs: e.COMMAND_TIMEOUT_S * 1000,

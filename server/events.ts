@@ -9,6 +9,8 @@ import type { ZoneRecord } from './store/geofences.ts';
 export interface AirspaceEventMap {
   plan: [PlanRecord];
   zone: [{ id: string; zone: ZoneRecord | null }];
+  /** A zone was declared over a plan in the air: it was left flying; its pilot must be told (an alert). */
+  'zone-over-active-plan': [{ zone: ZoneRecord; plan: PlanRecord; message: string }];
 }
 
 export class AirspaceEvents extends EventEmitter<AirspaceEventMap> {}

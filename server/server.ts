@@ -5,6 +5,8 @@ import { AirspaceEvents } from './events.ts';
 import { AirspaceMirror } from './flights/mirror.ts';
 import { FlightPlans } from './flights/service.ts';
 import { makeDatum } from './geofences/datum.ts';
+import { loadDem } from './geofences/dem.ts';
+import { loadGeofenceDirectory } from './geofences/directory.ts';
 import { Geofences } from './geofences/service.ts';
 import { createApp } from './http/app.ts';
 import type { Logger } from './log.ts';
@@ -32,12 +34,20 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
   if (applied.length) log.info({ applied }, 'database migrated');
 
   const events = new AirspaceEvents();
-  const datum = makeDatum(config.groundElevationM);
+  const dem = config.terrainDem ? await loadDem(config.terrainDem) : null;
+  if (dem) log.info({ dem: config.terrainDem, bbox: dem.bbox, width: dem.width, height: dem.height }, 'terrain model loaded');
+  const datum = makeDatum(config.groundElevationM, [], dem);
   const metrics = createMetrics();
-  const mirror = new AirspaceMirror({ db, datum, params: config.airspace, log, events, clock });
+  if (config.geofencesDir) {
+    const deps = { db, datum, params: config.airspace, buildingMarginM: config.buildingMarginM, clock, actor: 'startup' };
+    await loadGeofenceDirectory(config.geofencesDir, deps, log);
+  }
+  const horizonMs = config.planningHorizonMs;
+  const mirror = new AirspaceMirror({ db, datum, params: config.airspace, log, events, clock, horizonMs });
   await mirror.start();
   const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events });
-  const geofences = new Geofences({ db, mirror, clock, events });
+  const { stripeResolution } = config;
+  const geofences = new Geofences({ db, mirror, clock, events, datum, params: config.airspace, stripeResolution, horizonMs });
 
   const app = createApp({
     db,

@@ -1,11 +1,11 @@
 import type { Datum } from '../airspace/altitude.ts';
-import { ReservationIndex } from '../airspace/index.ts';
+import { ReservationIndex, type CompiledZone } from '../airspace/index.ts';
 import type { AirspaceParams, SkyKey } from '../airspace/types.ts';
 import type { AirspaceEvents } from '../events.ts';
 import { compileStoredZone } from '../geofences/stored.ts';
 import type { Logger } from '../log.ts';
 import type { Db, Queryable } from '../store/db.ts';
-import { getZone, listZoneIds, zoneRevision } from '../store/geofences.ts';
+import { getZones, listZoneIds, zoneRevision, type ZoneRecord } from '../store/geofences.ts';
 import { AIRSPACE_CHANNEL } from '../store/coordination.ts';
 import { getPlans, livePlanKeys, type PlanRecord } from '../store/plans.ts';
 
@@ -19,6 +19,9 @@ export interface PlanChange {
 
 /** How long a freed plan's last version is remembered, to ignore stale reads of it. */
 const TOMBSTONE_MS = 10 * 60_000;
+/** Zones read per round trip while catching up (a city's buildings are tens of thousands). */
+const ZONE_BATCH = 2000;
+const DAY_MS = 86_400_000;
 
 /**
  * Keeps this instance's ReservationIndex in step with the database: everything at start, then
@@ -31,6 +34,9 @@ export class AirspaceMirror {
   private readonly freed = new Map<string, { version: number; at: number }>();
   private unlisten: (() => Promise<void>) | null = null;
   private queue: Promise<void> = Promise.resolve();
+  /** Zones with daily schedules, whose windows are expanded over a span and need renewing. */
+  private readonly scheduled = new Map<string, ZoneRecord>();
+  private schedulesRenewAt = Infinity;
 
   constructor(
     private readonly deps: {
@@ -40,6 +46,8 @@ export class AirspaceMirror {
       log: Logger;
       events: AirspaceEvents;
       clock: () => number;
+      /** How far ahead plans may be filed: scheduled zones' windows must always reach past it. */
+      horizonMs: number;
     },
   ) {}
 
@@ -92,24 +100,63 @@ export class AirspaceMirror {
     return changed;
   }
 
-  /** Brings the zones to the given revision: compiles zones it lacks, drops zones that are gone. */
+  /**
+   * Brings the zones to the given revision: compiles the zones it lacks (read in batches), drops
+   * the zones that are gone. The changes are applied at once, after every read, and only if no
+   * newer revision got there first, so two syncs racing can neither drop a zone nor revive one.
+   */
   async syncZones(q: Queryable, revision: string): Promise<void> {
+    this.renewSchedules();
     if (BigInt(revision) <= BigInt(this.revision)) return;
-    const ids = new Set(await listZoneIds(q));
+    const ids = await listZoneIds(q);
+    const present = new Set(ids);
+    const missing = ids.filter((id) => !this.index.hasZone(id));
+    const added: Array<{ zone: ZoneRecord; compiled: CompiledZone; expandedUntil: number | null }> = [];
+    for (let i = 0; i < missing.length; i += ZONE_BATCH) {
+      for (const zone of await getZones(q, missing.slice(i, i + ZONE_BATCH))) {
+        added.push({ zone, ...this.compile(zone) });
+      }
+    }
+    if (BigInt(revision) <= BigInt(this.revision)) return;
     for (const id of this.index.zoneIds()) {
-      if (!ids.has(id)) {
+      if (!present.has(id)) {
         this.index.removeZone(id);
+        this.scheduled.delete(id);
         this.deps.events.emit('zone', { id, zone: null });
       }
     }
-    for (const id of ids) {
-      if (this.index.hasZone(id)) continue;
-      const zone = await getZone(q, id);
-      if (!zone) continue;
-      this.index.putZone(compileStoredZone(zone, this.deps.datum, this.deps.params));
-      this.deps.events.emit('zone', { id, zone });
+    for (const { zone, compiled, expandedUntil } of added) {
+      if (this.index.hasZone(zone.id)) continue;
+      this.index.putZone(compiled);
+      if (expandedUntil !== null) this.schedule(zone, expandedUntil);
+      this.deps.events.emit('zone', { id: zone.id, zone });
     }
     this.revision = revision;
+  }
+
+  /** A zone compiled with its schedule expanded two planning horizons ahead. */
+  private compile(zone: ZoneRecord): { compiled: CompiledZone; expandedUntil: number | null } {
+    const now = this.deps.clock();
+    return compileStoredZone(zone, this.deps.datum, this.deps.params, {
+      from: now - DAY_MS,
+      to: now + 2 * this.deps.horizonMs + DAY_MS,
+    });
+  }
+
+  private schedule(zone: ZoneRecord, expandedUntil: number): void {
+    this.scheduled.set(zone.id, zone);
+    this.schedulesRenewAt = Math.min(this.schedulesRenewAt, expandedUntil - this.deps.horizonMs - DAY_MS);
+  }
+
+  /** Re-expands daily schedules before the last plan that may be filed could outrun their windows. */
+  private renewSchedules(): void {
+    if (this.deps.clock() < this.schedulesRenewAt) return;
+    this.schedulesRenewAt = Infinity;
+    for (const zone of this.scheduled.values()) {
+      const { compiled, expandedUntil } = this.compile(zone);
+      this.index.putZone(compiled);
+      if (expandedUntil !== null) this.schedule(zone, expandedUntil);
+    }
   }
 
   private heard(payload: string): void {

@@ -2,6 +2,7 @@ import { cellToLatLng, compactCells, POLYGON_TO_CELLS_FLAGS, polygonToCellsExper
 import { bandsBetween, toW84, type Datum } from '../airspace/altitude.ts';
 import type { CompiledZone } from '../airspace/index.ts';
 import type { ActiveWindow, AirspaceParams, Altitude, ZoneKind } from '../airspace/types.ts';
+import { coverSmallPolygon, type CoveredCell } from './cover.ts';
 
 export interface ZoneSpec {
   id: string;
@@ -24,16 +25,9 @@ export function compileZone(zone: ZoneSpec, datum: Datum, params: AirspaceParams
   const byBands = new Map<string, string[]>();
   const seen = new Set<string>();
   for (const polygon of zone.polygons) {
-    const cells = polygonToCellsExperimental(
-      polygon,
-      params.h3Resolution,
-      POLYGON_TO_CELLS_FLAGS.containmentOverlapping,
-      true,
-    );
-    for (const cell of cells) {
+    for (const { cell, lat, lon } of overlappedCells(polygon, params.h3Resolution)) {
       if (seen.has(cell)) continue;
       seen.add(cell);
-      const [lat, lon] = cellToLatLng(cell);
       const { bandLo, bandHi } = bandsBetween(
         toW84(zone.lower, lat, lon, datum),
         toW84(zone.upper, lat, lon, datum),
@@ -48,7 +42,18 @@ export function compileZone(zone: ZoneSpec, datum: Datum, params: AirspaceParams
   const cells: CompiledZone['cells'][number][] = [];
   for (const [key, list] of byBands) {
     const [bandLo, bandHi] = key.split(':').map(Number) as [number, number];
-    for (const cell of compactCells(list)) cells.push({ cell, bandLo, bandHi });
+    // Seven siblings are the least that compact into a parent.
+    for (const cell of list.length < 7 ? list : compactCells(list)) cells.push({ cell, bandLo, bandHi });
   }
   return { id: zone.id, name: zone.name, kind: zone.kind, windows: zone.windows, cells };
+}
+
+/** Every cell the polygon overlaps, with its centre: the quick lattice for small ones, else H3's fill. */
+function overlappedCells(polygon: number[][][], res: number): CoveredCell[] {
+  const small = coverSmallPolygon(polygon, res);
+  if (small) return small;
+  return polygonToCellsExperimental(polygon, res, POLYGON_TO_CELLS_FLAGS.containmentOverlapping, true).map((cell) => {
+    const [lat, lon] = cellToLatLng(cell);
+    return { cell, lat, lon };
+  });
 }

@@ -1,13 +1,25 @@
 import type { Datum } from '../airspace/altitude.ts';
 import type { CompiledZone } from '../airspace/index.ts';
 import type { AirspaceParams } from '../airspace/types.ts';
+import type { ZoneSchedule } from '../protocol/index.ts';
 import type { ZoneRecord } from '../store/geofences.ts';
 import { compileZone } from './compile.ts';
+import { zoneTimes } from './schedule.ts';
 
-/** A stored zone as the index holds it. */
-export function compileStoredZone(zone: ZoneRecord, datum: Datum, params: AirspaceParams): CompiledZone {
+/**
+ * A stored zone as the index holds it, its schedule expanded over `span`; `expandedUntil` says
+ * when the windows run out (null: they never do).
+ */
+export function compileStoredZone(
+  zone: ZoneRecord,
+  datum: Datum,
+  params: AirspaceParams,
+  span: { from: number; to: number },
+): { compiled: CompiledZone; expandedUntil: number | null } {
   const polygons = zone.geometry.type === 'Polygon' ? [zone.geometry.coordinates] : zone.geometry.coordinates;
-  return compileZone(
+  const schedule = zone.properties['schedule'] as ZoneSchedule | undefined;
+  const times = zoneTimes(zone.validFrom, zone.validTo, schedule, span);
+  const compiled = compileZone(
     {
       id: zone.id,
       name: zone.name,
@@ -15,9 +27,10 @@ export function compileStoredZone(zone: ZoneRecord, datum: Datum, params: Airspa
       polygons,
       lower: zone.lower,
       upper: zone.upper,
-      windows: [{ from: zone.validFrom, to: zone.validTo }],
+      windows: times.windows,
     },
     datum,
     params,
   );
+  return { compiled, expandedUntil: times.expandedUntil };
 }

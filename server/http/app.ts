@@ -7,6 +7,7 @@ import type { Metrics } from '../metrics.ts';
 import type { Db } from '../store/db.ts';
 import { errorHandler, notFound } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
+import { airspaceCheckRouter } from './routes/airspace-check.ts';
 import { airspaceRouter } from './routes/airspace.ts';
 import { flightPlansRouter } from './routes/flight-plans.ts';
 import { geofencesRouter } from './routes/geofences.ts';
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter(deps));
   app.use('/api/v1/flight-plans', flightPlansRouter(deps));
   app.use('/api/v1/geofences', geofencesRouter(deps));
+  app.use('/api/v1/airspace/check', airspaceCheckRouter(deps));
   app.use('/api/v1/airspace', airspaceRouter(deps));
   app.use('/api', notFound);
   app.use(errorHandler(deps.log));

@@ -97,6 +97,37 @@ export async function insertZone(tx: Queryable, z: NewZone, at: number): Promise
   return toRecord(row!);
 }
 
+/** Rows per INSERT: one JSON document each, parsed by PostgreSQL in one statement. */
+const INSERT_BATCH = 1000;
+
+/** Inserts many zones with one statement per thousand (an import's buildings). */
+export async function insertZones(tx: Queryable, zones: readonly NewZone[], at: number): Promise<void> {
+  const createdAt = new Date(at).toISOString();
+  for (let i = 0; i < zones.length; i += INSERT_BATCH) {
+    const rows = zones.slice(i, i + INSERT_BATCH).map((z) => ({
+      id: z.id,
+      name: z.name,
+      kind: z.kind,
+      lower_alt: z.lower,
+      upper_alt: z.upper,
+      valid_from: z.validFrom === null ? null : new Date(z.validFrom).toISOString(),
+      valid_to: z.validTo === null ? null : new Date(z.validTo).toISOString(),
+      geometry: z.geometry,
+      properties: z.properties,
+      origin: z.origin,
+      created_by: z.createdBy,
+    }));
+    await tx.query(
+      `INSERT INTO geofences (id, name, kind, lower_alt, upper_alt, valid_from, valid_to, geometry, properties, origin,
+         created_by, created_at)
+       SELECT id, name, kind, lower_alt, upper_alt, valid_from, valid_to, geometry, properties, origin, created_by, $2
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, name text, kind text, lower_alt jsonb, upper_alt jsonb,
+         valid_from timestamptz, valid_to timestamptz, geometry jsonb, properties jsonb, origin text, created_by text)`,
+      [JSON.stringify(rows), createdAt],
+    );
+  }
+}
+
 export async function deleteZone(tx: Queryable, id: string): Promise<boolean> {
   const rows = await tx.query('DELETE FROM geofences WHERE id = $1 RETURNING id', [id]);
   return rows.length > 0;
@@ -111,7 +142,70 @@ export async function listZoneIds(q: Queryable): Promise<string[]> {
   return (await q.query<{ id: string }>('SELECT id::text FROM geofences')).map((r) => r.id);
 }
 
-export async function listZones(q: Queryable): Promise<ZoneRecord[]> {
-  const rows = await q.query<ZoneRow>(`SELECT ${COLUMNS} FROM geofences ORDER BY created_at, id`);
+export async function getZones(q: Queryable, ids: readonly string[]): Promise<ZoneRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await q.query<ZoneRow>(`SELECT ${COLUMNS} FROM geofences WHERE id = ANY($1::uuid[])`, [ids]);
   return rows.map(toRecord);
+}
+
+/**
+ * Zones whose box (kept in properties.bbox when the zone is written) meets the bbox, oldest first;
+ * zones without a box are always listed.
+ */
+export async function listZones(
+  q: Queryable,
+  filter: { bbox?: [number, number, number, number] | undefined; limit?: number } = {},
+): Promise<ZoneRecord[]> {
+  const params: unknown[] = [];
+  let where = '';
+  if (filter.bbox) {
+    params.push(...filter.bbox);
+    where = `WHERE properties->'bbox' IS NULL OR (
+      (properties->'bbox'->>0)::float8 <= $3 AND (properties->'bbox'->>2)::float8 >= $1 AND
+      (properties->'bbox'->>1)::float8 <= $4 AND (properties->'bbox'->>3)::float8 >= $2)`;
+  }
+  const limit = filter.limit === undefined ? '' : `LIMIT ${Math.floor(filter.limit)}`;
+  const rows = await q.query<ZoneRow>(
+    `SELECT ${COLUMNS} FROM geofences ${where} ORDER BY created_at, id ${limit}`,
+    params,
+  );
+  return rows.map(toRecord);
+}
+
+/** A file's import as the zones remember it (properties.import). */
+export interface ImportedFile {
+  file: string;
+  sha256: string;
+  zones: number;
+}
+
+export async function importedFiles(q: Queryable): Promise<ImportedFile[]> {
+  const rows = await q.query<{ file: string; sha256: string; zones: string }>(
+    `SELECT properties->'import'->>'file' AS file, properties->'import'->>'sha256' AS sha256, count(*)::text AS zones
+     FROM geofences WHERE properties ? 'import' GROUP BY 1, 2 ORDER BY 1`,
+  );
+  return rows.map((r) => ({ file: r.file, sha256: r.sha256, zones: Number(r.zones) }));
+}
+
+/** Removes the zones an earlier import of the file made, except those of the given content. */
+export async function deleteImportedFile(tx: Queryable, file: string, keepSha256: string | null): Promise<number> {
+  const rows = await tx.query(
+    `DELETE FROM geofences WHERE properties->'import'->>'file' = $1
+       AND properties->'import'->>'sha256' IS DISTINCT FROM $2 RETURNING id`,
+    [file, keepSha256],
+  );
+  return rows.length;
+}
+
+/** Taken by every file import, so instances starting together import each file once. */
+const IMPORT_LOCK = 0x696d706f7274n; // "import"
+
+/** Waits for any other import to finish, then tells which content of the file is stored, if any. */
+export async function lockImport(tx: Queryable, file: string): Promise<string | null> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK.toString()]);
+  const [row] = await tx.query<{ sha256: string }>(
+    `SELECT properties->'import'->>'sha256' AS sha256 FROM geofences WHERE properties->'import'->>'file' = $1 LIMIT 1`,
+    [file],
+  );
+  return row?.sha256 ?? null;
 }

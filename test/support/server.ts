@@ -24,6 +24,8 @@ export async function startTestServer(
     HOST: '127.0.0.1',
     DATA_DIR: database.dataDir,
     ADMIN_TOKEN,
+    // Tests choose their zones; the city's own (geofences/) load only where a test asks for them.
+    GEOFENCES_DIR: '',
     ...(database.url ? { DATABASE_URL: database.url } : {}),
     ...env,
   });
