@@ -23,7 +23,7 @@ export function* readZoneGeoJson(doc: unknown): Generator<ImportItem> {
     const id = (raw as { id?: unknown }).id;
     yield {
       zone: {
-        ref: typeof id === 'string' || typeof id === 'number' ? String(id) : `feature ${i}`,
+        ref: typeof id === 'string' || typeof id === 'number' ? String(id) : at,
         name: p.name,
         kind: p.kind,
         lower: p.lower,
