@@ -123,18 +123,48 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { 200: geojson('Sky-road cells of live plans'), 400: errors[400] },
         },
       },
+      '/api/v1/airspace/check': {
+        get: {
+          summary: 'What restricts one point at one moment, and why: zones in force and reserved flights',
+          parameters: [
+            query('lat', 'latitude', true),
+            query('lon', 'longitude', true),
+            query('alt', 'altitude, metres', true),
+            query('reference', 'W84 (default), AMSL or AGL'),
+            query('time', 'RFC 3339, default now'),
+          ],
+          responses: { 200: json('AirspaceCheck', 'The point and what holds it'), 400: errors[400] },
+        },
+      },
       '/api/v1/geofences': {
         post: {
-          summary: 'Declare a zone; in force when the request returns',
+          summary:
+            'Declare a zone (administrator); in force when the request returns: accepted plans under it are pre-empted, plans in flight reported',
           requestBody: { required: true, content: { 'application/geo+json': { schema: ref('ZoneFeature') } } },
-          responses: { 201: json('ZoneCreated', 'Created'), 400: errors[400] },
+          responses: {
+            201: json('ZoneCreated', 'Declared, with the plans it pre-empted and those in flight inside it'),
+            400: errors[400],
+            403: json('Error', 'Not the administrator'),
+          },
         },
-        get: { summary: 'Every zone as GeoJSON', responses: { 200: { description: 'FeatureCollection of zones' } } },
+        get: {
+          summary: 'Zones as GeoJSON, with their limits as defined and in W84',
+          parameters: [query('bbox', 'minLon,minLat,maxLon,maxLat'), query('limit', '1–10000, default 1000')],
+          responses: { 200: json('Geofences', 'FeatureCollection of zones'), 400: errors[400] },
+        },
       },
       '/api/v1/geofences/{id}': {
         parameters: [idParam],
-        get: { summary: 'One zone', responses: { 200: json('ZoneFeature', 'The zone'), ...errors } },
-        delete: { summary: 'Lift a zone', responses: { 204: { description: 'Lifted' }, ...errors } },
+        get: { summary: 'One zone', responses: { 200: json('Geofence', 'The zone'), ...errors } },
+        delete: {
+          summary: 'Lift a zone (administrator)',
+          responses: {
+            204: { description: 'Lifted' },
+            403: json('Error', 'Not the administrator'),
+            409: json('Error', 'The zone comes from a zone file; change the file'),
+            ...errors,
+          },
+        },
       },
       '/healthz': {
         get: {
