@@ -188,6 +188,7 @@ export async function startGateway(
   });
   const statsTimer = setInterval(() => log.info(stats(), 'gateway stats'), config.statsIntervalMs);
   statsTimer.unref();
+  let stopped: Promise<void> | null = null;
 
   return {
     events,
@@ -196,13 +197,16 @@ export async function startGateway(
     udpPorts,
     execute: run,
     stats,
-    async stop() {
-      clearInterval(statsTimer);
-      stopping.abort();
-      vehicles.stop();
-      uplink?.stop();
-      await Promise.all(ports.map((p) => p.link.close()));
-      log.info(stats(), 'gateway stopped');
+    stop() {
+      stopped ??= (async () => {
+        clearInterval(statsTimer);
+        stopping.abort();
+        vehicles.stop();
+        uplink?.stop();
+        await Promise.all(ports.map((p) => p.link.close()));
+        log.info(stats(), 'gateway stopped');
+      })();
+      return stopped;
     },
   };
 }

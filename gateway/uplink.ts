@@ -29,6 +29,8 @@ export interface UplinkOptions {
 
 export interface UplinkStats {
   connected: boolean;
+  /** Samples not yet acknowledged by the server, in memory and spooled. */
+  pending: number;
   /** Samples the server acknowledged as new, as duplicates, or refused. */
   accepted: number;
   duplicates: number;
@@ -50,7 +52,7 @@ export interface UplinkStats {
  * it already has by gateway + seq): nothing is lost and nothing is stored twice.
  */
 export class Uplink {
-  readonly stats: Omit<UplinkStats, 'connected' | 'spoolSize' | 'spoolDropped'> = {
+  readonly stats: Omit<UplinkStats, 'connected' | 'pending' | 'spoolSize' | 'spoolDropped'> = {
     accepted: 0,
     duplicates: 0,
     rejected: 0,
@@ -128,6 +130,7 @@ export class Uplink {
   snapshot(): UplinkStats {
     return {
       connected: this.socket.connected,
+      pending: this.memory.length + this.options.spool.size,
       ...this.stats,
       spoolSize: this.options.spool.size,
       spoolDropped: this.options.spool.dropped,

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Server as SocketServer } from 'socket.io';
 import type { Config } from './config.ts';
 import { AirspaceEvents } from './events.ts';
 import { AirspaceMirror } from './flights/mirror.ts';
@@ -7,12 +8,18 @@ import { FlightPlans } from './flights/service.ts';
 import { makeDatum } from './geofences/datum.ts';
 import { loadDem } from './geofences/dem.ts';
 import { loadGeofenceDirectory } from './geofences/directory.ts';
+import { egm96Undulation } from './geofences/geoid.ts';
 import { Geofences } from './geofences/service.ts';
 import { createApp } from './http/app.ts';
+import { gatewayTokenCheck } from './live/auth.ts';
+import { attachGatewayNamespace, type GatewayHub } from './live/gateway.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { openDb } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
+import { DroneCommands } from './telemetry/commands.ts';
+import { DroneEvents } from './telemetry/events.ts';
+import { TelemetryIngest } from './telemetry/ingest.ts';
 
 export interface RunningServer {
   url: string;
@@ -20,6 +27,13 @@ export interface RunningServer {
   flights: FlightPlans;
   geofences: Geofences;
   mirror: AirspaceMirror;
+  /** socket.io on the server's port: `/gateway` today; the live map adds its namespace here. */
+  io: SocketServer;
+  /** Each accepted telemetry sample and each link change, for conformance and the live map. */
+  droneEvents: DroneEvents;
+  telemetry: TelemetryIngest;
+  commands: DroneCommands;
+  gateways: GatewayHub;
   close(): Promise<void>;
 }
 
@@ -49,6 +63,26 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
   const { stripeResolution } = config;
   const geofences = new Geofences({ db, mirror, clock, events, datum, params: config.airspace, stripeResolution, horizonMs });
 
+  const droneEvents = new DroneEvents();
+  const telemetry = new TelemetryIngest({ db, events: droneEvents, staleAfterMs: config.telemetryStaleMs, clock, log });
+  await telemetry.start();
+  const io = new SocketServer();
+  const gateways = attachGatewayNamespace(io, {
+    ingest: telemetry,
+    authorised: gatewayTokenCheck(config.adminToken, config.gatewayTokens),
+    clock,
+    log,
+  });
+  const commands = new DroneCommands({
+    channel: gateways,
+    carrier: (droneId) => telemetry.state(droneId)?.gatewayId ?? null,
+    plans: flights,
+    undulation: egm96Undulation,
+    lateralBufferM: config.airspace.lateralBufferM,
+    timeoutMs: config.commandTimeoutMs,
+    log,
+  });
+
   const app = createApp({
     db,
     flights,
@@ -59,8 +93,11 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     clock,
     adminToken: config.adminToken,
     bandHeightM: config.airspace.bandHeightM,
+    commands,
+    telemetryStaleMs: config.telemetryStaleMs,
   });
   const server = http.createServer(app);
+  io.attach(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -78,7 +115,14 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     flights,
     geofences,
     mirror,
+    io,
+    droneEvents,
+    telemetry,
+    commands,
+    gateways,
     async close() {
+      telemetry.stop();
+      await io.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await mirror.stop();

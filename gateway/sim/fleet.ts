@@ -120,6 +120,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   };
   tick();
   const timer = setInterval(tick, options.tickMs ?? 20);
+  let stopped: Promise<void> | null = null;
 
   return {
     drones,
@@ -128,10 +129,13 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       if (!d) throw new Error(`no simulated drone with system id ${sysid}`);
       return d;
     },
-    async stop() {
-      clearInterval(timer);
-      for (const d of drones) d.stop();
-      await Promise.all(closers.map((c) => c()));
+    stop() {
+      stopped ??= (async () => {
+        clearInterval(timer);
+        for (const d of drones) d.stop();
+        await Promise.all(closers.map((c) => c()));
+      })();
+      return stopped;
     },
   };
 }

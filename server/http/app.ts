@@ -5,10 +5,12 @@ import type { Geofences } from '../geofences/service.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Db } from '../store/db.ts';
+import type { DroneCommands } from '../telemetry/commands.ts';
 import { errorHandler, notFound } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { airspaceCheckRouter } from './routes/airspace-check.ts';
 import { airspaceRouter } from './routes/airspace.ts';
+import { dronesRouter } from './routes/drones.ts';
 import { flightPlansRouter } from './routes/flight-plans.ts';
 import { geofencesRouter } from './routes/geofences.ts';
 import { healthRouter } from './routes/health.ts';
@@ -23,6 +25,8 @@ export interface AppDeps {
   clock: () => number;
   adminToken: string | undefined;
   bandHeightM: number;
+  commands: DroneCommands;
+  telemetryStaleMs: number;
 }
 
 /** A plan of 10,000 waypoints is about 600 kB of JSON; nothing legitimate is larger. */
@@ -50,6 +54,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/geofences', geofencesRouter(deps));
   app.use('/api/v1/airspace/check', airspaceCheckRouter(deps));
   app.use('/api/v1/airspace', airspaceRouter(deps));
+  app.use('/api/v1/drones', dronesRouter({ ...deps, staleAfterMs: deps.telemetryStaleMs }));
   app.use('/api', notFound);
   app.use(errorHandler(deps.log));
   return app;

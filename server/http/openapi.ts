@@ -11,6 +11,13 @@ const errors = {
   404: json('Error', 'No such resource'),
 };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const droneIdParam = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: 'drone id: Remote ID registration or serial, or one the gateway was configured with',
+  schema: { type: 'string', maxLength: 64 },
+};
 const query = (name: string, description: string, required = false) => ({
   name,
   in: 'query',
@@ -162,6 +169,44 @@ export function openApiDocument(): Record<string, unknown> {
             204: { description: 'Lifted' },
             403: json('Error', 'Not the administrator'),
             409: json('Error', 'The zone comes from a zone file; change the file'),
+            ...errors,
+          },
+        },
+      },
+      '/api/v1/drones': {
+        get: {
+          summary: 'The latest state of every drone that has reported telemetry',
+          responses: {
+            200: {
+              description: 'Drones',
+              content: { 'application/json': { schema: { type: 'array', items: ref('DroneState') } } },
+            },
+          },
+        },
+      },
+      '/api/v1/drones/{id}/track': {
+        parameters: [droneIdParam],
+        get: {
+          summary: 'A drone’s stored samples in a time window, oldest first',
+          parameters: [
+            query('from', 'RFC 3339, default one hour before `to`'),
+            query('to', 'RFC 3339, default now'),
+            query('limit', '1–100000, default 10000'),
+          ],
+          responses: { 200: json('DroneTrack', 'The track'), ...errors },
+        },
+      },
+      '/api/v1/drones/{id}/commands': {
+        parameters: [droneIdParam],
+        post: {
+          summary: 'Command a drone through its gateway (RTL, LAND, LOITER, or upload an accepted plan as mission and fence)',
+          description: 'Needs the administrator token. Answers when the drone has answered (or the gateway gave up).',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('DroneCommand') } } },
+          responses: {
+            200: json('CommandOutcome', 'What the drone answered; `ok` is false when it refused or never answered'),
+            403: json('Error', 'Not the administrator'),
+            409: json('Error', 'The plan cannot be uploaded, or the drone’s gateway is not connected'),
+            504: json('CommandOutcome', 'The gateway gave no answer in time'),
             ...errors,
           },
         },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Latitude, Longitude, Timestamp } from './common.ts';
+import { Id, Latitude, Longitude, Timestamp } from './common.ts';
 import { wire } from './registry.ts';
 
 /**
@@ -50,3 +50,137 @@ export const DroneState = TelemetrySample.omit({ seq: true })
 
 export type TelemetrySample = z.infer<typeof TelemetrySample>;
 export type DroneState = z.infer<typeof DroneState>;
+
+/** Samples per batch from a gateway: about 350 kB of JSON, under socket.io's 1 MB message limit. */
+export const MAX_TELEMETRY_BATCH = 1000;
+
+/** Gateway → server, socket event `telemetry`: samples in seq order; acknowledged with a TelemetryAck. */
+export const TelemetryBatch = z.object({ samples: z.array(TelemetrySample).max(MAX_TELEMETRY_BATCH) });
+
+/** The server's answer to a batch: each sample is accepted, a duplicate (already stored) or rejected with why. */
+export const TelemetryAck = z.object({
+  accepted: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  rejected: z.array(z.object({ seq: z.number().nullable(), message: z.string() })),
+});
+
+/** Gateway → server, socket event `link`: the gateway lost or found a drone's heartbeat. */
+export const LinkReport = z.object({
+  droneId: z.string().min(1).max(64),
+  link: z.enum(['live', 'lost']),
+  at: Timestamp,
+});
+
+/** One item of a mission or fence, as MISSION_ITEM_INT carries it (mission protocol, MAVLink 2). */
+export const MissionItem = z
+  .object({
+    command: z.number().int().min(0).max(65_535).describe('MAV_CMD'),
+    frame: z.number().int().min(0).max(255).describe('MAV_FRAME of the position'),
+    param1: z.number().finite().default(0),
+    param2: z.number().finite().default(0),
+    param3: z.number().finite().default(0),
+    param4: z.number().finite().default(0),
+    lat: z.number().finite().min(-90).max(90).default(0),
+    lon: z.number().finite().min(-180).max(180).default(0),
+    alt: z.number().finite().default(0).describe("metres, in the frame's reference"),
+    autocontinue: z.boolean().default(true),
+  })
+  .register(wire, { id: 'MissionItem' });
+
+export const DroneAction = z.enum(['rtl', 'land', 'loiter'], {
+  error: 'must be one of rtl, land, loiter, upload-plan',
+});
+
+/** Server → gateway, socket event `command`, acknowledged with a CommandOutcome. */
+export const GatewayCommand = z.discriminatedUnion('action', [
+  z.object({
+    id: z.string(),
+    droneId: z.string(),
+    action: z.literal('upload'),
+    /** Null leaves the drone's mission (or fence) as it is. */
+    mission: z.array(MissionItem).max(1000).nullable(),
+    fence: z.array(MissionItem).max(1000).nullable(),
+  }),
+  z.object({ id: z.string(), droneId: z.string(), action: DroneAction }),
+]);
+
+const CommandStep = z.object({
+  step: z.enum(['fence', 'mission', 'command']),
+  ok: z.boolean(),
+  result: z.string(),
+  message: z.string(),
+});
+
+export const CommandOutcome = z
+  .object({
+    id: z.string(),
+    droneId: z.string(),
+    action: z.enum(['upload', 'rtl', 'land', 'loiter']),
+    ok: z.boolean().describe('the drone accepted every step'),
+    result: z
+      .string()
+      .describe('MAV_RESULT or MAV_MISSION_RESULT name of the step that decided, TIMEOUT, or NO_VEHICLE / NO_GATEWAY'),
+    message: z.string(),
+    steps: z.array(CommandStep),
+    gatewayId: z.string().nullable(),
+    completedAt: Timestamp,
+  })
+  .register(wire, { id: 'CommandOutcome', description: 'What the drone answered to a command, through its gateway.' });
+
+/** `POST /api/v1/drones/{id}/commands`: fly home, land, hold, or take an accepted plan as mission and fence. */
+export const DroneCommand = z
+  .discriminatedUnion('type', [
+    z.object({
+      type: z.literal('upload-plan'),
+      planId: Id.describe(
+        'an Accepted or Activated plan of this drone: its route becomes the mission, its sky road the fence',
+      ),
+    }),
+    z.object({ type: DroneAction }),
+  ])
+  .register(wire, { id: 'DroneCommand' });
+
+/** One point of a drone's stored track. */
+export const TrackPoint = TelemetrySample.omit({ droneId: true })
+  .extend({ gatewayId: z.string() })
+  .register(wire, { id: 'TrackPoint' });
+
+export const DroneTrack = z
+  .object({
+    droneId: z.string(),
+    from: Timestamp,
+    to: Timestamp,
+    /** True when the window held more points than `limit`; the earliest are returned. */
+    truncated: z.boolean(),
+    points: z.array(TrackPoint),
+  })
+  .register(wire, { id: 'DroneTrack' });
+
+export const DroneIdParam = z.object({
+  id: z.string().min(1, 'must not be empty').max(64, 'a drone id has at most 64 characters'),
+});
+
+export const TrackQuery = z
+  .object({
+    from: Timestamp.optional().describe('default: one hour before `to`'),
+    to: Timestamp.optional().describe('default: now'),
+    limit: z.coerce.number().int().min(1).max(100_000).default(10_000),
+  })
+  .superRefine((q, ctx) => {
+    if (q.from && q.to && Date.parse(q.to) <= Date.parse(q.from)) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+    }
+  });
+
+export type TelemetryBatch = z.infer<typeof TelemetryBatch>;
+export type TelemetryAck = z.infer<typeof TelemetryAck>;
+export type LinkReport = z.infer<typeof LinkReport>;
+export type MissionItem = z.infer<typeof MissionItem>;
+export type MissionItemInput = z.input<typeof MissionItem>;
+export type DroneAction = z.infer<typeof DroneAction>;
+export type GatewayCommand = z.infer<typeof GatewayCommand>;
+export type CommandOutcome = z.infer<typeof CommandOutcome>;
+export type DroneCommand = z.infer<typeof DroneCommand>;
+export type TrackPoint = z.infer<typeof TrackPoint>;
+export type DroneTrack = z.infer<typeof DroneTrack>;
+export type TrackQuery = z.infer<typeof TrackQuery>;

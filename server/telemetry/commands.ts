@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { BadRequest, NotFound, StateConflict } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { CommandOutcome, DroneCommand, FlightPlanRequest, GatewayCommand, PlanState } from '../protocol/index.ts';
+import { planToUpload } from './plan-mission.ts';
+
+/** Reaches a connected gateway: null when it is not connected to this instance. */
+export interface GatewayChannel {
+  send(gatewayId: string, command: GatewayCommand, timeoutMs: number): Promise<CommandOutcome | null>;
+}
+
+/** Where a plan comes from: the flight-plan service, seen only as far as this needs. */
+export interface PlanSource {
+  get(id: string): Promise<{ plan: { droneId: string; state: PlanState; request: FlightPlanRequest } }>;
+}
+
+export interface DroneCommandsDeps {
+  channel: GatewayChannel;
+  /** The gateway that last relayed the drone's telemetry, or null when the drone is unknown. */
+  carrier: (droneId: string) => string | null;
+  plans: PlanSource;
+  undulation: (lat: number, lon: number) => number;
+  lateralBufferM: number;
+  timeoutMs: number;
+  log: Logger;
+}
+
+const UPLOADABLE: ReadonlySet<PlanState> = new Set(['Accepted', 'Activated']);
+
+/**
+ * Commands to a drone, through the gateway that carries it: RTL, LAND, LOITER, or an accepted
+ * plan uploaded as mission and fence. Resolves with what the drone answered. Alert policies
+ * call it as the REST API does.
+ */
+export class DroneCommands {
+  constructor(private readonly deps: DroneCommandsDeps) {}
+
+  async send(droneId: string, command: DroneCommand): Promise<CommandOutcome> {
+    const gatewayId = this.deps.carrier(droneId);
+    if (!gatewayId) throw new NotFound(`no drone ${droneId} has reported telemetry`);
+    const id = randomUUID();
+    let order: GatewayCommand;
+    if (command.type === 'upload-plan') {
+      const { mission, fence } = await this.upload(droneId, command.planId);
+      order = { id, droneId, action: 'upload', mission, fence };
+    } else {
+      order = { id, droneId, action: command.type };
+    }
+    const started = Date.now();
+    const outcome = await this.deps.channel.send(gatewayId, order, this.deps.timeoutMs);
+    if (!outcome) throw new StateConflict(`gateway ${gatewayId}, which carries drone ${droneId}, is not connected`);
+    this.deps.log.info(
+      { droneId, gatewayId, action: order.action, ok: outcome.ok, result: outcome.result, ms: Date.now() - started },
+      'drone command',
+    );
+    return outcome;
+  }
+
+  private async upload(droneId: string, planId: string) {
+    let plan;
+    try {
+      ({ plan } = await this.deps.plans.get(planId));
+    } catch (err) {
+      if (err instanceof NotFound) throw BadRequest.field('planId', `no flight plan ${planId}`);
+      throw err;
+    }
+    if (plan.droneId !== droneId) throw BadRequest.field('planId', `the plan is for drone ${plan.droneId}`);
+    if (!UPLOADABLE.has(plan.state)) {
+      throw new StateConflict(`the plan is ${plan.state}; only an Accepted or Activated plan is uploaded`);
+    }
+    return planToUpload(plan.request, this.deps.undulation, this.deps.lateralBufferM);
+  }
+}

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import type { Logger } from '../log.ts';
+import {
+  MAX_TELEMETRY_BATCH,
+  TelemetrySample,
+  type DroneState,
+  type LinkReport,
+  type TelemetryAck,
+} from '../protocol/index.ts';
+import type { Db } from '../store/db.ts';
+import {
+  advanceGatewaySeq,
+  insertSamples,
+  listStates,
+  lockGatewaySeq,
+  setLink,
+  upsertStates,
+} from '../store/telemetry.ts';
+import type { DroneEvents } from './events.ts';
+
+/** The batch's envelope; each sample is then checked on its own so one bad sample does not sink the rest. */
+const Envelope = z.object({ samples: z.array(z.unknown()).max(MAX_TELEMETRY_BATCH) });
+
+export interface IngestDeps {
+  db: Db;
+  events: DroneEvents;
+  /** A drone is stale this long after its newest sample arrived. */
+  staleAfterMs: number;
+  clock: () => number;
+  log: Logger;
+}
+
+/**
+ * The first step of the telemetry path on the server: batches from gateways are validated,
+ * stripped of what is already stored (gateway + seq, checked under a lock on the gateway's row),
+ * appended to the history and folded into each drone's latest state in one transaction; then
+ * the steps after (conformance, the live map) hear of each new sample and of link changes.
+ */
+export class TelemetryIngest {
+  private readonly latest = new Map<string, DroneState>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: IngestDeps) {}
+
+  /** Loads the drones' last known states, so staleness and commands carry on across a restart. */
+  async start(): Promise<void> {
+    for (const s of await listStates(this.deps.db)) this.latest.set(s.droneId, s);
+    this.timer = setInterval(() => void this.markStale(), 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** The drone's latest state as this instance knows it. */
+  state(droneId: string): DroneState | undefined {
+    return this.latest.get(droneId);
+  }
+
+  async accept(gatewayId: string, batch: unknown): Promise<TelemetryAck> {
+    const envelope = Envelope.safeParse(batch);
+    if (!envelope.success) {
+      const message = `not a telemetry batch: ${envelope.error.issues[0]!.message}`;
+      return { accepted: 0, duplicates: 0, rejected: [{ seq: null, message }] };
+    }
+    const rejected: TelemetryAck['rejected'] = [];
+    const bySeq = new Map<number, TelemetrySample>();
+    for (const raw of envelope.data.samples) {
+      const parsed = TelemetrySample.safeParse(raw);
+      if (parsed.success) {
+        if (!bySeq.has(parsed.data.seq)) bySeq.set(parsed.data.seq, parsed.data);
+        continue;
+      }
+      const seq = (raw as { seq?: unknown } | null)?.seq;
+      const issue = parsed.error.issues[0]!;
+      rejected.push({
+        seq: typeof seq === 'number' ? seq : null,
+        message: `${issue.path.join('.')}: ${issue.message}`,
+      });
+    }
+    const valid = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+    if (rejected.length) this.deps.log.warn({ gatewayId, rejected: rejected.slice(0, 10) }, 'samples rejected');
+    if (!valid.length) return { accepted: 0, duplicates: 0, rejected };
+
+    const receivedAt = this.deps.clock();
+    const received = new Date(receivedAt).toISOString();
+    const fresh = await this.deps.db.transaction(async (tx) => {
+      const last = await lockGatewaySeq(tx, gatewayId);
+      const fresh = valid.filter((s) => s.seq > last);
+      if (!fresh.length) return fresh;
+      await insertSamples(tx, gatewayId, fresh, receivedAt);
+      const newest = new Map<string, DroneState>();
+      for (const s of fresh) {
+        const prev = newest.get(s.droneId);
+        if (!prev || Date.parse(prev.time) <= Date.parse(s.time))
+          newest.set(s.droneId, toState(s, gatewayId, received));
+      }
+      await upsertStates(tx, [...newest.values()]);
+      await advanceGatewaySeq(tx, gatewayId, fresh.at(-1)!.seq);
+      return fresh;
+    });
+
+    for (const s of fresh) {
+      const state = toState(s, gatewayId, received);
+      const prev = this.latest.get(s.droneId);
+      if (!prev || Date.parse(prev.time) <= Date.parse(s.time)) {
+        this.latest.set(s.droneId, state);
+        if (prev?.link !== 'live') this.linkChanged(s.droneId, gatewayId, 'live', receivedAt);
+      }
+      this.deps.events.emit('state', state);
+    }
+    return { accepted: fresh.length, duplicates: valid.length - fresh.length, rejected };
+  }
+
+  /** A gateway lost (or found again) a drone's heartbeat. */
+  async report(gatewayId: string, report: LinkReport): Promise<void> {
+    const state = this.latest.get(report.droneId);
+    if (!state || state.gatewayId !== gatewayId || state.link === report.link) return;
+    this.latest.set(report.droneId, { ...state, link: report.link });
+    await setLink(this.deps.db, report.droneId, report.link);
+    this.linkChanged(report.droneId, gatewayId, report.link, Date.parse(report.at));
+  }
+
+  private linkChanged(droneId: string, gatewayId: string, link: DroneState['link'], at: number): void {
+    this.deps.events.emit('link', { droneId, gatewayId, link, at });
+  }
+
+  private async markStale(): Promise<void> {
+    const now = this.deps.clock();
+    for (const [droneId, state] of this.latest) {
+      if (state.link !== 'live' || now - Date.parse(state.receivedAt) <= this.deps.staleAfterMs) continue;
+      this.latest.set(droneId, { ...state, link: 'stale' });
+      try {
+        await setLink(this.deps.db, droneId, 'stale');
+      } catch (err) {
+        this.deps.log.error({ err, droneId }, 'could not store a stale link');
+      }
+      this.linkChanged(droneId, state.gatewayId, 'stale', now);
+    }
+  }
+}
+
+function toState(s: TelemetrySample, gatewayId: string, receivedAt: string): DroneState {
+  const { seq: _seq, ...rest } = s;
+  return { ...rest, gatewayId, link: 'live', receivedAt };
+}

@@ -1,0 +1,111 @@
+import { buffer, convex, featureCollection, lineString, point } from '@turf/turf';
+import type { FlightPlanRequest, MissionItem } from '../protocol/index.ts';
+
+/** MAV_CMD and MAV_FRAME values used here (MAVLink common.xml). */
+const CMD = {
+  NAV_WAYPOINT: 16,
+  NAV_LAND: 21,
+  NAV_TAKEOFF: 22,
+  DO_CHANGE_SPEED: 178,
+  FENCE_POLYGON_VERTEX_INCLUSION: 5001,
+  FENCE_CIRCLE_INCLUSION: 5003,
+} as const;
+const FRAME_GLOBAL = 0;
+const FRAME_GLOBAL_INT = 5;
+const FRAME_GLOBAL_RELATIVE_ALT_INT = 6;
+/** Segments per quarter circle of the fence's round ends: few vertices, for autopilots' fence limits. */
+const FENCE_STEPS = 4;
+/** A polygon of that many steps sits inside its circle by 1 − cos(π / 16): grow the radius to keep the buffer whole. */
+const CHORD_MARGIN = 1 / Math.cos(Math.PI / (4 * FENCE_STEPS));
+
+export interface PlanUpload {
+  /** Null for a plan of volumes: it has no route to fly. */
+  mission: MissionItem[] | null;
+  fence: MissionItem[];
+}
+
+const item = (fields: Partial<MissionItem> & Pick<MissionItem, 'command' | 'frame'>): MissionItem => ({
+  param1: 0,
+  param2: 0,
+  param3: 0,
+  param4: 0,
+  lat: 0,
+  lon: 0,
+  alt: 0,
+  autocontinue: true,
+  ...fields,
+});
+
+/**
+ * An accepted plan as what an autopilot flies: the route as a mission (take-off, cruise speed,
+ * waypoints, landing) and its sky road's lateral extent as an inclusion fence. Altitudes keep
+ * the plan's meaning: AGL becomes relative to home (the flat ground the server assumes by
+ * default), AMSL stays AMSL, W84 becomes AMSL through the geoid. Pure: the geoid is passed in.
+ */
+export function planToUpload(
+  request: FlightPlanRequest,
+  undulation: (lat: number, lon: number) => number,
+  lateralBufferM: number,
+): PlanUpload {
+  if (!request.route) return { mission: null, fence: volumeFence(request.volumes ?? []) };
+  const { waypoints, altitude, speedMps, takeoffAndLanding } = request.route;
+  const frame = altitude.reference === 'AGL' ? FRAME_GLOBAL_RELATIVE_ALT_INT : FRAME_GLOBAL_INT;
+  const altAt = (wp: { lat: number; lon: number; alt?: number | undefined }) => {
+    const value = wp.alt ?? altitude.value;
+    return altitude.reference === 'W84' ? value - undulation(wp.lat, wp.lon) : value;
+  };
+  const first = waypoints[0]!;
+  const last = waypoints.at(-1)!;
+  const mission: MissionItem[] = [];
+  if (takeoffAndLanding) {
+    mission.push(item({ command: CMD.NAV_TAKEOFF, frame, lat: first.lat, lon: first.lon, alt: altAt(first) }));
+  }
+  mission.push(item({ command: CMD.DO_CHANGE_SPEED, frame: FRAME_GLOBAL, param1: 1, param2: speedMps, param3: -1 }));
+  for (const wp of waypoints) {
+    mission.push(item({ command: CMD.NAV_WAYPOINT, frame, lat: wp.lat, lon: wp.lon, alt: altAt(wp) }));
+  }
+  if (takeoffAndLanding) mission.push(item({ command: CMD.NAV_LAND, frame, lat: last.lat, lon: last.lon, alt: 0 }));
+
+  const line = waypoints.length > 1 ? lineString(waypoints.map((w) => [w.lon, w.lat])) : point([first.lon, first.lat]);
+  const corridor = buffer(line, lateralBufferM * CHORD_MARGIN, { units: 'meters', steps: FENCE_STEPS });
+  const hull = corridor && convex(featureCollection([corridor]));
+  const ring = (hull?.geometry.coordinates[0] ?? []).slice(0, -1);
+  const fence = ring.map(([lon, lat]) =>
+    item({
+      command: CMD.FENCE_POLYGON_VERTEX_INCLUSION,
+      frame: FRAME_GLOBAL,
+      param1: ring.length,
+      lat: lat!,
+      lon: lon!,
+    }),
+  );
+  return { mission, fence };
+}
+
+function volumeFence(volumes: NonNullable<FlightPlanRequest['volumes']>): MissionItem[] {
+  const out: MissionItem[] = [];
+  for (const v of volumes) {
+    const polygon = v.volume.outline_polygon;
+    if (polygon) {
+      const n = polygon.vertices.length;
+      for (const p of polygon.vertices) {
+        out.push(
+          item({ command: CMD.FENCE_POLYGON_VERTEX_INCLUSION, frame: FRAME_GLOBAL, param1: n, lat: p.lat, lon: p.lng }),
+        );
+      }
+    }
+    const circle = v.volume.outline_circle;
+    if (circle) {
+      out.push(
+        item({
+          command: CMD.FENCE_CIRCLE_INCLUSION,
+          frame: FRAME_GLOBAL,
+          param1: circle.radius.value,
+          lat: circle.center.lat,
+          lon: circle.center.lng,
+        }),
+      );
+    }
+  }
+  return out;
+}

@@ -1,0 +1,130 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DroneState, TelemetryAck, TelemetrySample } from '../../../server/protocol/index.ts';
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../support/databases.ts';
+import { ADMIN_TOKEN, startTestServer, type TestServer } from '../../support/server.ts';
+import { until } from './support.ts';
+
+const T0 = Date.now() - 60_000;
+const sample = (seq: number, droneId = 'JU0000000042', over: Partial<TelemetrySample> = {}): TelemetrySample => ({
+  seq,
+  time: new Date(T0 + seq * 200).toISOString(),
+  droneId,
+  lat: 36.317 + seq * 1e-5,
+  lon: 136.345,
+  altW84: 77,
+  altAmsl: 40,
+  altRelative: 30,
+  groundSpeedMps: 5,
+  verticalSpeedMps: 0,
+  headingDeg: 0,
+  batteryPercent: 90,
+  batteryVoltage: 16.1,
+  mode: 'AUTO',
+  armed: true,
+  gpsFix: 3,
+  remoteId: null,
+  ...over,
+});
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => sample(from + i));
+
+function connect(url: string, gatewayId: string): Promise<Socket> {
+  const socket = io(`${url}/gateway`, {
+    auth: { token: ADMIN_TOKEN, gatewayId },
+    transports: ['websocket'],
+    reconnection: false,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+const send = (socket: Socket, samples: unknown[]) =>
+  socket.timeout(10_000).emitWithAck('telemetry', { samples }) as Promise<TelemetryAck>;
+
+describe.each(DATABASE_KINDS)('the /gateway namespace and the telemetry ingest (%s)', (kind) => {
+  let database: TestDatabase;
+  let server: TestServer;
+  let socket: Socket;
+  const states: DroneState[] = [];
+  const links: Array<{ droneId: string; link: string }> = [];
+
+  const start = async () => {
+    server = await startTestServer(kind, { TELEMETRY_STALE_S: '1' }, database);
+    server.droneEvents.on('state', (s) => states.push(s));
+    server.droneEvents.on('link', (l) => links.push(l));
+    socket = await connect(server.url, 'gw-1');
+  };
+
+  beforeAll(async () => {
+    const created = await createTestDatabase(kind);
+    const dataDir = kind === 'pglite' ? await fs.mkdtemp(path.join(os.tmpdir(), 'soramichi-ingest-')) : created.dataDir;
+    database = {
+      ...created,
+      dataDir,
+      async drop() {
+        await created.drop();
+        if (kind === 'pglite') await fs.rm(dataDir, { recursive: true, force: true });
+      },
+    };
+    await start();
+  });
+
+  afterAll(async () => {
+    socket?.close();
+    await server?.stop();
+    await database?.drop();
+  });
+
+  it('stores each sample once per gateway and seq, however often it is sent', async () => {
+    expect(await send(socket, range(1, 5))).toEqual({ accepted: 5, duplicates: 0, rejected: [] });
+    expect(await send(socket, range(1, 5))).toEqual({ accepted: 0, duplicates: 5, rejected: [] });
+    expect(await send(socket, [...range(4, 8), sample(8)])).toEqual({ accepted: 3, duplicates: 2, rejected: [] });
+    expect(states.map((s) => s.lat)).toEqual(range(1, 8).map((s) => s.lat));
+    const other = await connect(server.url, 'gw-2');
+    expect(await send(other, range(1, 2).map((s) => ({ ...s, droneId: 'JU0000000043' })))).toMatchObject({ accepted: 2 });
+    other.close();
+  });
+
+  it('rejects a malformed sample with its field and keeps the rest of the batch', async () => {
+    const ack = await send(socket, [{ ...sample(9), lat: 200 }, sample(10), { nonsense: true }]);
+    expect(ack.accepted).toBe(1);
+    expect(ack.rejected).toEqual([
+      { seq: 9, message: expect.stringMatching(/^lat: /) },
+      { seq: null, message: expect.any(String) },
+    ]);
+    expect(await send(socket, 'not a batch' as never)).toMatchObject({ accepted: 0, rejected: [{ seq: null }] });
+  });
+
+  it('keeps the newest state when an older sample arrives late', async () => {
+    await send(socket, [sample(20, 'JU0000000044', { time: new Date(T0 + 10_000).toISOString(), lat: 36.4 })]);
+    await send(socket, [sample(21, 'JU0000000044', { time: new Date(T0 + 5_000).toISOString(), lat: 36.3 })]);
+    const drones = await server.api<DroneState[]>('GET', '/api/v1/drones');
+    expect(drones.body.find((d) => d.droneId === 'JU0000000044')!.lat).toBe(36.4);
+  });
+
+  it('marks a drone lost when its gateway says so, and stale when samples stop', async () => {
+    socket.emit('link', { droneId: 'JU0000000042', link: 'lost', at: new Date().toISOString() });
+    await until('a lost link', () => links.some((l) => l.droneId === 'JU0000000042' && l.link === 'lost'));
+    const drones = await server.api<DroneState[]>('GET', '/api/v1/drones');
+    expect(drones.body.find((d) => d.droneId === 'JU0000000042')!.link).toBe('lost');
+    await until('a stale link', () => links.some((l) => l.droneId === 'JU0000000043' && l.link === 'stale'));
+  });
+
+  it('remembers what it stored across a restart', async () => {
+    socket.close();
+    await server.stop();
+    await start();
+    expect(await send(socket, range(1, 10))).toEqual({ accepted: 0, duplicates: 10, rejected: [] });
+    expect(await send(socket, range(30, 31))).toMatchObject({ accepted: 2 });
+    const track = await server.api<{ points: Array<{ seq: number }> }>(
+      'GET',
+      `/api/v1/drones/JU0000000042/track?from=${new Date(T0).toISOString()}&to=${new Date(T0 + 60_000).toISOString()}`,
+    );
+    expect(track.body.points.map((p) => p.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 10, 30, 31]);
+  });
+});
