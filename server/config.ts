@@ -39,6 +39,14 @@ const EnvSchema = z.object({
     .pipe(z.array(z.string().min(16, 'each gateway token needs at least 16 characters'))),
   TELEMETRY_STALE_S: num(5).pipe(z.number().positive()),
   COMMAND_TIMEOUT_S: num(60).pipe(z.number().positive()),
+
+  /** The built web UI. */
+  UI_DIR: z.string().default('./dist/ui'),
+  /** Raster tiles under the map ({z}/{x}/{y}), e.g. GSI https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png; unset: offline map. */
+  TILE_URL: z.string().url().optional(),
+  TILE_ATTRIBUTION: z.string().default(''),
+  /** The city's outline and water as GeoJSON for the offline map; empty: none. */
+  BASEMAP_FILE: z.string().default('./ui/basemap/kaga.geojson'),
 });
 
 export interface Config {
@@ -64,6 +72,11 @@ export interface Config {
   telemetryStaleMs: number;
   /** How long a command may take, gateway and drone included (a mission upload with retries is slow). */
   commandTimeoutMs: number;
+  ui: {
+    dir: string;
+    tiles: { url: string; attribution: string } | null;
+    basemapFile: string | null;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -76,6 +89,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  if (e.TILE_URL && !e.TILE_ATTRIBUTION.trim()) {
+    throw new ConfigError(
+      'invalid configuration:\n  TILE_ATTRIBUTION: required with TILE_URL (tile providers require it)',
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -102,5 +120,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     gatewayTokens: e.GATEWAY_TOKENS,
     telemetryStaleMs: e.TELEMETRY_STALE_S * 1000,
     commandTimeoutMs: e.COMMAND_TIMEOUT_S * 1000,
+    ui: {
+      dir: path.resolve(e.UI_DIR),
+      tiles: e.TILE_URL ? { url: e.TILE_URL, attribution: e.TILE_ATTRIBUTION } : null,
+      basemapFile: e.BASEMAP_FILE ? path.resolve(e.BASEMAP_FILE) : null,
+    },
   };
 }

@@ -4,6 +4,7 @@ import { Server as SocketServer } from 'socket.io';
 import type { Config } from './config.ts';
 import { AirspaceEvents } from './events.ts';
 import { AirspaceMirror } from './flights/mirror.ts';
+import { presentPlan } from './flights/present.ts';
 import { FlightPlans } from './flights/service.ts';
 import { makeDatum } from './geofences/datum.ts';
 import { loadDem } from './geofences/dem.ts';
@@ -11,12 +12,18 @@ import { loadGeofenceDirectory } from './geofences/directory.ts';
 import { egm96Undulation } from './geofences/geoid.ts';
 import { Geofences } from './geofences/service.ts';
 import { createApp } from './http/app.ts';
+import { ui } from './http/static.ts';
 import { gatewayTokenCheck } from './live/auth.ts';
 import { attachGatewayNamespace, type GatewayHub } from './live/gateway.ts';
+import { OpenAlerts } from './live/open-alerts.ts';
+import { attachViewerNamespace, type ViewerHub } from './live/viewers.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
+import { LIVE_STATES } from './protocol/index.ts';
 import { openDb } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
+import { listStates } from './store/telemetry.ts';
+import { AlertEvents } from './telemetry/alert-events.ts';
 import { DroneCommands } from './telemetry/commands.ts';
 import { DroneEvents } from './telemetry/events.ts';
 import { TelemetryIngest } from './telemetry/ingest.ts';
@@ -34,6 +41,9 @@ export interface RunningServer {
   telemetry: TelemetryIngest;
   commands: DroneCommands;
   gateways: GatewayHub;
+  /** Alerts announced once stored: the live map streams them. */
+  alertEvents: AlertEvents;
+  viewers: ViewerHub;
   close(): Promise<void>;
 }
 
@@ -66,7 +76,8 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
   const droneEvents = new DroneEvents();
   const telemetry = new TelemetryIngest({ db, events: droneEvents, staleAfterMs: config.telemetryStaleMs, clock, log });
   await telemetry.start();
-  const io = new SocketServer();
+  // Frames are small arrays sent several times a second: compressing them costs more CPU than it saves.
+  const io = new SocketServer({ perMessageDeflate: false });
   const gateways = attachGatewayNamespace(io, {
     ingest: telemetry,
     authorised: gatewayTokenCheck(config.adminToken, config.gatewayTokens),
@@ -82,6 +93,18 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     timeoutMs: config.commandTimeoutMs,
     log,
   });
+  const alertEvents = new AlertEvents();
+  const openAlerts = new OpenAlerts(alertEvents);
+  const viewers = attachViewerNamespace(io, {
+    droneEvents,
+    airspaceEvents: events,
+    alertEvents,
+    initialStates: await listStates(db),
+    livePlans: async () => (await flights.list({ states: LIVE_STATES, limit: 1000 })).map((p) => presentPlan(p)),
+    openAlerts: async () => openAlerts.list(),
+    clock,
+    log,
+  });
 
   const app = createApp({
     db,
@@ -95,6 +118,7 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     bandHeightM: config.airspace.bandHeightM,
     commands,
     telemetryStaleMs: config.telemetryStaleMs,
+    ui: ui({ ...config.ui, telemetryStaleMs: config.telemetryStaleMs }, datum, log).router,
   });
   const server = http.createServer(app);
   io.attach(server);
@@ -120,7 +144,11 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     telemetry,
     commands,
     gateways,
+    alertEvents,
+    viewers,
     async close() {
+      viewers.stop();
+      openAlerts.stop();
       telemetry.stop();
       await io.close();
       server.closeAllConnections();

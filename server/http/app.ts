@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { FlightPlans } from '../flights/service.ts';
 import type { AirspaceMirror } from '../flights/mirror.ts';
 import type { Geofences } from '../geofences/service.ts';
@@ -27,6 +27,8 @@ export interface AppDeps {
   bandHeightM: number;
   commands: DroneCommands;
   telemetryStaleMs: number;
+  /** The web UI's pages, assets and configuration. */
+  ui: Router;
 }
 
 /** A plan of 10,000 waypoints is about 600 kB of JSON; nothing legitimate is larger. */
@@ -56,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/airspace', airspaceRouter(deps));
   app.use('/api/v1/drones', dronesRouter({ ...deps, staleAfterMs: deps.telemetryStaleMs }));
   app.use('/api', notFound);
+  app.use(deps.ui);
   app.use(errorHandler(deps.log));
   return app;
 }

@@ -6,3 +6,4 @@ export * from './airspace.ts';
 export { wire } from './registry.ts';
 export * from './telemetry.ts';
 export * from './alerts.ts';
+export * from './live.ts';
