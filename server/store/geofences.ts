@@ -97,33 +97,38 @@ export async function insertZone(tx: Queryable, z: NewZone, at: number): Promise
   return toRecord(row!);
 }
 
-/** Rows per INSERT: one JSON document each, parsed by PostgreSQL in one statement. */
+/** Rows per INSERT while an import streams in. */
 const INSERT_BATCH = 1000;
 
-/** Inserts many zones with one statement per thousand (an import's buildings). */
+/**
+ * Inserts many zones (an import's buildings), a thousand per statement as parallel arrays: one
+ * round trip per thousand, and cheaper for the database than parsing one JSON document of rows.
+ */
 export async function insertZones(tx: Queryable, zones: readonly NewZone[], at: number): Promise<void> {
   const createdAt = new Date(at).toISOString();
   for (let i = 0; i < zones.length; i += INSERT_BATCH) {
-    const rows = zones.slice(i, i + INSERT_BATCH).map((z) => ({
-      id: z.id,
-      name: z.name,
-      kind: z.kind,
-      lower_alt: z.lower,
-      upper_alt: z.upper,
-      valid_from: z.validFrom === null ? null : new Date(z.validFrom).toISOString(),
-      valid_to: z.validTo === null ? null : new Date(z.validTo).toISOString(),
-      geometry: z.geometry,
-      properties: z.properties,
-      origin: z.origin,
-      created_by: z.createdBy,
-    }));
+    const batch = zones.slice(i, i + INSERT_BATCH);
+    const columns: unknown[][] = [[], [], [], [], [], [], [], [], [], [], []];
+    for (const z of batch) {
+      columns[0]!.push(z.id);
+      columns[1]!.push(z.name);
+      columns[2]!.push(z.kind);
+      columns[3]!.push(JSON.stringify(z.lower));
+      columns[4]!.push(JSON.stringify(z.upper));
+      columns[5]!.push(z.validFrom === null ? null : new Date(z.validFrom).toISOString());
+      columns[6]!.push(z.validTo === null ? null : new Date(z.validTo).toISOString());
+      columns[7]!.push(JSON.stringify(z.geometry));
+      columns[8]!.push(JSON.stringify(z.properties));
+      columns[9]!.push(z.origin);
+      columns[10]!.push(z.createdBy);
+    }
     await tx.query(
       `INSERT INTO geofences (id, name, kind, lower_alt, upper_alt, valid_from, valid_to, geometry, properties, origin,
          created_by, created_at)
-       SELECT id, name, kind, lower_alt, upper_alt, valid_from, valid_to, geometry, properties, origin, created_by, $2
-       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, name text, kind text, lower_alt jsonb, upper_alt jsonb,
-         valid_from timestamptz, valid_to timestamptz, geometry jsonb, properties jsonb, origin text, created_by text)`,
-      [JSON.stringify(rows), createdAt],
+       SELECT *, $12::timestamptz FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]::jsonb[],
+         $5::text[]::jsonb[], $6::timestamptz[], $7::timestamptz[], $8::text[]::jsonb[], $9::text[]::jsonb[], $10::text[],
+         $11::text[])`,
+      [...columns, createdAt],
     );
   }
 }
