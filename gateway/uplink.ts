@@ -5,6 +5,7 @@ import {
   TelemetryAck,
   type CommandOutcome,
   type LinkReport,
+  type TelemetryBatch,
   type TelemetrySample,
 } from '../server/protocol/index.ts';
 import type { Spool } from './spool.ts';
@@ -184,7 +185,8 @@ export class Uplink {
     }
     this.inFlight = true;
     const epoch = this.epoch;
-    this.socket.timeout(this.options.ackTimeoutMs).emit('telemetry', { samples }, (err: Error | null, raw: unknown) => {
+    const batch: TelemetryBatch = { samples };
+    this.socket.timeout(this.options.ackTimeoutMs).emit('telemetry', batch, (err: Error | null, raw: unknown) => {
       if (epoch !== this.epoch) return;
       this.inFlight = false;
       if (err) {

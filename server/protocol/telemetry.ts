@@ -176,7 +176,6 @@ export type TelemetryBatch = z.infer<typeof TelemetryBatch>;
 export type TelemetryAck = z.infer<typeof TelemetryAck>;
 export type LinkReport = z.infer<typeof LinkReport>;
 export type MissionItem = z.infer<typeof MissionItem>;
-export type MissionItemInput = z.input<typeof MissionItem>;
 export type DroneAction = z.infer<typeof DroneAction>;
 export type GatewayCommand = z.infer<typeof GatewayCommand>;
 export type CommandOutcome = z.infer<typeof CommandOutcome>;

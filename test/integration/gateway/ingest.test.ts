@@ -86,7 +86,12 @@ describe.each(DATABASE_KINDS)('the /gateway namespace and the telemetry ingest (
     expect(await send(socket, [...range(4, 8), sample(8)])).toEqual({ accepted: 3, duplicates: 2, rejected: [] });
     expect(states.map((s) => s.lat)).toEqual(range(1, 8).map((s) => s.lat));
     const other = await connect(server.url, 'gw-2');
-    expect(await send(other, range(1, 2).map((s) => ({ ...s, droneId: 'JU0000000043' })))).toMatchObject({ accepted: 2 });
+    expect(
+      await send(
+        other,
+        range(1, 2).map((s) => ({ ...s, droneId: 'JU0000000043' })),
+      ),
+    ).toMatchObject({ accepted: 2 });
     other.close();
   });
 

@@ -6,10 +6,10 @@ import type { CommandOutcome, DroneState, FlightPlan, TrackPoint } from '../../.
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../../support/server.ts';
 import { fullTrack, gatewayFor, until } from './support.ts';
 
-/** Two pads near Kaga Medical Center; the simulator flies four times faster than real time. */
+/** Two pads near Kaga Medical Center; the simulator flies three times faster than real time. */
 const PAD1 = { lat: 36.317, lon: 136.345 };
 const PAD2 = moveBy(PAD1, -200, 0);
-const TIME_SCALE = 4;
+const TIME_SCALE = 3;
 
 describe('a plan uploaded as mission and fence to a simulated drone', () => {
   let server: TestServer;
@@ -109,10 +109,14 @@ describe('a plan uploaded as mission and fence to a simulated drone', () => {
     const since = Date.now();
     const far = moveBy(PAD2, -400, 300);
     expect((await fileAndUpload('JUSIM0000002', [PAD2, far])).ok).toBe(true);
-    await until('drone 2 60 m out', () => {
-      const s = states.findLast((x) => x.droneId === 'JUSIM0000002');
-      return s && distanceM(s, PAD2) > 60;
-    }, 60_000);
+    await until(
+      'drone 2 60 m out',
+      () => {
+        const s = states.findLast((x) => x.droneId === 'JUSIM0000002');
+        return s && distanceM(s, PAD2) > 60;
+      },
+      60_000,
+    );
     const rtl = await server.api<CommandOutcome>('POST', '/api/v1/drones/JUSIM0000002/commands', { type: 'rtl' });
     expect(rtl.body).toMatchObject({ ok: true, result: 'ACCEPTED', action: 'rtl' });
     const ordered = Date.now();

@@ -3,7 +3,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { GATEWAY_DEFAULTS, startGateway, type GatewayConfig, type LinkSpec, type RunningGateway } from '../../../gateway/gateway.ts';
+import {
+  GATEWAY_DEFAULTS,
+  startGateway,
+  type GatewayConfig,
+  type LinkSpec,
+  type RunningGateway,
+} from '../../../gateway/gateway.ts';
 import type { DroneTrack } from '../../../server/protocol/index.ts';
 
 export const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -42,7 +48,11 @@ export async function gatewayFor(
 /** Waits for a condition the system reaches by itself; fails with `what` if it never does. */
 type Falsy = false | 0 | '' | null | undefined;
 
-export async function until<T>(what: string, check: () => T | Falsy | Promise<T | Falsy>, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => T | Falsy | Promise<T | Falsy>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -64,7 +74,9 @@ export async function freePort(): Promise<number> {
 export async function fullTrack(baseUrl: string, droneId: string): Promise<DroneTrack> {
   const to = new Date(Date.now() + 60_000).toISOString();
   const from = new Date(Date.now() - 86_400_000).toISOString();
-  const res = await fetch(`${baseUrl}/api/v1/drones/${encodeURIComponent(droneId)}/track?from=${from}&to=${to}&limit=100000`);
+  const res = await fetch(
+    `${baseUrl}/api/v1/drones/${encodeURIComponent(droneId)}/track?from=${from}&to=${to}&limit=100000`,
+  );
   if (res.status !== 200) throw new Error(`track of ${droneId}: ${res.status} ${await res.text()}`);
   return (await res.json()) as DroneTrack;
 }

@@ -94,7 +94,10 @@ describe.each(DATABASE_KINDS)('simulated drones over UDP, through the gateway, t
   });
 
   it('refuses a gateway without a valid token', async () => {
-    const socket = io(`${server.url}/gateway`, { auth: { token: 'not-a-token-at-all', gatewayId: 'x' }, transports: ['websocket'] });
+    const socket = io(`${server.url}/gateway`, {
+      auth: { token: 'not-a-token-at-all', gatewayId: 'x' },
+      transports: ['websocket'],
+    });
     const err = await new Promise<Error>((resolve) => socket.once('connect_error', resolve));
     socket.close();
     expect(err.message).toMatch(/unauthorized/);
@@ -109,9 +112,13 @@ describe.each(DATABASE_KINDS)('simulated drones over UDP, through the gateway, t
     );
     expect(badQuery.status).toBe(400);
     expect(badQuery.body.issues[0]!.path).toBe('to');
-    const badBody = await server.api<{ issues: Array<{ path: string }> }>('POST', '/api/v1/drones/JUSIM0000001/commands', {
-      type: 'take-off',
-    });
+    const badBody = await server.api<{ issues: Array<{ path: string }> }>(
+      'POST',
+      '/api/v1/drones/JUSIM0000001/commands',
+      {
+        type: 'take-off',
+      },
+    );
     expect(badBody.status).toBe(400);
     expect(badBody.body.issues[0]!.path).toBe('type');
     const anonymous = await fetch(`${server.url}/api/v1/drones/JUSIM0000001/commands`, {
@@ -131,10 +138,14 @@ describe.each(DATABASE_KINDS)('simulated drones over UDP, through the gateway, t
       },
     });
     expect(plan.status).toBe(201);
-    const wrongDrone = await server.api<{ issues: Array<{ path: string }> }>('POST', '/api/v1/drones/JUSIM0000001/commands', {
-      type: 'upload-plan',
-      planId: plan.body.id,
-    });
+    const wrongDrone = await server.api<{ issues: Array<{ path: string }> }>(
+      'POST',
+      '/api/v1/drones/JUSIM0000001/commands',
+      {
+        type: 'upload-plan',
+        planId: plan.body.id,
+      },
+    );
     expect(wrongDrone.status).toBe(400);
     expect(wrongDrone.body.issues[0]!.path).toBe('planId');
     expect((await server.api('DELETE', `/api/v1/flight-plans/${plan.body.id}`)).status).toBe(200);
@@ -152,6 +163,8 @@ describe.each(DATABASE_KINDS)('simulated drones over UDP, through the gateway, t
     expect(r.body).toMatchObject({ ok: false, result: 'FAILED', action: 'land', gatewayId: 'test-gw' });
     const loiter = await server.api<CommandOutcome>('POST', '/api/v1/drones/JUSIM0000001/commands', { type: 'loiter' });
     expect(loiter.body).toMatchObject({ ok: true, result: 'ACCEPTED' });
-    await until('mode LOITER in telemetry', () => states.some((s) => s.droneId === 'JUSIM0000001' && s.mode === 'LOITER'));
+    await until('mode LOITER in telemetry', () =>
+      states.some((s) => s.droneId === 'JUSIM0000001' && s.mode === 'LOITER'),
+    );
   });
 });
