@@ -210,4 +210,5 @@ export type ZoneProperties = z.infer<typeof ZoneProperties>;
 export type ZoneSchedule = z.infer<typeof ZoneSchedule>;
 export type ZoneCreated = z.infer<typeof ZoneCreated>;
 export type Geofence = z.infer<typeof Geofence>;
+export type Geofences = z.infer<typeof Geofences>;
 export type AirspaceCheck = z.infer<typeof AirspaceCheck>;

@@ -186,18 +186,26 @@ export interface ImportedFile {
 
 export async function importedFiles(q: Queryable): Promise<ImportedFile[]> {
   const rows = await q.query<{ file: string; sha256: string; zones: string }>(
-    `SELECT properties->'import'->>'file' AS file, properties->'import'->>'sha256' AS sha256, count(*)::text AS zones
-     FROM geofences WHERE properties ? 'import' GROUP BY 1, 2 ORDER BY 1`,
+    `SELECT substr(created_by, 8) AS file, min(properties->'import'->>'sha256') AS sha256, count(*)::text AS zones
+     FROM geofences WHERE created_by LIKE 'import:%' GROUP BY 1 ORDER BY 1`,
   );
   return rows.map((r) => ({ file: r.file, sha256: r.sha256, zones: Number(r.zones) }));
+}
+
+/**
+ * Who wrote an imported file's zones: `import:<file>`. Kept in created_by (a plain column) rather
+ * than only in properties, so finding a file's zones never unpacks every zone's JSON.
+ */
+export function importCreator(file: string): string {
+  return `import:${file}`;
 }
 
 /** Removes the zones an earlier import of the file made, except those of the given content. */
 export async function deleteImportedFile(tx: Queryable, file: string, keepSha256: string | null): Promise<number> {
   const rows = await tx.query(
-    `DELETE FROM geofences WHERE properties->'import'->>'file' = $1
+    `DELETE FROM geofences WHERE created_by = $1
        AND properties->'import'->>'sha256' IS DISTINCT FROM $2 RETURNING id`,
-    [file, keepSha256],
+    [importCreator(file), keepSha256],
   );
   return rows.length;
 }
@@ -209,8 +217,8 @@ const IMPORT_LOCK = 0x696d706f7274n; // "import"
 export async function lockImport(tx: Queryable, file: string): Promise<string | null> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK.toString()]);
   const [row] = await tx.query<{ sha256: string }>(
-    `SELECT properties->'import'->>'sha256' AS sha256 FROM geofences WHERE properties->'import'->>'file' = $1 LIMIT 1`,
-    [file],
+    `SELECT properties->'import'->>'sha256' AS sha256 FROM geofences WHERE created_by = $1 LIMIT 1`,
+    [importCreator(file)],
   );
   return row?.sha256 ?? null;
 }

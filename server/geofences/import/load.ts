@@ -4,7 +4,14 @@ import { toW84, type Datum } from '../../airspace/altitude.ts';
 import type { AirspaceParams } from '../../airspace/types.ts';
 import { Altitude, ZoneGeometry, ZoneSchedule } from '../../protocol/index.ts';
 import type { Db } from '../../store/db.ts';
-import { beginZoneChange, deleteImportedFile, insertZones, lockImport, type NewZone } from '../../store/geofences.ts';
+import {
+  beginZoneChange,
+  deleteImportedFile,
+  importCreator,
+  insertZones,
+  lockImport,
+  type NewZone,
+} from '../../store/geofences.ts';
 import { compileZone } from '../compile.ts';
 import { openZoneFile, type ReadOptions } from './read.ts';
 import { outlineProblem } from './rings.ts';
@@ -21,7 +28,7 @@ export interface LoadDeps {
   params: AirspaceParams;
   buildingMarginM: number;
   clock: () => number;
-  /** Recorded as the zones' creator. */
+  /** Who imports (cli, startup …), kept with each zone's import record. */
   actor: string;
 }
 
@@ -183,10 +190,10 @@ function stamp(d: ZoneDraft, ref: string, file: string, format: ImportFormat, sh
       validFrom: iso(d.validFrom),
       validTo: iso(d.validTo),
       bbox: turfBbox(d.geometry),
-      import: { file, sha256, format, ref },
+      import: { file, sha256, format, ref, by: actor },
     },
     origin: format === 'citygml' ? 'plateau' : format,
-    createdBy: actor,
+    createdBy: importCreator(file),
   };
 }
 
