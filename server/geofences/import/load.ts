@@ -87,6 +87,9 @@ export async function importZoneFile(
     if (options.skipUnchanged && stored === opened.sha256) return { ...report, unchanged: true };
     report.replaced = await deleteImportedFile(tx, key, null);
     let batch: NewZone[] = [];
+    // One batch is written while the next is read: with PostgreSQL the database works on its own
+    // core meanwhile. A failed write surfaces at the next await and rolls the file back.
+    let writing: Promise<unknown> = Promise.resolve();
     for await (const item of opened.items) {
       if ('skip' in item) {
         report.skipped.push(item.skip);
@@ -117,10 +120,14 @@ export async function importZoneFile(
       if (draft.building) report.buildings++;
       batch.push(zone);
       if (batch.length >= BATCH) {
-        await insertZones(tx, batch, now);
+        const failed = await writing;
+        if (failed) throw failed;
+        writing = insertZones(tx, batch, now).catch((err: unknown) => err);
         batch = [];
       }
     }
+    const failed = await writing;
+    if (failed) throw failed;
     await insertZones(tx, batch, now);
     if (report.zones > 0 || report.replaced > 0) report.revision = await beginZoneChange(tx, `file:${key}`);
     return report;
