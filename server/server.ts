@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import { AirspaceEvents } from './events.ts';
 import { AirspaceMirror } from './flights/mirror.ts';
 import { presentPlan } from './flights/present.ts';
+import { startExpiry } from './flights/expiry.ts';
 import { FlightPlans } from './flights/service.ts';
 import { makeDatum } from './geofences/datum.ts';
 import { loadDem } from './geofences/dem.ts';
@@ -70,6 +71,7 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
   const mirror = new AirspaceMirror({ db, datum, params: config.airspace, log, events, clock, horizonMs });
   await mirror.start();
   const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events });
+  const stopExpiry = startExpiry({ flights, log, intervalMs: 60_000 });
   const { stripeResolution } = config;
   const geofences = new Geofences({ db, mirror, clock, events, datum, params: config.airspace, stripeResolution, horizonMs });
 
@@ -147,6 +149,7 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     alertEvents,
     viewers,
     async close() {
+      stopExpiry();
       viewers.stop();
       openAlerts.stop();
       telemetry.stop();

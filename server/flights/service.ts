@@ -12,6 +12,7 @@ import { LIVE_STATES, type Conflict, type FlightPlanRequest, type Rejection } fr
 import type { Db, Queryable } from '../store/db.ts';
 import { stripeWindows, toKeyArrays, type KeyArrays, type StripeWindows } from '../store/keys-sql.ts';
 import {
+  expiredPlanIds,
   findCandidates,
   getPlan,
   insertPlan,
@@ -122,6 +123,22 @@ export class FlightPlans {
     if (!moved) throw new StateConflict(`cannot ${op} a ${current.state} plan`);
     this.learn([{ plan: moved }]);
     return moved;
+  }
+
+  /** Ends accepted plans whose reservation is over; returns how many. */
+  async expire(): Promise<number> {
+    const now = this.deps.clock();
+    const ids = await expiredPlanIds(this.deps.db, now);
+    const ended = await transition(
+      this.deps.db,
+      ids,
+      ['Accepted'],
+      'Ended',
+      'reservation expired without activation',
+      now,
+    );
+    this.learn(ended.map((plan) => ({ plan })));
+    return ended.length;
   }
 
   async get(id: string): Promise<{ plan: PlanRecord; history: PlanEventRecord[] }> {

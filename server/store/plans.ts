@@ -284,6 +284,15 @@ export async function transition(
   return rows.map(toRecord);
 }
 
+/** Accepted plans whose reservation ended before `now` (at most 1,000 at a time). */
+export async function expiredPlanIds(q: Queryable, now: number): Promise<string[]> {
+  const rows = await q.query<{ id: string }>(
+    `SELECT id::text FROM flight_plans WHERE state = 'Accepted' AND time_end < $1 ORDER BY time_end LIMIT 1000`,
+    [ts(now)],
+  );
+  return rows.map((r) => r.id);
+}
+
 export async function getPlan(q: Queryable, id: string): Promise<PlanRecord | null> {
   const [row] = await q.query<PlanRow>(`SELECT ${PLAN_COLUMNS} FROM flight_plans WHERE id = $1`, [id]);
   return row ? toRecord(row) : null;

@@ -17,6 +17,7 @@ export async function startTestServer(
   kind: 'pglite' | 'postgres',
   env: Record<string, string> = {},
   existing?: TestDatabase,
+  clock?: () => number,
 ): Promise<TestServer> {
   const database = existing ?? (await createTestDatabase(kind));
   const config = loadConfig({
@@ -29,7 +30,7 @@ export async function startTestServer(
     ...(database.url ? { DATABASE_URL: database.url } : {}),
     ...env,
   });
-  const server = await startServer(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  const server = await startServer(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), clock);
   return {
     ...server,
     database,

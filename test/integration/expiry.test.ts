@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FlightPlan } from '../../server/protocol/index.ts';
+import { inHours, KAGA, routePlan } from '../support/plans.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+describe('plans whose reservation is over', () => {
+  let server: TestServer;
+  let now = Date.now();
+  beforeAll(async () => {
+    server = await startTestServer('pglite', {}, undefined, () => now);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('end when never activated, freeing their sky road; activated plans are left to conformance', async () => {
+    const idle = await server.api<FlightPlan>(
+      'POST',
+      '/api/v1/flight-plans',
+      routePlan([KAGA.medicalCenter, KAGA.yamashiro], { departure: inHours(1, now) }),
+    );
+    const flying = await server.api<FlightPlan>(
+      'POST',
+      '/api/v1/flight-plans',
+      routePlan([KAGA.cityHall, KAGA.katayamazu], { departure: inHours(1, now) }),
+    );
+    await server.api('POST', `/api/v1/flight-plans/${flying.body.id}/activate`);
+    expect(await server.flights.expire()).toBe(0);
+
+    now += 3 * 3_600_000;
+    expect(await server.flights.expire()).toBe(1);
+    const ended = await server.api<FlightPlan>('GET', `/api/v1/flight-plans/${idle.body.id}`);
+    expect(ended.body).toMatchObject({ state: 'Ended', stateReason: 'reservation expired without activation' });
+    expect(server.mirror.index.hasPlan(idle.body.id)).toBe(false);
+    expect((await server.api<FlightPlan>('GET', `/api/v1/flight-plans/${flying.body.id}`)).body.state).toBe(
+      'Activated',
+    );
+  });
+});
