@@ -20,7 +20,7 @@ import { dssApproach } from './compare/dss.ts';
 import { Oracle } from './compare/oracle.ts';
 import { postgisApproach } from './compare/postgis.ts';
 import { soramichiApproach, soramichiCluster } from './compare/soramichi.ts';
-import { fmt, machine, runConcurrently, summarize, table } from './support.ts';
+import { fmt, machine, rateSpread, runConcurrently, spread, summarize, table } from './support.ts';
 
 const POSTGRES =
   process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -67,6 +67,7 @@ interface Result {
   accepted: BenchPlan[];
   refused: BenchPlan[];
   seconds: number;
+  finishedAt: number[];
   acceptedLatency: number[];
   refusedLatency: number[];
   retries: string | null;
@@ -76,12 +77,15 @@ async function run(make: Make, plans: BenchPlan[], concurrency: number): Promise
   const db = await database();
   const approach = await make(db.url);
   try {
-    const { results, latencies, seconds } = await runConcurrently(plans, concurrency, (p) => approach.decide(p));
+    const { results, latencies, seconds, finishedAt } = await runConcurrently(plans, concurrency, (p) =>
+      approach.decide(p),
+    );
     return {
       name: approach.name,
       accepted: plans.filter((_, i) => results[i]),
       refused: plans.filter((_, i) => !results[i]),
       seconds,
+      finishedAt,
       acceptedLatency: latencies.filter((_, i) => results[i]),
       refusedLatency: latencies.filter((_, i) => !results[i]),
       retries: approach.retries?.() ?? null,
@@ -134,7 +138,7 @@ async function main() {
     rows.push([
       r.name,
       `${r.accepted.length}`,
-      fmt(PLANS / r.seconds, 0),
+      spread(rateSpread(r.finishedAt)),
       fmt(r.accepted.length / r.seconds, 0),
       fmt(r.refused.length / r.seconds, 0),
       `${fmt(acc.p50)} / ${fmt(acc.p99)}`,
@@ -150,7 +154,7 @@ async function main() {
       [
         'approach',
         'accepted',
-        'decisions/s',
+        'decisions/s: median (spread)',
         'accepted/s',
         'refused/s',
         'accepted p50/p99 ms',

@@ -15,7 +15,8 @@ import type { FlightPlanRequest } from '../server/protocol/index.ts';
 import { random, randomRoute } from './city.ts';
 import { fmt, machine, runConcurrently, summarize, table } from './support.ts';
 
-const POSTGRES = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const POSTGRES =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const LEVELS = (process.env.BENCH_LEVELS ?? '0,1000,10000').split(',').map(Number);
 const KINDS = (process.env.BENCH_KINDS ?? 'pglite,postgres').split(',') as Array<'pglite' | 'postgres'>;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -82,7 +83,10 @@ async function run(kind: 'pglite' | 'postgres', level: number): Promise<Row> {
     const keys = mixed.results.flatMap((d) => (d.accepted ? [d.plan.skyRoad.keyCount] : []));
 
     // Exact duplicates of accepted plans (new drones): every one conflicts.
-    const pool = [...accepted.map((d) => d.plan.request), ...mixed.results.flatMap((d) => (d.accepted ? [d.plan.request] : []))];
+    const pool = [
+      ...accepted.map((d) => d.plan.request),
+      ...mixed.results.flatMap((d) => (d.accepted ? [d.plan.request] : [])),
+    ];
     const dupes = Array.from({ length: DUPLICATES }, (_, i) => ({ ...pool[i % pool.length]!, droneId: `JUDUP${i}` }));
     const rejected = await runConcurrently(dupes, CONCURRENCY, decide);
     if (rejected.results.some((d) => d.accepted)) throw new Error('a duplicate of an accepted plan was accepted');
@@ -109,7 +113,9 @@ async function run(kind: 'pglite' | 'postgres', level: number): Promise<Row> {
 }
 
 console.log(`soramichi bench:plans — ${machine()}`);
-console.log(`${NEW_PLANS} new plans and ${DUPLICATES} duplicates per row, ${CONCURRENCY} in flight, 5 km routes, 12 km × 12 km, one day\n`);
+console.log(
+  `${NEW_PLANS} new plans and ${DUPLICATES} duplicates per row, ${CONCURRENCY} in flight, 5 km routes, 12 km × 12 km, one day\n`,
+);
 const rows: Row[] = [];
 for (const kind of KINDS) {
   for (const level of LEVELS) {
@@ -120,7 +126,19 @@ for (const kind of KINDS) {
 }
 console.log(
   table(
-    ['database', 'already accepted', 'prefill plans/s', 'new plans: decisions/s', 'accepted', 'accepted p50 ms', 'accepted p99 ms', 'rejected/s', 'rejected p50 ms', 'rejected p99 ms', 'keys/plan'],
+    [
+      'database',
+      'already accepted',
+      'prefill plans/s',
+      'new plans: decisions/s',
+      'accepted',
+      'accepted p50 ms',
+      'accepted p99 ms',
+      'rejected/s',
+      'rejected p50 ms',
+      'rejected p99 ms',
+      'keys/plan',
+    ],
     rows.map((r) => [
       r.kind,
       r.level,

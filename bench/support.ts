@@ -21,9 +21,10 @@ export async function runConcurrently<T, R>(
   items: readonly T[],
   concurrency: number,
   work: (item: T) => Promise<R>,
-): Promise<{ results: R[]; latencies: number[]; seconds: number }> {
+): Promise<{ results: R[]; latencies: number[]; seconds: number; finishedAt: number[] }> {
   const results: R[] = new Array(items.length);
   const latencies: number[] = new Array(items.length);
+  const finishedAt: number[] = [];
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -32,18 +33,41 @@ export async function runConcurrently<T, R>(
         const i = next++;
         const t = performance.now();
         results[i] = await work(items[i]!);
-        latencies[i] = performance.now() - t;
+        const end = performance.now();
+        latencies[i] = end - t;
+        finishedAt.push((end - started) / 1000);
       }
     }),
   );
-  return { results, latencies, seconds: (performance.now() - started) / 1000 };
+  return { results, latencies, seconds: (performance.now() - started) / 1000, finishedAt };
 }
 
 export function table(headers: string[], rows: Array<Array<string | number>>): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(cells[0]!), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...cells.slice(1).map(line)].join('\n');
+  return [line(cells[0]!), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...cells.slice(1).map(line)].join(
+    '\n',
+  );
 }
 
 export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+
+/**
+ * Throughput measured over consecutive slices of a run (by completion order): its median and its
+ * spread (slowest and fastest slice), so one figure says how steady the rate was.
+ */
+export function rateSpread(finishedAt: readonly number[], slices = 10): { median: number; min: number; max: number } {
+  const per = Math.max(1, Math.floor(finishedAt.length / slices));
+  const rates: number[] = [];
+  for (let i = per; i <= finishedAt.length; i += per) {
+    const from = i === per ? 0 : finishedAt[i - per - 1]!;
+    const span = finishedAt[i - 1]! - from;
+    if (span > 0) rates.push(per / span);
+  }
+  const sorted = rates.sort((a, b) => a - b);
+  return { median: percentile(sorted, 50), min: sorted[0] ?? NaN, max: sorted[sorted.length - 1] ?? NaN };
+}
+
+export const spread = (r: { median: number; min: number; max: number }, digits = 0) =>
+  `${fmt(r.median, digits)} (${fmt(r.min, digits)}–${fmt(r.max, digits)})`;
