@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { GATEWAY_DEFAULTS, startGateway, type RunningGateway } from '../../gateway/gateway.ts';
+import { startFleet, type Fleet } from '../../gateway/sim/fleet.ts';
+import { loadConfig } from '../../server/config.ts';
+import type { CommandOutcome, DroneState, FlightPlan, Rejection } from '../../server/protocol/index.ts';
+import { startServer, type RunningServer } from '../../server/server.ts';
+import { planRequest, type Scenario } from './kaga.ts';
+
+export interface WorldOptions {
+  /** The server's environment on top of the defaults (an in-memory database on an ephemeral port). */
+  env?: Record<string, string>;
+  scenarios: readonly Scenario[];
+  log: Logger;
+  /** Simulated seconds per real second. */
+  timeScale?: number;
+}
+
+export interface World {
+  server: RunningServer;
+  gateway: RunningGateway;
+  fleet: Fleet;
+  adminToken: string;
+  /** Files the scenario's plan (with the city's permission for restricted zones it crosses), activates it and uploads it to the drone. */
+  fly(s: Scenario): Promise<FlightPlan>;
+  stop(): Promise<void>;
+}
+
+async function until<T>(
+  what: string,
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * A whole soramichi in one process: the server, a gateway listening for MAVLink over UDP, and
+ * simulated copters (one per scenario, on its pad) talking to the gateway as real ones would.
+ */
+export async function startWorld(options: WorldOptions): Promise<World> {
+  const { log } = options;
+  const adminToken = options.env?.ADMIN_TOKEN ?? randomBytes(18).toString('base64url');
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: 'memory://',
+    LOG_LEVEL: 'warn',
+    ...options.env,
+    ADMIN_TOKEN: adminToken,
+  });
+  const server = await startServer(config, log.child({ service: 'soramichi' }));
+  const spoolDir = await fs.mkdtemp(path.join(os.tmpdir(), 'soramichi-demo-gateway-'));
+  const gateway = await startGateway(
+    {
+      ...GATEWAY_DEFAULTS,
+      gatewayId: 'kaga-demo',
+      links: [{ kind: 'udp', name: 'radio', host: '127.0.0.1', port: 0, signing: null, relay: false }],
+      server: { url: server.url, token: adminToken },
+      spoolDir,
+      droneIds: new Map(),
+    },
+    log.child({ service: 'soramichi-gateway' }),
+  );
+  const fleet = await startFleet({
+    drones: options.scenarios.map((s) => ({
+      sysid: s.sysid,
+      droneId: s.droneId,
+      start: s.waypoints[0]!,
+      cruiseMps: s.speedMps,
+      positionHz: 5,
+    })),
+    transport: { udp: { host: '127.0.0.1', port: gateway.udpPorts.radio! } },
+    timeScale: options.timeScale ?? 1,
+  });
+
+  const api = async <T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`${server.url}${url}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+
+  async function file(s: Scenario, authorizations: string[]): Promise<FlightPlan> {
+    const answer = await api<FlightPlan | Rejection>(
+      'POST',
+      '/api/v1/flight-plans',
+      planRequest(s, new Date(Date.now() + 20_000), authorizations),
+    );
+    if (answer.status === 201) return answer.body as FlightPlan;
+    const rejection = answer.body as Rejection;
+    const restricted = (rejection.conflicts ?? []).filter((c) => c.type === 'geofence' && c.kind === 'restricted');
+    if (answer.status === 409 && restricted.length === rejection.conflicts.length && !authorizations.length) {
+      log.info({ drone: s.droneId, zones: restricted.map((c) => c.name) }, 'the city authorises the flight through');
+      return file(
+        s,
+        restricted.map((c) => c.id),
+      );
+    }
+    throw new Error(`${s.droneId}: plan refused (${answer.status}): ${JSON.stringify(answer.body).slice(0, 600)}`);
+  }
+
+  return {
+    server,
+    gateway,
+    fleet,
+    adminToken,
+    async fly(s) {
+      await until(`${s.droneId} on the server`, async () => {
+        const drones = await api<DroneState[]>('GET', '/api/v1/drones');
+        return drones.body.some((d) => d.droneId === s.droneId);
+      });
+      const plan = await file(s, []);
+      const activated = await api<FlightPlan>('POST', `/api/v1/flight-plans/${plan.id}/activate`);
+      if (activated.status !== 200) throw new Error(`${s.droneId}: not activated: ${JSON.stringify(activated.body)}`);
+      const upload = await api<CommandOutcome>('POST', `/api/v1/drones/${encodeURIComponent(s.droneId)}/commands`, {
+        type: 'upload-plan',
+        planId: plan.id,
+      });
+      if (!upload.body.ok) throw new Error(`${s.droneId}: mission not uploaded: ${upload.body.message}`);
+      log.info({ drone: s.droneId, plan: plan.id, purpose: s.purpose }, 'flying');
+      return activated.body;
+    },
+    async stop() {
+      await fleet.stop();
+      await gateway.stop();
+      await server.close();
+      await fs.rm(spoolDir, { recursive: true, force: true });
+    },
+  };
+}

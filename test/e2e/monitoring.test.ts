@@ -1,0 +1,188 @@
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert, FlightPlan } from '../../server/protocol/index.ts';
+import { KAGA_SCENARIOS } from '../../scripts/demo/kaga.ts';
+import { startWorld, type World } from '../../scripts/demo/world.ts';
+import { until } from '../integration/gateway/support.ts';
+import {
+  clickMapAt,
+  home,
+  jumpTo,
+  nextFrames,
+  openBrowser,
+  openPage,
+  screenshot,
+  type Browser,
+} from './support/browser.ts';
+
+type Shown = { id: string; lon: number; lat: number; heightM: number; state: string; planState: string | null };
+
+const IDS = KAGA_SCENARIOS.map((s) => s.droneId).sort();
+const RIVER = KAGA_SCENARIOS.find((s) => s.droneId === 'JUKAGARIVER1')!;
+
+describe('the city monitoring screen, with Kaga’s simulated drones flying through the real gateway', () => {
+  let world: World;
+  let browser: Browser;
+  const plans = new Map<string, FlightPlan>();
+
+  const shown = () => browser.page.evaluate(() => window.__soramichi!.drones()) as Promise<Shown[]>;
+  const layers = () => browser.page.evaluate(() => window.__soramichi!.layers());
+
+  beforeAll(async () => {
+    world = await startWorld({
+      scenarios: KAGA_SCENARIOS,
+      log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    });
+    for (const s of KAGA_SCENARIOS) plans.set(s.droneId, await world.fly(s));
+    browser = await openBrowser();
+    await openPage(browser.page, `${world.server.url}/`);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await world?.stop();
+  });
+
+  it('shows every simulated drone, flying, with its trail and data block, over the sky roads of the activated plans', async () => {
+    await until(
+      'the four drones on the map',
+      async () =>
+        (await shown())
+          .map((d) => d.id)
+          .sort()
+          .join() === IDS.join(),
+    );
+    const first = new Map((await shown()).map((d) => [d.id, d]));
+    await until('the drones to move', async () =>
+      (await shown()).some((d) => {
+        const before = first.get(d.id)!;
+        return Math.abs(d.lat - before.lat) + Math.abs(d.lon - before.lon) > 1e-4;
+      }),
+    );
+    await until('the drones airborne on their plans', async () =>
+      (await shown()).every((d) => d.state === 'live' && d.planState === 'Activated' && d.heightM > 5),
+    );
+    const l = await layers();
+    expect(l['drones']).toBe(4);
+    expect(l['drone-labels']).toBe(4);
+    expect(l['drone-trails']).toBeGreaterThan(0);
+    expect(l['sky-roads']).toBeGreaterThan(0);
+    await expect.poll(() => browser.page.getByTestId('count-drones').textContent()).toContain('4');
+    await expect.poll(() => browser.page.getByTestId('count-plans').textContent()).toContain('4');
+    await screenshot(browser.page, 'monitoring');
+  });
+
+  it('opens the plan of a drone clicked on the map', async () => {
+    const target = 'JUKAGABEAR01';
+    let drone = (await shown()).find((d) => d.id === target)!;
+    await jumpTo(browser.page, { center: [drone.lon, drone.lat], zoom: 16 });
+    drone = (await shown()).find((d) => d.id === target)!;
+    await clickMapAt(browser.page, drone.lon, drone.lat, drone.heightM);
+
+    await expect.poll(() => browser.page.getByTestId('detail-drone-id').textContent()).toBe(target);
+    await expect.poll(() => browser.page.getByTestId('detail-plan-id').textContent()).toBe(plans.get(target)!.id);
+    await expect.poll(async () => (await layers())['selected-sky-road']).toBeGreaterThan(0);
+    expect((await layers())['selected-route-path']).toBe(1);
+    await expect.poll(() => browser.page.locator('[data-testid="detail-plan"] .history li').count()).toBe(2);
+    await screenshot(browser.page, 'monitoring-detail');
+  });
+
+  it('lists an alert as soon as the server raises one, and focuses the map on it when clicked', async () => {
+    await home(browser.page);
+    const med = await until('the medicine drone in view', async () =>
+      (await shown()).find((d) => d.id === 'JUKAGAMED001'),
+    );
+    const alert: Alert = {
+      id: crypto.randomUUID(),
+      kind: 'nonconforming',
+      droneId: 'JUKAGAMED001',
+      planId: plans.get('JUKAGAMED001')!.id,
+      subjectId: null,
+      message: 'left its sky road by 40 m',
+      lat: med.lat,
+      lon: med.lon,
+      altW84: 100,
+      openedAt: new Date().toISOString(),
+      closedAt: null,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      action: { kind: 'notify', outcome: 'accepted', detail: null },
+    };
+    world.server.alertEvents.emit('alert', alert);
+
+    const item = browser.page.locator(`[data-alert-id="${alert.id}"]`);
+    await item.waitFor();
+    expect(await item.textContent()).toContain('left its sky road by 40 m');
+    await expect.poll(() => browser.page.getByTestId('count-alerts').textContent()).toContain('1');
+    await item.click();
+    await expect.poll(() => browser.page.getByTestId('detail-drone-id').textContent()).toBe('JUKAGAMED001');
+    await expect
+      .poll(() =>
+        browser.page.evaluate(() => {
+          const c = (window.__soramichi!.map as { getCenter(): { lng: number; lat: number } }).getCenter();
+          return [c.lng, c.lat];
+        }),
+      )
+      .toEqual([expect.closeTo(alert.lon!, 4), expect.closeTo(alert.lat!, 4)]);
+
+    world.server.alertEvents.emit('alert', { ...alert, closedAt: new Date().toISOString() });
+    await item.waitFor({ state: 'detached' });
+  });
+
+  it('marks a drone whose radio link is lost', async () => {
+    await home(browser.page);
+    world.fleet.drone(RIVER.sysid).linkCut = true;
+    await until(
+      'the river drone marked lost',
+      async () => (await shown()).find((d) => d.id === RIVER.droneId)?.state === 'lost',
+    );
+    expect((await layers())['drone-lost']).toBe(1);
+    world.fleet.drone(RIVER.sysid).linkCut = false;
+    await until(
+      'the river drone back',
+      async () => (await shown()).find((d) => d.id === RIVER.droneId)?.state === 'live',
+    );
+  });
+
+  it('filters the flight list by state and by search', async () => {
+    const list = browser.page.getByTestId('flights');
+    await expect.poll(() => list.locator('li').count()).toBe(4);
+    await browser.page.getByTestId('flight-search').fill('river');
+    await expect.poll(() => list.locator('li').count()).toBe(1);
+    await browser.page.getByTestId('flight-search').fill('');
+    await browser.page.getByTestId('flight-state-filter').selectOption('Accepted');
+    await expect.poll(() => list.locator('li').count()).toBe(0);
+    await browser.page.getByTestId('flight-state-filter').selectOption('');
+    await list.locator(`[data-plan-id="${plans.get('JUKAGAFARM01')!.id}"]`).click();
+    await expect
+      .poll(() => browser.page.getByTestId('detail-plan-id').textContent())
+      .toBe(plans.get('JUKAGAFARM01')!.id);
+  });
+
+  it('switches between Japanese and English', async () => {
+    const counter = browser.page.getByTestId('count-drones');
+    expect(await counter.textContent()).toContain('ドローン');
+    await browser.page.getByTestId('lang').click();
+    await expect.poll(() => counter.textContent()).toContain('drones');
+    expect(await browser.page.getByTestId('lang').textContent()).toBe('日本語');
+    await browser.page.getByTestId('lang').click();
+    await expect.poll(() => counter.textContent()).toContain('ドローン');
+  });
+
+  it('replays the last hour from the stored tracks, then returns to live', async () => {
+    await browser.page.getByTestId('replay-1h').click();
+    await expect.poll(() => browser.page.getByTestId('live-status').getAttribute('data-status')).toBe('replay');
+    await browser.page.getByTestId('replay-time').evaluate(
+      (el: HTMLInputElement, at) => {
+        el.value = at;
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      },
+      String(Date.now() - 5_000),
+    );
+    await nextFrames(browser.page);
+    await expect.poll(async () => (await shown()).length).toBeGreaterThan(0);
+    await browser.page.getByTestId('replay-live').click();
+    await expect.poll(() => browser.page.getByTestId('live-status').getAttribute('data-status')).toBe('live');
+    expect(browser.errors).toEqual([]);
+  });
+});

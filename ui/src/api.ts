@@ -1,0 +1,75 @@
+import type {
+  DroneState,
+  DroneTrack,
+  ErrorBody,
+  FlightPlan,
+  FlightPlanRequest,
+  Geofence,
+  Rejection,
+  SkyRoadCells,
+  UiConfig,
+} from '../../server/protocol/index.ts';
+
+/** An answer other than the one hoped for, with the server's explanation. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ErrorBody | null,
+  ) {
+    const issues = body?.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
+    super(body ? `${body.message}${issues ? ` (${issues})` : ''}` : `HTTP ${status}`);
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  const json: unknown = text ? JSON.parse(text) : null;
+  if (!res.ok) throw new ApiError(res.status, json as ErrorBody | null);
+  return json as T;
+}
+
+export type Decision = { accepted: true; plan: FlightPlan } | { accepted: false; rejection: Rejection };
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The REST API, typed by the server's own wire schemas. */
+export const api = {
+  config: () => call<UiConfig>('GET', '/config.json'),
+
+  async file(request: FlightPlanRequest): Promise<Decision> {
+    const res = await fetch('/api/v1/flight-plans', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    const json: unknown = await res.json();
+    if (res.status === 201) return { accepted: true, plan: json as FlightPlan };
+    if (res.status === 409) return { accepted: false, rejection: json as Rejection };
+    throw new ApiError(res.status, json as ErrorBody);
+  },
+  plan: (id: string) => call<FlightPlan>('GET', `/api/v1/flight-plans/${id}`),
+  plans: (query: string) => call<FlightPlan[]>('GET', `/api/v1/flight-plans?${query}`),
+  activate: (id: string) => call<FlightPlan>('POST', `/api/v1/flight-plans/${id}/activate`),
+  end: (id: string) => call<FlightPlan>('POST', `/api/v1/flight-plans/${id}/end`),
+  cancel: (id: string) => call<FlightPlan>('DELETE', `/api/v1/flight-plans/${id}`),
+  skyRoad: (id: string) => call<SkyRoadCells>('GET', `/api/v1/flight-plans/${id}/sky-road`),
+
+  airspace: (bbox: readonly number[], from: number, to: number) =>
+    call<SkyRoadCells>(
+      'GET',
+      `/api/v1/airspace?bbox=${bbox.map((n) => n.toFixed(5)).join(',')}&from=${iso(from)}&to=${iso(to)}`,
+    ),
+  geofences: () => call<{ type: 'FeatureCollection'; features: Geofence[] }>('GET', '/api/v1/geofences?limit=10000'),
+
+  drones: () => call<DroneState[]>('GET', '/api/v1/drones'),
+  track: (id: string, from: number, to: number) =>
+    call<DroneTrack>(
+      'GET',
+      `/api/v1/drones/${encodeURIComponent(id)}/track?from=${iso(from)}&to=${iso(to)}&limit=100000`,
+    ),
+};

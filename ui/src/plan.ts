@@ -1,0 +1,284 @@
+import './style.css';
+import type { Layer } from '@deck.gl/core';
+import type { Alternative, FlightPlan, FlightPlanRequest } from '../../server/protocol/index.ts';
+import { ApiError, api, type Decision } from './api.ts';
+import { setupChrome } from './chrome.ts';
+import { byId, fill, h } from './dom.ts';
+import { expose, projector } from './hooks.ts';
+import { onLangChange, t } from './i18n/index.ts';
+import { cruiseHeightM, routeLayers } from './layers/route.ts';
+import { cellBoxes, conflictBoxes, skyRoadLayer, type CellBox } from './layers/sky-roads.ts';
+import { showZones } from './layers/zones.ts';
+import { LiveClient } from './live.ts';
+import { createMap } from './map/create-map.ts';
+import { renderDecision, type DecisionView } from './panels/decision.ts';
+import { renderMyPlans } from './panels/my-plans.ts';
+
+const MY_PLANS_KEY = 'soramichi.myPlans';
+const HOUR = 3_600_000;
+const CONFLICT_RED: [number, number, number, number] = [229, 57, 53, 150];
+const DRAFT_BLUE: [number, number, number, number] = [25, 118, 210, 230];
+
+/** A datetime-local value for a moment, in the browser's time zone. */
+function localInput(ms: number): string {
+  const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
+  return d.toISOString().slice(0, 16);
+}
+
+async function main(): Promise<void> {
+  const chrome = setupChrome();
+  const config = await api.config();
+  const ground = config.groundW84M;
+  const { map, overlay, ready, home } = createMap(byId('map'), config);
+  const form = byId<HTMLFormElement>('plan-form');
+  const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
+
+  let waypoints: Array<{ lat: number; lon: number }> = [];
+  let decision: DecisionView | null = null;
+  let acceptedRoad: CellBox[] = [];
+  let conflictCells: CellBox[] = [];
+  let otherRoads: CellBox[] = [];
+  let myPlans: FlightPlan[] = [];
+  let shownPlanId: string | null = null;
+  let layers: Layer[] = [];
+
+  const storedIds = (): string[] => JSON.parse(localStorage.getItem(MY_PLANS_KEY) ?? '[]') as string[];
+  const remember = (id: string) =>
+    localStorage.setItem(MY_PLANS_KEY, JSON.stringify([id, ...storedIds().filter((x) => x !== id)].slice(0, 50)));
+
+  field('droneId').value = `JU${Math.random().toString(36).slice(2, 12).toUpperCase().padEnd(10, '0')}`;
+  field('departure').value = localInput(Math.ceil((Date.now() + 3 * 60_000) / 60_000) * 60_000);
+
+  // --- drawing ------------------------------------------------------------------------------
+  function draw(): void {
+    const height = Number(field('altitude').value) || 0;
+    const reference = field('reference').value;
+    const draftHeight = reference === 'AGL' ? height : reference === 'W84' ? height - ground : height;
+    layers = [
+      skyRoadLayer(
+        'other-sky-roads',
+        otherRoads.filter((c) => c.planId !== shownPlanId),
+        {},
+      ),
+      skyRoadLayer('accepted-sky-road', acceptedRoad, { highlight: shownPlanId }),
+      skyRoadLayer('conflict-cells', conflictCells, { color: CONFLICT_RED }),
+      ...routeLayers(
+        'draft-route',
+        waypoints.map((w) => [w.lon, w.lat, draftHeight]),
+        DRAFT_BLUE,
+      ),
+    ];
+    const shown = myPlans.find((p) => p.id === shownPlanId);
+    if (shown?.request.route) {
+      const z = cruiseHeightM(shown, ground);
+      layers.push(
+        ...routeLayers(
+          'shown-route',
+          shown.request.route.waypoints.map((w) => [w.lon, w.lat, z]),
+          [30, 30, 30, 220],
+        ),
+      );
+    }
+    overlay.setProps({ layers });
+  }
+
+  function drawWaypoints(): void {
+    fill(
+      byId('waypoints'),
+      ...waypoints.map((w, i) =>
+        h(
+          'li',
+          {},
+          `${w.lat.toFixed(5)}, ${w.lon.toFixed(5)} `,
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'link',
+              onclick: () => ((waypoints = waypoints.filter((_, k) => k !== i)), drawWaypoints(), draw()),
+            },
+            t('plan.remove'),
+          ),
+        ),
+      ),
+    );
+  }
+
+  const takeAlternative = (a: Alternative) => void submit(a.request);
+  const showDecision = () => renderDecision(byId('decision'), decision, takeAlternative);
+
+  const actions = {
+    show: (p: FlightPlan) => void showPlan(p.id),
+    activate: (p: FlightPlan) => void operate(() => api.activate(p.id)),
+    end: (p: FlightPlan) => void operate(() => api.end(p.id)),
+    cancel: (p: FlightPlan) => void operate(() => api.cancel(p.id)),
+  };
+  const drawMyPlans = () => renderMyPlans(byId('my-plans'), myPlans, shownPlanId, actions);
+
+  // --- talking to the server ----------------------------------------------------------------
+  async function loadMyPlans(): Promise<void> {
+    const found = await Promise.all(storedIds().map((id) => api.plan(id).catch(() => null)));
+    myPlans = found.filter((p): p is FlightPlan => p !== null);
+    drawMyPlans();
+  }
+
+  async function refreshOtherRoads(): Promise<void> {
+    await ready;
+    const b = map.getBounds();
+    const now = Date.now();
+    try {
+      const cells = await api.airspace([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], now, now + 2 * HOUR);
+      otherRoads = cellBoxes(cells, ground);
+      draw();
+    } catch (err) {
+      console.error('sky roads not loaded', err);
+    }
+  }
+
+  async function showPlan(id: string): Promise<void> {
+    shownPlanId = id;
+    acceptedRoad = cellBoxes(await api.skyRoad(id), ground);
+    drawMyPlans();
+    draw();
+  }
+
+  async function operate(run: () => Promise<FlightPlan>): Promise<void> {
+    try {
+      const plan = await run();
+      myPlans = myPlans.map((p) => (p.id === plan.id ? plan : p));
+      drawMyPlans();
+    } catch (err) {
+      decision = { kind: 'error', message: (err as Error).message };
+      showDecision();
+    }
+  }
+
+  async function submit(request: FlightPlanRequest): Promise<void> {
+    decision = { kind: 'pending' };
+    showDecision();
+    let answer: Decision;
+    try {
+      answer = await api.file(request);
+    } catch (err) {
+      decision = { kind: 'error', message: err instanceof ApiError ? err.message : String(err) };
+      showDecision();
+      return;
+    }
+    if (answer.accepted) {
+      decision = { kind: 'accepted', plan: answer.plan };
+      conflictCells = [];
+      remember(answer.plan.id);
+      myPlans = [answer.plan, ...myPlans.filter((p) => p.id !== answer.plan.id)];
+      await showPlan(answer.plan.id);
+    } else {
+      decision = { kind: 'rejected', rejection: answer.rejection };
+      acceptedRoad = [];
+      shownPlanId = null;
+      conflictCells = answer.rejection.conflicts.flatMap((c) => conflictBoxes(c.cells, ground));
+      drawMyPlans();
+    }
+    showDecision();
+    draw();
+  }
+
+  function requestFromForm(): FlightPlanRequest | string {
+    if (waypoints.length < 2) return t('plan.needWaypoints');
+    const departure = new Date(field('departure').value);
+    const purpose = field('purpose').value.trim();
+    return {
+      droneId: field('droneId').value.trim(),
+      priority: Number(field('priority').value),
+      authorizations: [],
+      ...(purpose ? { purpose } : {}),
+      route: {
+        waypoints,
+        altitude: {
+          value: Number(field('altitude').value),
+          reference: field('reference').value as 'AGL' | 'AMSL' | 'W84',
+        },
+        speedMps: Number(field('speed').value),
+        departure: Number.isNaN(departure.getTime()) ? field('departure').value : departure.toISOString(),
+        takeoffAndLanding: true,
+      },
+    };
+  }
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const request = requestFromForm();
+    if (typeof request === 'string') {
+      decision = { kind: 'error', message: request };
+      showDecision();
+      return;
+    }
+    void submit(request);
+  });
+  form.addEventListener('input', draw);
+  byId('clear-waypoints').addEventListener('click', () => {
+    waypoints = [];
+    conflictCells = [];
+    drawWaypoints();
+    draw();
+  });
+
+  map.on('click', (e) => {
+    waypoints = [...waypoints, { lat: e.lngLat.lat, lon: e.lngLat.lng }];
+    drawWaypoints();
+    draw();
+  });
+  map.on('moveend', () => void refreshOtherRoads());
+
+  const live = new LiveClient(location.origin, {
+    snapshot: () => undefined,
+    frame: () => undefined,
+    link: () => undefined,
+    zone: () => undefined,
+    alert: () => undefined,
+    plan(p) {
+      if (!myPlans.some((m) => m.id === p.id)) return void refreshOtherRoads();
+      myPlans = myPlans.map((m) => (m.id === p.id && m.version <= p.version ? { ...m, ...p } : m));
+      drawMyPlans();
+      void refreshOtherRoads();
+    },
+    status: (s) => chrome.status(s),
+  });
+  live.setViewport([]);
+
+  onLangChange(() => {
+    drawWaypoints();
+    drawMyPlans();
+    showDecision();
+  });
+
+  expose({
+    ready: false,
+    status: 'live',
+    drones: () => [],
+    layers: () =>
+      Object.fromEntries(
+        layers.map((l) => [l.id, Array.isArray(l.props.data) ? (l.props.data as unknown[]).length : 0]),
+      ),
+    selection: () => ({ droneId: null, planId: shownPlanId }),
+    screenPosition: projector(map),
+    home,
+    waypoints: () => [...waypoints],
+    decision: () => decision,
+    map,
+  });
+
+  await ready;
+  try {
+    showZones(map, (await api.geofences()).features, ground);
+  } catch (err) {
+    console.error('zones not loaded', err);
+  }
+  await Promise.all([loadMyPlans(), refreshOtherRoads()]);
+  drawWaypoints();
+  draw();
+  window.__soramichi!.ready = true;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  document.body.dataset.error = String(err);
+});
