@@ -60,12 +60,23 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
   for (const s of deps.initialStates) index.put(droneRow(s));
   const groups = new Map<string, Group>();
 
+  // A frame goes out as soon as the interval since the last one allows: changes that arrive after
+  // a quiet spell are not held back, and none waits longer than one interval.
+  const interval = deps.frameIntervalMs ?? LIVE_FRAME_INTERVAL_MS;
+  let lastFlush = -Infinity;
+  let timer: NodeJS.Timeout | null = null;
+  const schedule = () => {
+    if (timer) return;
+    timer = setTimeout(flush, Math.max(0, lastFlush + interval - performance.now()));
+  };
+
   /** Drones changed since the last frame, each with the first cell it left meanwhile (a viewer there must see it go). */
   let changed = new Map<string, string | null>();
 
   const onState = (s: DroneState) => {
     const { left } = index.put(droneRow(s));
     changed.set(s.droneId, changed.get(s.droneId) ?? left);
+    schedule();
   };
   const onLink = ({ droneId, link, at }: { droneId: string; link: DroneState['link']; at: number }) => {
     const cell = index.setLink(droneId, link);
@@ -81,7 +92,9 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
   deps.airspaceEvents.on('zone', onZone);
   deps.alertEvents.on('alert', onAlert);
 
-  const flush = () => {
+  function flush(): void {
+    timer = null;
+    lastFlush = performance.now();
     if (!changed.size) return;
     const batch = changed;
     changed = new Map();
@@ -102,9 +115,7 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
       for (const m of movers) if (!g.viewport.covers(m.cell) && g.viewport.covers(m.left)) drones.push(m.row);
       if (drones.length) nsp.to(g.room).volatile.emit('frame', { now, drones });
     }
-  };
-  const timer = setInterval(flush, deps.frameIntervalMs ?? LIVE_FRAME_INTERVAL_MS);
-  timer.unref();
+  }
 
   const join = (viewport: Viewport): Group => {
     let g = groups.get(viewport.key);
@@ -165,7 +176,7 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
     viewers: () => nsp.sockets.size,
     viewports: () => groups.size,
     stop() {
-      clearInterval(timer);
+      if (timer) clearTimeout(timer);
       deps.droneEvents.off('state', onState);
       deps.droneEvents.off('link', onLink);
       deps.airspaceEvents.off('plan', onPlan);

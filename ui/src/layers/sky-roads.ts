@@ -63,14 +63,15 @@ export function skyRoadLayer(
     getPolygon: (c) => c.polygon,
     getElevation: (c) => c.heightM,
     extruded: true,
-    wireframe: true,
+    // Edges only where one road is looked at: over a whole city they turn into noise.
+    wireframe: highlight !== null,
     getFillColor: (c) => {
       const base = color ?? PLAN_STATE_COLOR[c.state] ?? [120, 120, 120, 80];
-      return highlight && c.planId === highlight ? [base[0], base[1], base[2], Math.min(255, base[3] * 2.5)] : base;
+      return highlight && c.planId === highlight ? [base[0], base[1], base[2], Math.min(200, base[3] * 2)] : base;
     },
-    getLineColor: (c) => (highlight && c.planId === highlight ? [20, 20, 20, 160] : [255, 255, 255, 60]),
+    getLineColor: [255, 255, 255, 110],
     pickable,
     material: { ambient: 0.6, diffuse: 0.5, shininess: 8 },
-    updateTriggers: { getFillColor: [highlight, revision], getLineColor: [highlight, revision] },
+    updateTriggers: { getFillColor: [highlight, revision] },
   });
 }

@@ -33,8 +33,8 @@ export const LOST: Rgba = [90, 90, 90, 220];
 export const ALERT_RED: Rgba = [229, 57, 53, 255];
 
 export const PLAN_STATE_COLOR: Record<string, Rgba> = {
-  Accepted: [66, 133, 244, 70],
-  Activated: [52, 168, 83, 90],
+  Accepted: [66, 133, 244, 80],
+  Activated: [52, 168, 83, 110],
   Nonconforming: [251, 140, 0, 110],
   Contingent: [229, 57, 53, 120],
 };

@@ -1,0 +1,186 @@
+/**
+ * npm run bench:live — the live map stream under load: DRONES drones at 1 Hz sent by a gateway
+ * process, 20 viewers in another process watching them all. Prints the server's CPU and the delay
+ * from a position reaching the server (its receipt stamp) to its arrival at the viewers, and from
+ * the gateway sending it. Options: --drones 1000,5000 --viewers 20 --seconds 20 --database URL.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../server/config.ts';
+import { createLogger } from '../server/log.ts';
+import { startServer } from '../server/server.ts';
+import { Histogram } from './live/histogram.ts';
+import { fmt, machine, table } from './support.ts';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const WARMUP_MS = 5_000;
+
+const { values } = parseArgs({
+  options: {
+    drones: { type: 'string', default: '1000,5000' },
+    viewers: { type: 'string', default: '20' },
+    seconds: { type: 'string', default: '20' },
+    database: { type: 'string', default: process.env.BENCH_DATABASE_URL ?? '' },
+  },
+});
+const fleets = values.drones.split(',').map(Number);
+const viewers = Number(values.viewers);
+const seconds = Number(values.seconds);
+const progress = (msg: string) => console.error(`[bench:live] ${msg}`);
+
+type Message = { type: string; [k: string]: unknown };
+
+function child(
+  script: string,
+  env: Record<string, string>,
+): { proc: ChildProcess; next(type: string): Promise<Message> } {
+  const proc = fork(path.join(HERE, 'live', script), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const waiting = new Map<string, (m: Message) => void>();
+  proc.on('message', (m: Message) => waiting.get(m.type)?.(m));
+  return {
+    proc,
+    next: (type) =>
+      new Promise((resolve, reject) => {
+        waiting.set(type, resolve);
+        proc.once('exit', (code) => reject(new Error(`${script} exited (${code}) before sending ${type}`)));
+      }),
+  };
+}
+
+interface Run {
+  drones: number;
+  cpuPercent: number;
+  loopP99: number;
+  framesPerViewerPerS: number;
+  rowsPerViewerPerS: number;
+  kBPerViewerPerS: number;
+  receipt: Histogram;
+  sample: Histogram;
+  stored: Histogram;
+  sent: number;
+  acked: number;
+  maxOutstanding: number;
+}
+
+async function run(drones: number): Promise<Run> {
+  const token = randomBytes(18).toString('base64url');
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: 'memory://',
+    GEOFENCES_DIR: '',
+    ADMIN_TOKEN: token,
+    ...(values.database ? { DATABASE_URL: values.database } : {}),
+  });
+  const server = await startServer(config, createLogger('warn'));
+  const env = { SERVER_URL: server.url, DRONES: String(drones), VIEWERS: String(viewers), TOKEN: token };
+  const watchers = child('viewers.ts', env);
+  const ready = (await watchers.next('ready')) as Message & { cells: number };
+  progress(`${viewers} viewers subscribed (${ready.cells} cells each); ${drones} drones start`);
+  const gateway = child('feeder.ts', env);
+  await gateway.next('ready');
+  await new Promise((r) => setTimeout(r, WARMUP_MS));
+
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  // The ingest's own share: from receipt to the stored sample's event, which the stream listens to.
+  const stored = new Histogram();
+  const onState = (s: { receivedAt: string }) => stored.add(Date.now() - Date.parse(s.receivedAt));
+  server.droneEvents.on('state', onState);
+  watchers.proc.send({ type: 'start' });
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const cpu = process.cpuUsage(cpu0);
+  const elapsedS = (performance.now() - t0) / 1000;
+  loop.disable();
+  server.droneEvents.off('state', onState);
+  const seen = watchers.next('stats');
+  watchers.proc.send({ type: 'stop' });
+  const v = (await seen) as Message & {
+    frames: number;
+    rows: number;
+    bytes: number;
+    fromReceipt: number[];
+    fromSample: number[];
+  };
+  const fed = gateway.next('stats');
+  gateway.proc.send({ type: 'stop' });
+  const g = (await fed) as Message & { sent: number; acked: number; maxOutstanding: number };
+  await server.close();
+
+  const receipt = new Histogram();
+  receipt.merge(v.fromReceipt);
+  const sample = new Histogram();
+  sample.merge(v.fromSample);
+  return {
+    drones,
+    cpuPercent: ((cpu.user + cpu.system) / 1e6 / elapsedS) * 100,
+    loopP99: loop.percentile(99) / 1e6,
+    framesPerViewerPerS: v.frames / viewers / elapsedS,
+    rowsPerViewerPerS: v.rows / viewers / elapsedS,
+    kBPerViewerPerS: v.bytes / 1024 / viewers / elapsedS,
+    receipt,
+    sample,
+    stored,
+    sent: g.sent,
+    acked: g.acked,
+    maxOutstanding: g.maxOutstanding,
+  };
+}
+
+const results: Run[] = [];
+for (const n of fleets) {
+  progress(`${n} drones at 1 Hz, ${viewers} viewers, ${seconds} s measured after ${WARMUP_MS / 1000} s warm-up`);
+  results.push(await run(n));
+}
+
+const database = values.database ? 'PostgreSQL' : 'PGlite (embedded)';
+console.log(
+  `${machine()}; database ${database}; ${viewers} viewers in one process, the gateway in another, ${seconds} s measured.`,
+);
+console.log('');
+console.log(
+  table(
+    [
+      'drones at 1 Hz',
+      'server CPU (% of a core)',
+      'event loop p99 ms',
+      'frames/s per viewer',
+      'drones/s per viewer',
+      'kB/s per viewer',
+      'receipt → stored p50 / p99 ms',
+      'receipt → viewer p50 / p99 ms',
+      'gateway send → viewer p50 / p99 ms',
+      'samples acked / sent (whole run)',
+    ],
+    results.map((r) => [
+      r.drones,
+      fmt(r.cpuPercent, 0),
+      fmt(r.loopP99, 0),
+      fmt(r.framesPerViewerPerS, 1),
+      fmt(r.rowsPerViewerPerS, 0),
+      fmt(r.kBPerViewerPerS, 0),
+      `${r.stored.percentile(50)} / ${r.stored.percentile(99)}`,
+      `${r.receipt.percentile(50)} / ${r.receipt.percentile(99)}`,
+      `${r.sample.percentile(50)} / ${r.sample.percentile(99)}`,
+      `${r.acked} / ${r.sent}`,
+    ]),
+  ),
+);
+const last = results.at(-1)!;
+console.log('');
+console.log(
+  `Target: p99 ≤ 250 ms at 5,000 drones. ${last.drones} drones: p99 ${last.receipt.percentile(99)} ms from receipt — ${
+    last.receipt.percentile(99) <= 250 ? 'met' : 'missed'
+  }. A viewer gets at most one frame per 200 ms by design: a position waits up to that long for its frame.`,
+);
+process.exit(0);
