@@ -1,8 +1,50 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { AirspaceParams } from './airspace/types.ts';
+import { AlertKind, SafeAction } from './protocol/alerts.ts';
 
 const int = (fallback: number) => z.coerce.number().int().default(fallback);
+
+/**
+ * What monitoring sends a drone for each kind of alert unless ALERT_POLICY says otherwise: a
+ * drone in a zone it may not enter is brought home; the rest are the operator's to act on (a lost
+ * link cannot carry a command, and the autopilot's own failsafe handles it).
+ */
+export const DEFAULT_ALERT_POLICY: Readonly<Record<AlertKind, SafeAction>> = {
+  nonconforming: 'notify',
+  contingent: 'notify',
+  geofence_breach: 'rtl',
+  lost_link: 'notify',
+  proximity: 'notify',
+  unplanned_flight: 'notify',
+  low_battery: 'notify',
+  zone_over_active_plan: 'notify',
+};
+
+/** `kind:action,kind:action` over the defaults. */
+const AlertPolicyEnv = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const policy = { ...DEFAULT_ALERT_POLICY };
+    for (const entry of text
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean)) {
+      const [kind, action, ...rest] = entry.split(':').map((p) => p.trim());
+      const k = AlertKind.safeParse(kind);
+      const a = SafeAction.safeParse(action);
+      if (rest.length || !k.success || !a.success) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${entry}" must be kind:action with kind one of ${AlertKind.options.join(', ')} and action one of ${SafeAction.options.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      policy[k.data] = a.data;
+    }
+    return policy;
+  });
 const num = (fallback: number) => z.coerce.number().finite().default(fallback);
 
 const EnvSchema = z.object({
@@ -39,6 +81,20 @@ const EnvSchema = z.object({
     .pipe(z.array(z.string().min(16, 'each gateway token needs at least 16 characters'))),
   TELEMETRY_STALE_S: num(5).pipe(z.number().positive()),
   COMMAND_TIMEOUT_S: num(60).pipe(z.number().positive()),
+  /** A flying drone silent this long raises lost_link. */
+  LOST_LINK_S: num(5).pipe(z.number().positive()),
+  /** A nonconforming plan back inside its sky road within this long is Activated again; otherwise Contingent (F3548). */
+  CONTINGENT_AFTER_S: num(60).pipe(z.number().positive()),
+  PROXIMITY_HORIZONTAL_M: num(50).pipe(z.number().positive().max(5000)),
+  PROXIMITY_VERTICAL_M: num(20).pipe(z.number().positive()),
+  LOW_BATTERY_PERCENT: num(30).pipe(z.number().min(0).max(100)),
+  BATTERY_RESERVE_PERCENT: num(10).pipe(z.number().min(0).max(100)),
+  /** Flight time of a full battery, until a flight has measured its own drain. */
+  BATTERY_ENDURANCE_S: num(1200).pipe(z.number().positive()),
+  /** Safe action per alert kind, e.g. geofence_breach:rtl,low_battery:land (notify, loiter, rtl, land). */
+  ALERT_POLICY: AlertPolicyEnv,
+  /** Telemetry history older than this is purged. */
+  TELEMETRY_RETENTION_DAYS: num(30).pipe(z.number().positive()),
 
   /** The built web UI. */
   UI_DIR: z.string().default('./dist/ui'),
@@ -72,6 +128,17 @@ export interface Config {
   telemetryStaleMs: number;
   /** How long a command may take, gateway and drone included (a mission upload with retries is slow). */
   commandTimeoutMs: number;
+  conformance: {
+    lostLinkMs: number;
+    contingentAfterMs: number;
+    proximityHorizontalM: number;
+    proximityVerticalM: number;
+    lowBatteryPercent: number;
+    batteryReservePercent: number;
+    batteryEnduranceS: number;
+    policy: Readonly<Record<AlertKind, SafeAction>>;
+  };
+  telemetryRetentionMs: number;
   ui: {
     dir: string;
     tiles: { url: string; attribution: string } | null;
@@ -120,6 +187,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     gatewayTokens: e.GATEWAY_TOKENS,
     telemetryStaleMs: e.TELEMETRY_STALE_S * 1000,
     commandTimeoutMs: e.COMMAND_TIMEOUT_S * 1000,
+    conformance: {
+      lostLinkMs: e.LOST_LINK_S * 1000,
+      contingentAfterMs: e.CONTINGENT_AFTER_S * 1000,
+      proximityHorizontalM: e.PROXIMITY_HORIZONTAL_M,
+      proximityVerticalM: e.PROXIMITY_VERTICAL_M,
+      lowBatteryPercent: e.LOW_BATTERY_PERCENT,
+      batteryReservePercent: e.BATTERY_RESERVE_PERCENT,
+      batteryEnduranceS: e.BATTERY_ENDURANCE_S,
+      policy: e.ALERT_POLICY,
+    },
+    telemetryRetentionMs: e.TELEMETRY_RETENTION_DAYS * 86_400_000,
     ui: {
       dir: path.resolve(e.UI_DIR),
       tiles: e.TILE_URL ? { url: e.TILE_URL, attribution: e.TILE_ATTRIBUTION } : null,

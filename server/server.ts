@@ -25,9 +25,14 @@ import { openDb } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
 import { listStates } from './store/telemetry.ts';
 import { AlertEvents } from './telemetry/alert-events.ts';
+import { AlertBook } from './telemetry/alerts.ts';
 import { DroneCommands } from './telemetry/commands.ts';
 import { DroneEvents } from './telemetry/events.ts';
 import { TelemetryIngest } from './telemetry/ingest.ts';
+import { ConformanceMonitor } from './telemetry/monitor.ts';
+import { conformanceParams } from './telemetry/params.ts';
+import { SafeActions } from './telemetry/policy.ts';
+import { startRetention } from './telemetry/retention.ts';
 
 export interface RunningServer {
   url: string;
@@ -44,6 +49,10 @@ export interface RunningServer {
   gateways: GatewayHub;
   /** Alerts announced once stored: the live map streams them. */
   alertEvents: AlertEvents;
+  /** Alerts stored, deduplicated, acknowledged. */
+  alerts: AlertBook;
+  /** Conformance monitoring of every sample the ingest accepts. */
+  monitor: ConformanceMonitor;
   viewers: ViewerHub;
   close(): Promise<void>;
 }
@@ -96,6 +105,25 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     log,
   });
   const alertEvents = new AlertEvents();
+  const alerts = new AlertBook({ db, events: alertEvents, clock, log });
+  await alerts.start();
+  const monitor = new ConformanceMonitor({
+    db,
+    droneEvents,
+    airspaceEvents: events,
+    mirror,
+    book: alerts,
+    actions: new SafeActions({ policy: config.conformance.policy, commands, book: alerts, log }),
+    datum,
+    params: conformanceParams(config),
+    lostLinkMs: config.conformance.lostLinkMs,
+    contingentAfterMs: config.conformance.contingentAfterMs,
+    clock,
+    log,
+  });
+  await monitor.start();
+  const retention = { db, retentionMs: config.telemetryRetentionMs, intervalMs: 3_600_000, clock, log };
+  const stopRetention = startRetention(retention);
   const openAlerts = new OpenAlerts(alertEvents);
   const viewers = attachViewerNamespace(io, {
     droneEvents,
@@ -120,6 +148,7 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     bandHeightM: config.airspace.bandHeightM,
     commands,
     telemetryStaleMs: config.telemetryStaleMs,
+    alerts,
     ui: ui({ ...config.ui, telemetryStaleMs: config.telemetryStaleMs }, datum, log).router,
   });
   const server = http.createServer(app);
@@ -147,6 +176,8 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     commands,
     gateways,
     alertEvents,
+    alerts,
+    monitor,
     viewers,
     async close() {
       stopExpiry();
@@ -156,6 +187,9 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
       await io.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await monitor.stop();
+      await alerts.stop();
+      await stopRetention();
       await mirror.stop();
       await db.close();
     },

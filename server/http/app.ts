@@ -5,15 +5,18 @@ import type { Geofences } from '../geofences/service.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Db } from '../store/db.ts';
+import type { AlertBook } from '../telemetry/alerts.ts';
 import type { DroneCommands } from '../telemetry/commands.ts';
 import { errorHandler, notFound } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { airspaceCheckRouter } from './routes/airspace-check.ts';
+import { alertsRouter } from './routes/alerts.ts';
 import { airspaceRouter } from './routes/airspace.ts';
 import { dronesRouter } from './routes/drones.ts';
 import { flightPlansRouter } from './routes/flight-plans.ts';
 import { geofencesRouter } from './routes/geofences.ts';
 import { healthRouter } from './routes/health.ts';
+import { replayRouter } from './routes/replay.ts';
 
 export interface AppDeps {
   db: Db;
@@ -27,6 +30,7 @@ export interface AppDeps {
   bandHeightM: number;
   commands: DroneCommands;
   telemetryStaleMs: number;
+  alerts: AlertBook;
   /** The web UI's pages, assets and configuration. */
   ui: Router;
 }
@@ -57,6 +61,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/airspace/check', airspaceCheckRouter(deps));
   app.use('/api/v1/airspace', airspaceRouter(deps));
   app.use('/api/v1/drones', dronesRouter({ ...deps, staleAfterMs: deps.telemetryStaleMs }));
+  app.use('/api/v1/alerts', alertsRouter(deps));
+  app.use('/api/v1/replay', replayRouter(deps));
   app.use('/api', notFound);
   app.use(deps.ui);
   app.use(errorHandler(deps.log));

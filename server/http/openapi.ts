@@ -211,6 +211,47 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/api/v1/alerts': {
+        get: {
+          summary: 'Alerts raised by conformance monitoring, newest first',
+          parameters: [
+            query('open', 'true: open alerts only; false: closed ones only; absent: both'),
+            query('since', 'RFC 3339; alerts opened, acted on, acknowledged or closed at or after'),
+            query('droneId', 'one drone'),
+            query('kind', 'one kind of alert'),
+            query('limit', '1–1000, default 100'),
+          ],
+          responses: { 200: json('AlertList', 'Alerts'), 400: errors[400] },
+        },
+      },
+      '/api/v1/alerts/{id}': {
+        parameters: [idParam],
+        get: { summary: 'One alert', responses: { 200: json('Alert', 'The alert'), ...errors } },
+      },
+      '/api/v1/alerts/{id}/ack': {
+        parameters: [idParam],
+        post: {
+          summary: 'Acknowledge an alert (a monitor); the first acknowledgement stands',
+          responses: {
+            200: json('Alert', 'The alert, acknowledged'),
+            403: json('Error', 'No monitor token'),
+            ...errors,
+          },
+        },
+      },
+      '/api/v1/replay': {
+        get: {
+          summary: 'Stored telemetry of every drone in a window and an area, for the map’s replay',
+          parameters: [
+            query('from', 'RFC 3339, default one hour before `to`'),
+            query('to', 'RFC 3339, default now; at most 24 hours after `from`'),
+            query('bbox', 'minLon,minLat,maxLon,maxLat; default everywhere'),
+            query('intervalMs', 'at most one sample per drone per interval, default 1000; 0 for every sample'),
+            query('limit', '1–500000 samples, default 100000'),
+          ],
+          responses: { 200: json('Replay', 'One track per drone, oldest first'), 400: errors[400] },
+        },
+      },
       '/healthz': {
         get: {
           summary: 'Liveness and database reachability',

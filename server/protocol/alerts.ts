@@ -49,3 +49,22 @@ export const Alert = z
 export type AlertKind = z.infer<typeof AlertKind>;
 export type SafeAction = z.infer<typeof SafeAction>;
 export type Alert = z.infer<typeof Alert>;
+
+/** `GET /api/v1/alerts`: open or closed ones, changed since a moment, of a drone or a kind. */
+export const AlertQuery = z.object({
+  open: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((s) => s === 'true')
+    .optional()
+    .describe('true: open alerts only; false: closed ones only; absent: both'),
+  since: Timestamp.optional().describe('alerts opened, acted on, acknowledged or closed at or after this moment'),
+  droneId: z.string().min(1).max(64).optional(),
+  kind: AlertKind.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const AlertIdParam = z.object({ id: z.uuid({ error: 'must be a UUID' }) });
+
+export const AlertList = z.array(Alert).register(wire, { id: 'AlertList', description: 'Alerts, newest first.' });
+
+export type AlertQuery = z.infer<typeof AlertQuery>;

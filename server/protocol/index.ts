@@ -6,4 +6,5 @@ export * from './airspace.ts';
 export { wire } from './registry.ts';
 export * from './telemetry.ts';
 export * from './alerts.ts';
+export * from './replay.ts';
 export * from './live.ts';

@@ -1,0 +1,44 @@
+import type { Logger } from '../log.ts';
+import type { Db } from '../store/db.ts';
+import { purgeSamplesBefore } from '../store/telemetry-history.ts';
+
+/** Samples deleted per transaction. */
+const BATCH = 10_000;
+
+export interface RetentionDeps {
+  db: Db;
+  /** Telemetry older than this is deleted. */
+  retentionMs: number;
+  clock: () => number;
+  log: Logger;
+}
+
+/** Deletes the telemetry history older than the retention period, in short batches; returns how many samples went. */
+export async function purgeTelemetry(deps: RetentionDeps): Promise<number> {
+  const before = deps.clock() - deps.retentionMs;
+  let total = 0;
+  for (;;) {
+    const n = await purgeSamplesBefore(deps.db, before, BATCH);
+    total += n;
+    if (n < BATCH) break;
+  }
+  if (total > 0) deps.log.info({ purged: total, before: new Date(before).toISOString() }, 'telemetry history purged');
+  return total;
+}
+
+/** Purges at start and then every interval; returns the function that stops it (after a purge under way). */
+export function startRetention(deps: RetentionDeps & { intervalMs: number }): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve();
+  const run = () => {
+    running = running
+      .then(() => purgeTelemetry(deps))
+      .catch((err: unknown) => deps.log.error({ err }, 'telemetry purge failed; it runs again later'));
+  };
+  run();
+  const timer = setInterval(run, deps.intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
