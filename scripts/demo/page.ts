@@ -21,7 +21,7 @@ export async function clickMapAt(page: Page, lon: number, lat: number, heightM =
 /** Moves the camera at once and lets the map draw the new view. */
 export async function jumpTo(
   page: Page,
-  view: { center: [number, number]; zoom: number; pitch?: number },
+  view: { center: [number, number]; zoom: number; pitch?: number; bearing?: number },
 ): Promise<void> {
   await page.evaluate((v) => {
     const map = window.__soramichi!.map as { jumpTo(o: object): void };

@@ -38,6 +38,16 @@ export async function takeScreenshots(
     }
     // Long enough for a trail to show behind each drone.
     await page.waitForTimeout(20_000);
+    // Every route in view, clear of the panels (flight list on the left, the drone's detail on the right).
+    const points = scenarios.flatMap((s) => s.waypoints);
+    const lons = points.map((p) => p.lon);
+    const lats = points.map((p) => p.lat);
+    const bounds = [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)];
+    await page.evaluate((b) => {
+      const map = window.__soramichi!.map as { fitBounds(b: number[], o: object): void };
+      map.fitBounds(b, { padding: { left: 340, right: 430, top: 40, bottom: 110 }, pitch: 45, duration: 0 });
+    }, bounds);
+    await nextFrames(page);
     const delivery = scenarios[0]!;
     const med = ((await page.evaluate(() => window.__soramichi!.drones())) as Shown[]).find(
       (d) => d.id === delivery.droneId,

@@ -76,6 +76,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       sysid: s.sysid,
       droneId: s.droneId,
       start: s.waypoints[0]!,
+      // The copters stand on the ground the server models, so their heights mean the same to both.
+      groundAmsl: config.groundElevationM,
       cruiseMps: s.speedMps,
       positionHz: 5,
     })),

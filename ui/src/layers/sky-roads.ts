@@ -67,7 +67,9 @@ export function skyRoadLayer(
     wireframe: highlight !== null,
     getFillColor: (c) => {
       const base = color ?? PLAN_STATE_COLOR[c.state] ?? [120, 120, 120, 80];
-      return highlight && c.planId === highlight ? [base[0], base[1], base[2], Math.min(200, base[3] * 2)] : base;
+      if (!highlight || c.planId !== highlight) return base;
+      const lighter = (v: number) => Math.min(255, v + 70);
+      return [lighter(base[0]), lighter(base[1]), lighter(base[2]), 190];
     },
     getLineColor: [255, 255, 255, 110],
     pickable,
