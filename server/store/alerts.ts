@@ -58,56 +58,72 @@ const ANNOUNCE = (cte: string, origin: string) => `
   FROM ${cte}`;
 
 /**
- * Opens the alert unless its condition already has an open one; returns the open alert either
- * way, and whether it is the one given.
+ * Opens each alert unless its condition already has an open one (one statement for all); answers,
+ * in order, the open alert of each condition and whether it is the one given.
  */
-export async function openAlert(
+export async function openAlerts(
   q: Queryable,
-  alert: Alert,
-  condition: string,
+  items: ReadonlyArray<{ alert: Alert; condition: string }>,
   origin: string,
-): Promise<{ alert: Alert; created: boolean }> {
-  const inserted = await q.query<AlertRow>(
+): Promise<Array<{ alert: Alert; created: boolean }>> {
+  if (items.length === 0) return [];
+  const col = <T>(f: (a: Alert) => T) => items.map((i) => f(i.alert));
+  const inserted = await q.query<AlertRow & { condition: string }>(
     `WITH a AS (
        INSERT INTO alerts (id, condition, kind, drone_id, plan_id, subject_id, message, lat, lon, alt_w84, opened_at,
          action, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11)
+       SELECT id, c, k, d, p, s, m, la, lo, w, o::timestamptz, ac::jsonb, o::timestamptz
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::float8[],
+         $9::float8[], $10::float8[], $11::text[], $12::text[]) AS u(id, c, k, d, p, s, m, la, lo, w, o, ac)
        ON CONFLICT (condition) WHERE closed_at IS NULL DO NOTHING
        RETURNING *)
-     ${ANNOUNCE('a', '$13')}`,
+     SELECT condition, ${COLUMNS},
+       pg_notify('${ALERTS_CHANNEL}', json_build_object('origin', $13::text, 'id', id::text)::text)
+     FROM a`,
     [
-      alert.id,
-      condition,
-      alert.kind,
-      alert.droneId,
-      alert.planId,
-      alert.subjectId,
-      alert.message,
-      alert.lat,
-      alert.lon,
-      alert.altW84,
-      alert.openedAt,
-      alert.action ? JSON.stringify(alert.action) : null,
+      col((a) => a.id),
+      items.map((i) => i.condition),
+      col((a) => a.kind),
+      col((a) => a.droneId),
+      col((a) => a.planId),
+      col((a) => a.subjectId),
+      col((a) => a.message),
+      col((a) => a.lat),
+      col((a) => a.lon),
+      col((a) => a.altW84),
+      col((a) => a.openedAt),
+      col((a) => (a.action ? JSON.stringify(a.action) : null)),
       origin,
     ],
   );
-  if (inserted[0]) return { alert: toAlert(inserted[0]), created: true };
-  const [open] = await q.query<AlertRow>(`SELECT ${COLUMNS} FROM alerts WHERE condition = $1 AND closed_at IS NULL`, [
-    condition,
-  ]);
-  // The open one may have closed in between: then this condition is free again, try once more.
-  if (!open) return openAlert(q, alert, condition, origin);
-  return { alert: toAlert(open), created: false };
+  const found = new Map(inserted.map((r) => [r.condition, { alert: toAlert(r), created: true }]));
+  const others = items.filter((i) => !found.has(i.condition)).map((i) => i.condition);
+  if (others.length) {
+    const open = await q.query<AlertRow & { condition: string }>(
+      `SELECT condition, ${COLUMNS} FROM alerts WHERE condition = ANY($1::text[]) AND closed_at IS NULL`,
+      [others],
+    );
+    for (const r of open) found.set(r.condition, { alert: toAlert(r), created: false });
+  }
+  // An open one may have closed in between: its condition is free again, so try those once more.
+  const retry = items.filter((i) => !found.has(i.condition));
+  if (retry.length) {
+    const again = await openAlerts(q, retry, origin);
+    retry.forEach((i, k) => found.set(i.condition, again[k]!));
+  }
+  return items.map((i) => found.get(i.condition)!);
 }
 
-/** Closes an open alert; null when it was already closed (or never existed). */
-export async function closeAlert(q: Queryable, id: string, at: number, origin: string): Promise<Alert | null> {
-  const [row] = await q.query<AlertRow>(
-    `WITH a AS (UPDATE alerts SET closed_at = $2, updated_at = $2 WHERE id = $1 AND closed_at IS NULL RETURNING *)
+/** Closes the open alerts among the given ones (one statement); returns those it closed. */
+export async function closeAlerts(q: Queryable, ids: readonly string[], at: number, origin: string): Promise<Alert[]> {
+  if (ids.length === 0) return [];
+  const rows = await q.query<AlertRow>(
+    `WITH a AS (UPDATE alerts SET closed_at = $2, updated_at = $2 WHERE id = ANY($1::uuid[]) AND closed_at IS NULL
+                RETURNING *)
      ${ANNOUNCE('a', '$3')}`,
-    [id, ts(at), origin],
+    [ids, ts(at), origin],
   );
-  return row ? toAlert(row) : null;
+  return rows.map(toAlert);
 }
 
 /** Records the safe action and what came of it. */

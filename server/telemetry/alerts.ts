@@ -4,10 +4,10 @@ import type { Alert, AlertKind, SafeAction } from '../protocol/index.ts';
 import {
   acknowledgeAlert,
   ALERTS_CHANNEL,
-  closeAlert,
+  closeAlerts,
   getAlert,
   listAlerts,
-  openAlert,
+  openAlerts,
   openConditions,
   setAlertAction,
   type AlertFilter,
@@ -15,6 +15,7 @@ import {
 } from '../store/alerts.ts';
 import type { Db } from '../store/db.ts';
 import type { AlertEvents } from './alert-events.ts';
+import { Batch } from './batch.ts';
 
 /** What a new alert says; the book gives it its id, times and dedupe. */
 export interface AlertDraft {
@@ -63,6 +64,16 @@ export class AlertBook {
   /** Changes to one condition happen one after the other. */
   private readonly queues = new Map<string, Promise<unknown>>();
   private unlisten: (() => Promise<void>) | null = null;
+  /** Alerts opened and closed while one batch of samples is checked are stored in one statement each. */
+  private readonly opening = new Batch((items: Array<{ alert: Alert; condition: string }>) =>
+    openAlerts(this.deps.db, items, this.origin),
+  );
+  private readonly closing = new Batch(async (ids: string[]) => {
+    const closed = new Map(
+      (await closeAlerts(this.deps.db, ids, this.deps.clock(), this.origin)).map((a) => [a.id, a]),
+    );
+    return ids.map((id) => closed.get(id) ?? null);
+  });
 
   constructor(private readonly deps: AlertBookDeps) {}
 
@@ -122,7 +133,7 @@ export class AlertBook {
       };
       let stored: { alert: Alert; created: boolean };
       try {
-        stored = await openAlert(this.deps.db, proposed, condition, this.origin);
+        stored = await this.opening.add({ alert: proposed, condition });
       } catch (err) {
         if (this.open.get(condition) === tracked) this.forget(condition);
         throw err;
@@ -141,7 +152,7 @@ export class AlertBook {
     this.forget(condition);
     return this.enqueue(condition, async () => {
       if (!tracked.alert) return;
-      const closed = await closeAlert(this.deps.db, tracked.alert.id, this.deps.clock(), this.origin);
+      const closed = await this.closing.add(tracked.alert.id);
       if (closed) this.deps.events.emit('alert', closed);
     });
   }

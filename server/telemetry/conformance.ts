@@ -107,7 +107,21 @@ export function checkRoad(road: SkyRoad, cell: string, band: number, t: number):
   return { inside: false, reason: 'band', floorM: bandLo, ceilingM: bandHi };
 }
 
-/** Why a drone is off its sky road, for the alert and the plan's state reason. */
+/** Why a drone is off its sky road, in a few words: the plan's state reason. */
+export function exitReason(check: RoadCheck): string {
+  if (check.inside) return 'inside its sky road';
+  switch (check.reason) {
+    case 'cell':
+      return 'left its sky road laterally';
+    case 'band':
+      return 'left its sky road vertically';
+    case 'early':
+    case 'late':
+      return `too ${check.reason} for its sky road`;
+  }
+}
+
+/** Why a drone is off its sky road, where and by how much: the alert's message. */
 export function describeExit(check: RoadCheck, fix: Fix, bandHeightM: number): string {
   if (check.inside) return 'inside its sky road';
   const at = `at ${fix.lat.toFixed(6)}, ${fix.lon.toFixed(6)}, ${fix.altW84.toFixed(0)} m W84`;

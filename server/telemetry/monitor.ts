@@ -8,10 +8,12 @@ import type { Db } from '../store/db.ts';
 import type { ZoneRecord } from '../store/geofences.ts';
 import { transition, type PlanRecord } from '../store/plans.ts';
 import { conditionOf, type AlertBook, type AlertDraft } from './alerts.ts';
+import { Batch } from './batch.ts';
 import { drainRate } from './battery.ts';
 import {
   assess,
   describeExit,
+  exitReason,
   isAirborne,
   locate,
   matchPlan,
@@ -79,6 +81,8 @@ export class ConformanceMonitor {
   private readonly grid: DroneGrid;
   private readonly watches = new Map<string, Watch>();
   private readonly graces = new Map<string, NodeJS.Timeout>();
+  /** Plans moved alike (same states, same reason) while one batch of samples is checked: one statement. */
+  private readonly moves = new Map<string, Batch<string, PlanRecord | null>>();
   private readonly onState = (s: DroneState) => this.enqueue(s.droneId, (w) => this.check(w, s));
   private readonly onLink = (e: { droneId: string; gatewayId: string; link: DroneState['link'] }) => {
     if (e.link === 'lost') this.enqueue(e.droneId, async (w) => this.linkLost(w, e.gatewayId));
@@ -248,15 +252,14 @@ export class ConformanceMonitor {
       state = moved?.state ?? this.plans.get(plan.id)?.state ?? state;
     }
     if (state === 'Activated' && !check.inside) {
-      const why = describeExit(check, fix, this.deps.params.bandHeightM);
-      const moved = await this.move(plan, ['Activated'], 'Nonconforming', why);
+      const moved = await this.move(plan, ['Activated'], 'Nonconforming', exitReason(check));
       if (moved) {
         this.raise({
           kind: 'nonconforming',
           droneId: plan.droneId,
           planId: plan.id,
           subjectId: plan.id,
-          message: `${plan.droneId} ${why}`,
+          message: `${plan.droneId} ${describeExit(check, fix, this.deps.params.bandHeightM)}`,
           ...position(fix),
         });
         this.startGrace(plan);
@@ -315,7 +318,16 @@ export class ConformanceMonitor {
    */
   private async move(plan: DronePlan, from: PlanState[], to: LiveState, reason: string): Promise<PlanRecord | null> {
     const { db, mirror, airspaceEvents } = this.deps;
-    const [moved] = await transition(db, [plan.id], from, to, reason, this.deps.clock());
+    const key = JSON.stringify([from, to, reason]);
+    let batch = this.moves.get(key);
+    if (!batch) {
+      batch = new Batch(async (ids: string[]) => {
+        const moved = new Map((await transition(db, ids, from, to, reason, this.deps.clock())).map((p) => [p.id, p]));
+        return ids.map((id) => moved.get(id) ?? null);
+      });
+      this.moves.set(key, batch);
+    }
+    const moved = await batch.add(plan.id);
     if (!moved) {
       for (const r of await mirror.refreshPlans(db, [plan.id])) airspaceEvents.emit('plan', r);
       return null;

@@ -6,6 +6,7 @@ import {
   assess,
   checkRoad,
   describeExit,
+  exitReason,
   isAirborne,
   locate,
   matchPlan,
@@ -89,6 +90,13 @@ describe('a sample against its sky road', () => {
     expect(high).toEqual({ inside: false, reason: 'band', floorM: 5, ceilingM: 7 });
     expect(describeExit(high, fix({ altW84: 128 }), 16)).toContain('reserved here from 80 to 128 m W84');
     expect(at(fix({ altW84: 79.9 }))).toMatchObject({ inside: false, reason: 'band' });
+  });
+
+  it('gives the plan a short reason (plans leaving alike move together), the alert the details', () => {
+    expect(exitReason(at(fix({ lon: HERE.lon + 150 * M_LON })))).toBe('left its sky road laterally');
+    expect(exitReason(at(fix({ altW84: 128 })))).toBe('left its sky road vertically');
+    expect(exitReason(at(fix({ t: T - 40_000 })))).toBe('too early for its sky road');
+    expect(exitReason(at(fix({ t: T + 45_000 })))).toBe('too late for its sky road');
   });
 
   it('is out in time when early or late, by how much', () => {

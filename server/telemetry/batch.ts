@@ -1,0 +1,34 @@
+/**
+ * Gathers the calls made while one batch of telemetry is being checked and runs them as one
+ * statement: a gateway's batch of samples can open ten alerts at once, and ten round trips queued
+ * on one database connection delay the last alert by all the others.
+ */
+export class Batch<T, R> {
+  private items: Array<{ item: T; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
+  private scheduled = false;
+
+  /** `run` answers each item, in order. */
+  constructor(private readonly run: (items: T[]) => Promise<R[]>) {}
+
+  add(item: T): Promise<R> {
+    return new Promise((resolve, reject) => {
+      this.items.push({ item, resolve, reject });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      // After the microtasks of the current event: every check the batch of samples started has queued by then.
+      setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const items = this.items;
+    this.items = [];
+    this.scheduled = false;
+    try {
+      const results = await this.run(items.map((i) => i.item));
+      items.forEach((i, k) => i.resolve(results[k]!));
+    } catch (err) {
+      for (const i of items) i.reject(err);
+    }
+  }
+}
