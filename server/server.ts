@@ -16,7 +16,6 @@ import { createApp } from './http/app.ts';
 import { ui } from './http/static.ts';
 import { gatewayTokenCheck } from './live/auth.ts';
 import { attachGatewayNamespace, type GatewayHub } from './live/gateway.ts';
-import { OpenAlerts } from './live/open-alerts.ts';
 import { attachViewerNamespace, type ViewerHub } from './live/viewers.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
@@ -124,14 +123,13 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
   await monitor.start();
   const retention = { db, retentionMs: config.telemetryRetentionMs, intervalMs: 3_600_000, clock, log };
   const stopRetention = startRetention(retention);
-  const openAlerts = new OpenAlerts(alertEvents);
   const viewers = attachViewerNamespace(io, {
     droneEvents,
     airspaceEvents: events,
     alertEvents,
     initialStates: await listStates(db),
     livePlans: async () => (await flights.list({ states: LIVE_STATES, limit: 1000 })).map((p) => presentPlan(p)),
-    openAlerts: async () => openAlerts.list(),
+    openAlerts: () => alerts.list({ open: true, limit: 1000 }),
     clock,
     log,
   });
@@ -182,7 +180,6 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     async close() {
       stopExpiry();
       viewers.stop();
-      openAlerts.stop();
       telemetry.stop();
       await io.close();
       server.closeAllConnections();

@@ -87,49 +87,7 @@ describe('the city monitoring screen, with Kaga’s simulated drones flying thro
     await screenshot(browser.page, 'monitoring-detail');
   });
 
-  it('lists an alert as soon as the server raises one, and focuses the map on it when clicked', async () => {
-    await home(browser.page);
-    const med = await until('the medicine drone in view', async () =>
-      (await shown()).find((d) => d.id === 'JUKAGAMED001'),
-    );
-    const alert: Alert = {
-      id: crypto.randomUUID(),
-      kind: 'nonconforming',
-      droneId: 'JUKAGAMED001',
-      planId: plans.get('JUKAGAMED001')!.id,
-      subjectId: null,
-      message: 'left its sky road by 40 m',
-      lat: med.lat,
-      lon: med.lon,
-      altW84: 100,
-      openedAt: new Date().toISOString(),
-      closedAt: null,
-      acknowledgedAt: null,
-      acknowledgedBy: null,
-      action: { kind: 'notify', outcome: 'accepted', detail: null },
-    };
-    world.server.alertEvents.emit('alert', alert);
-
-    const item = browser.page.locator(`[data-alert-id="${alert.id}"]`);
-    await item.waitFor();
-    expect(await item.textContent()).toContain('left its sky road by 40 m');
-    await expect.poll(() => browser.page.getByTestId('count-alerts').textContent()).toContain('1');
-    await item.click();
-    await expect.poll(() => browser.page.getByTestId('detail-drone-id').textContent()).toBe('JUKAGAMED001');
-    await expect
-      .poll(() =>
-        browser.page.evaluate(() => {
-          const c = (window.__soramichi!.map as { getCenter(): { lng: number; lat: number } }).getCenter();
-          return [c.lng, c.lat];
-        }),
-      )
-      .toEqual([expect.closeTo(alert.lon!, 4), expect.closeTo(alert.lat!, 4)]);
-
-    world.server.alertEvents.emit('alert', { ...alert, closedAt: new Date().toISOString() });
-    await item.waitFor({ state: 'detached' });
-  });
-
-  it('marks a drone whose radio link is lost', async () => {
+  it('marks a drone whose radio link is lost, lists the alert the server raises, and flies the map to it on a click', async () => {
     await home(browser.page);
     world.fleet.drone(RIVER.sysid).linkCut = true;
     await until(
@@ -137,11 +95,38 @@ describe('the city monitoring screen, with Kaga’s simulated drones flying thro
       async () => (await shown()).find((d) => d.id === RIVER.droneId)?.state === 'lost',
     );
     expect((await layers())['drone-lost']).toBe(1);
+
+    const lostLink = await until('the lost-link alert on the page', async () =>
+      ((await browser.page.evaluate(() => window.__soramichi!.alerts!())) as Alert[]).find(
+        (a) => a.kind === 'lost_link' && a.droneId === RIVER.droneId,
+      ),
+    );
+    const item = browser.page.locator(`[data-alert-id="${lostLink.id}"]`);
+    await item.waitFor();
+    expect(await item.textContent()).toMatch(/通信途絶/);
+    expect(await item.textContent()).toContain(RIVER.droneId);
+    await expect
+      .poll(async () => Number(/\d+/.exec((await browser.page.getByTestId('count-alerts').textContent())!)![0]))
+      .toBeGreaterThan(0);
+
+    await item.click();
+    await expect.poll(() => browser.page.getByTestId('detail-drone-id').textContent()).toBe(RIVER.droneId);
+    await expect
+      .poll(() =>
+        browser.page.evaluate(() => {
+          const c = (window.__soramichi!.map as { getCenter(): { lng: number; lat: number } }).getCenter();
+          return [c.lng, c.lat];
+        }),
+      )
+      .toEqual([expect.closeTo(lostLink.lon!, 4), expect.closeTo(lostLink.lat!, 4)]);
+    await screenshot(browser.page, 'monitoring-alert');
+
     world.fleet.drone(RIVER.sysid).linkCut = false;
     await until(
       'the river drone back',
       async () => (await shown()).find((d) => d.id === RIVER.droneId)?.state === 'live',
     );
+    await item.waitFor({ state: 'detached' });
   });
 
   it('filters the flight list by state and by search', async () => {

@@ -1,11 +1,10 @@
 import type {
-  DroneState,
-  DroneTrack,
   ErrorBody,
   FlightPlan,
   FlightPlanRequest,
   Geofence,
   Rejection,
+  Replay,
   SkyRoadCells,
   UiConfig,
 } from '../../server/protocol/index.ts';
@@ -36,6 +35,9 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 export type Decision = { accepted: true; plan: FlightPlan } | { accepted: false; rejection: Rejection };
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** A map's bounds as the API's bbox, clamped to the globe. */
+const box = ([w, s, e, n]: readonly number[]) =>
+  [Math.max(-180, w!), Math.max(-90, s!), Math.min(180, e!), Math.min(90, n!)].map((x) => x.toFixed(5)).join(',');
 
 /** The REST API, typed by the server's own wire schemas. */
 export const api = {
@@ -60,16 +62,9 @@ export const api = {
   skyRoad: (id: string) => call<SkyRoadCells>('GET', `/api/v1/flight-plans/${id}/sky-road`),
 
   airspace: (bbox: readonly number[], from: number, to: number) =>
-    call<SkyRoadCells>(
-      'GET',
-      `/api/v1/airspace?bbox=${bbox.map((n) => n.toFixed(5)).join(',')}&from=${iso(from)}&to=${iso(to)}`,
-    ),
+    call<SkyRoadCells>('GET', `/api/v1/airspace?bbox=${box(bbox)}&from=${iso(from)}&to=${iso(to)}`),
   geofences: () => call<{ type: 'FeatureCollection'; features: Geofence[] }>('GET', '/api/v1/geofences?limit=10000'),
 
-  drones: () => call<DroneState[]>('GET', '/api/v1/drones'),
-  track: (id: string, from: number, to: number) =>
-    call<DroneTrack>(
-      'GET',
-      `/api/v1/drones/${encodeURIComponent(id)}/track?from=${iso(from)}&to=${iso(to)}&limit=100000`,
-    ),
+  replay: (from: number, to: number, bbox: readonly number[]) =>
+    call<Replay>('GET', `/api/v1/replay?from=${iso(from)}&to=${iso(to)}&bbox=${box(bbox)}`),
 };

@@ -12,6 +12,8 @@ export interface PageHooks {
   /** Layer id → number of objects it draws. */
   layers(): Record<string, number>;
   selection(): { droneId: string | null; planId: string | null };
+  /** Open alerts as the page lists them (the monitoring screen). */
+  alerts?(): unknown[];
   /** Where a point at a height above the ground appears on screen, in CSS pixels of the map's container. */
   screenPosition(lon: number, lat: number, heightM: number): [number, number];
   /** Back to the view the page opened on. */

@@ -121,12 +121,7 @@ async function main(): Promise<void> {
   async function refreshAirspace(): Promise<void> {
     await ready;
     const b = map.getBounds();
-    const bbox = [
-      Math.max(-180, b.getWest()),
-      Math.max(-90, b.getSouth()),
-      Math.min(180, b.getEast()),
-      Math.min(90, b.getNorth()),
-    ];
+    const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
     const now = drones.serverNow();
     try {
       roads = cellBoxes(await api.airspace(bbox, now, now + WINDOW_MIN * MINUTE), ground);
@@ -437,6 +432,7 @@ async function main(): Promise<void> {
         layers.map((l) => [l.id, Array.isArray(l.props.data) ? (l.props.data as unknown[]).length : 0]),
       ),
     selection: () => ({ ...selection }),
+    alerts: () => alerts.open(),
     screenPosition: projector(map),
     home,
     map,

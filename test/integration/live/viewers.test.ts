@@ -8,6 +8,7 @@ import {
   type FlightPlan,
   type LiveSnapshot as Snapshot,
 } from '../../../server/protocol/index.ts';
+import { conditionOf, type AlertDraft } from '../../../server/telemetry/alerts.ts';
 import { LiveClient } from '../../../ui/src/live.ts';
 import { viewportCells } from '../../../ui/src/map/viewport-cells.ts';
 import { DATABASE_KINDS } from '../../support/databases.ts';
@@ -20,22 +21,16 @@ const TOKYO = { lat: 35.6812, lon: 139.7671 };
 const KAGA_VIEW = viewportCells([136.25, 36.23, 136.45, 36.37], LIVE_CELL_RESOLUTION, 2000);
 const TOKYO_VIEW = viewportCells([139.6, 35.6, 139.9, 35.8], LIVE_CELL_RESOLUTION, 2000);
 
-function alert(over: Partial<Alert> = {}): Alert {
+function draft(over: Partial<AlertDraft> = {}): AlertDraft {
   return {
-    id: crypto.randomUUID(),
-    kind: 'lost_link',
+    kind: 'low_battery',
     droneId: 'JU-KAGA-1',
     planId: null,
     subjectId: null,
-    message: 'no telemetry for 5 s',
+    message: 'battery 12 %, 4 km of route left',
     lat: KAGA.medicalCenter.lat,
     lon: KAGA.medicalCenter.lon,
     altW84: 117,
-    openedAt: new Date().toISOString(),
-    closedAt: null,
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    action: null,
     ...over,
   };
 }
@@ -119,10 +114,11 @@ describe.each(DATABASE_KINDS)('the live map stream /live (%s)', (kind) => {
       routePlan([KAGA.medicalCenter, KAGA.yamashiro], { departure: inHours(1), droneId: 'JU-KAGA-1' }),
     );
     expect(plan.status).toBe(201);
-    const open = alert();
-    const closed = alert({ closedAt: new Date().toISOString() });
-    server.alertEvents.emit('alert', open);
-    server.alertEvents.emit('alert', closed);
+    const open = (await server.alerts.raise(draft(), 'notify'))!;
+    const closing = draft({ kind: 'proximity', subjectId: 'JU-KAGA-2' });
+    const closed = (await server.alerts.raise(closing, 'notify'))!;
+    await server.alerts.resolve(conditionOf(closing));
+    const stillOpen = await server.api<Alert[]>('GET', '/api/v1/alerts?open=true');
 
     const v = await viewer(server.url);
     const answer = await v.subscribe(KAGA_VIEW, true);
@@ -130,7 +126,10 @@ describe.each(DATABASE_KINDS)('the live map stream /live (%s)', (kind) => {
     const snapshot = answer as Snapshot;
     expect(snapshot.drones.map((r) => r[0]).sort()).toEqual(['JU-KAGA-1', 'JU-KAGA-2']);
     expect(snapshot.plans?.map((p) => p.id)).toContain(plan.body.id);
-    expect(snapshot.alerts?.map((a) => a.id)).toEqual([open.id]);
+    const ids = snapshot.alerts!.map((a) => a.id);
+    expect(ids).toContain(open.id);
+    expect(ids).not.toContain(closed.id);
+    expect(ids.sort()).toEqual(stillOpen.body.map((a) => a.id).sort());
 
     const pan = (await v.subscribe(TOKYO_VIEW)) as Snapshot;
     expect(pan.drones.map((r) => r[0])).toEqual(['JU-TOKYO-1']);
@@ -188,8 +187,7 @@ describe.each(DATABASE_KINDS)('the live map stream /live (%s)', (kind) => {
       v.events.some((e) => e.event === 'zone' && e.payload.id === zone.body.id && e.payload.removed),
     );
 
-    const raised = alert({ kind: 'geofence_breach', droneId: 'JU-KAGA-2' });
-    server.alertEvents.emit('alert', raised);
+    const raised = (await server.alerts.raise(draft({ kind: 'geofence_breach', droneId: 'JU-KAGA-2' }), 'notify'))!;
     await until('the alert', () => v.events.some((e) => e.event === 'alert' && e.payload.id === raised.id));
 
     gateway.socket.emit('link', { droneId: 'JU-KAGA-2', link: 'lost', at: new Date().toISOString() });

@@ -20,33 +20,21 @@ export interface ReplaySource {
   load(from: number, to: number, bbox: readonly [number, number, number, number]): Promise<ReplayTrack[]>;
 }
 
-const PARALLEL_REQUESTS = 6;
-
-/** Every known drone's stored track (`GET /api/v1/drones`, then `…/{id}/track`), kept when it enters the area. */
+/** Every drone's stored samples in the window and area, in one request (`GET /api/v1/replay`). */
 export const storedTracks: ReplaySource = {
-  async load(from, to, [west, south, east, north]) {
-    const ids = (await api.drones()).map((d) => d.droneId);
-    const tracks: ReplayTrack[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < ids.length) {
-        const id = ids[next++]!;
-        const track = await api.track(id, from, to);
-        const points = track.points.map((p) => ({
-          time: Date.parse(p.time),
-          lon: p.lon,
-          lat: p.lat,
-          altW84: p.altW84,
-          altRelative: p.altRelative,
-          heading: p.headingDeg,
-          speed: p.groundSpeedMps,
-        }));
-        if (points.some((p) => p.lon >= west && p.lon <= east && p.lat >= south && p.lat <= north)) {
-          tracks.push({ droneId: id, points: points.sort((a, b) => a.time - b.time) });
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: PARALLEL_REQUESTS }, worker));
-    return tracks.sort((a, b) => a.droneId.localeCompare(b.droneId));
+  async load(from, to, bbox) {
+    const replay = await api.replay(from, to, bbox);
+    return replay.tracks.map(({ droneId, points }) => ({
+      droneId,
+      points: points.map((p) => ({
+        time: Date.parse(p.time),
+        lon: p.lon,
+        lat: p.lat,
+        altW84: p.altW84,
+        altRelative: p.altRelative,
+        heading: p.headingDeg,
+        speed: p.groundSpeedMps,
+      })),
+    }));
   },
 };
