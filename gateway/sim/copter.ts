@@ -188,16 +188,23 @@ export class Copter {
     this.events.push({ kind: 'text', severity, text });
   }
 
-  /** Moves toward a point and height; true once there. */
+  /**
+   * Moves toward a point and height on a straight line, as ArduCopter's waypoint navigation does:
+   * each axis at the pace of the slower one, so a leg that climbs climbs all along it (not at
+   * full rate first, which would leave the altitudes its plan reserved). True once there.
+   */
   private navigate(target: LatLon, alt: number, dt: number): boolean {
     const { north, east } = offsetOf(this.nominal, target);
     const dist = Math.hypot(north, east);
-    const step = Math.min(this.speed * dt, dist);
-    if (dist > 0) this.nominal = moveBy(this.nominal, (north / dist) * step, (east / dist) * step);
     const dz = alt - this.altRel;
-    const vstep = Math.min((dz > 0 ? this.options.climbMps : this.options.descentMps) * dt, Math.abs(dz));
-    this.altRel += Math.sign(dz) * vstep;
-    return dist - step < 1 && Math.abs(dz) - vstep < 0.5;
+    const duration = Math.max(
+      dist / this.speed,
+      Math.abs(dz) / (dz > 0 ? this.options.climbMps : this.options.descentMps),
+    );
+    const f = duration > 0 ? Math.min(1, dt / duration) : 1;
+    if (dist > 0) this.nominal = moveBy(this.nominal, north * f, east * f);
+    this.altRel += dz * f;
+    return dist * (1 - f) < 1 && Math.abs(dz) * (1 - f) < 0.5;
   }
 
   private descend(dt: number): void {
