@@ -103,6 +103,15 @@ describe.each(DATABASE_KINDS)('the conformance monitor (%s)', (kind) => {
     await until('lost_link closed', async () => (await alerts('droneId=JU-QUIET&kind=lost_link'))[0]?.closedAt);
   });
 
+  it('a gateway reporting a flying drone’s link lost raises lost_link at once', async () => {
+    const stop = stream(() => sample('JU-CUT', KAGA.medicalCenter));
+    await until('heard', async () => server.telemetry.state('JU-CUT'));
+    stop();
+    gw.socket.emit('link', { droneId: 'JU-CUT', link: 'lost', at: new Date().toISOString() });
+    const lost = await until('lost_link', async () => (await alerts('droneId=JU-CUT&kind=lost_link'))[0]);
+    expect(lost.message).toBe('gateway gw-monitor lost the heartbeat of JU-CUT');
+  });
+
   it('a drone that cannot fly home on what is left of its battery raises low_battery', async () => {
     let at = KAGA.cityHall;
     let battery = 90;
