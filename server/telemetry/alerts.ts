@@ -64,6 +64,8 @@ export class AlertBook {
   /** Changes to one condition happen one after the other. */
   private readonly queues = new Map<string, Promise<unknown>>();
   private unlisten: (() => Promise<void>) | null = null;
+  /** After stop nothing is stored: the database is about to close (a safe action may still come back late). */
+  private stopped = false;
   /** Alerts opened and closed while one batch of samples is checked are stored in one statement each. */
   private readonly opening = new Batch((items: Array<{ alert: Alert; condition: string }>) =>
     openAlerts(this.deps.db, items, this.origin),
@@ -84,6 +86,7 @@ export class AlertBook {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.unlisten?.();
     this.unlisten = null;
     await Promise.allSettled([...this.queues.values()]);
@@ -118,7 +121,7 @@ export class AlertBook {
    */
   raise(draft: AlertDraft, action: SafeAction): Promise<Alert | null> {
     const condition = conditionOf(draft);
-    if (this.open.has(condition)) return Promise.resolve(null);
+    if (this.stopped || this.open.has(condition)) return Promise.resolve(null);
     const tracked: Tracked = { ...draft, alert: null };
     this.remember(condition, tracked);
     return this.enqueue(condition, async () => {
@@ -148,7 +151,7 @@ export class AlertBook {
   /** Closes the condition's alert when one is open; resolves once it is stored and announced. */
   resolve(condition: string): Promise<void> {
     const tracked = this.open.get(condition);
-    if (!tracked) return Promise.resolve();
+    if (this.stopped || !tracked) return Promise.resolve();
     this.forget(condition);
     return this.enqueue(condition, async () => {
       if (!tracked.alert) return;
@@ -164,6 +167,7 @@ export class AlertBook {
   }
 
   async recordAction(id: string, action: NonNullable<Alert['action']>): Promise<Alert | null> {
+    if (this.stopped) return null;
     const alert = await setAlertAction(this.deps.db, id, action, this.deps.clock(), this.origin);
     if (alert) this.deps.events.emit('alert', alert);
     return alert;

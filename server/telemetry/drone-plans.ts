@@ -49,7 +49,7 @@ export class DronePlans {
       mirror: AirspaceMirror;
       events: AirspaceEvents;
       /** Told of every plan that changed, after this knows of the change. */
-      changed: (plan: PlanRecord, before: DronePlan | undefined) => void;
+      changed: (plan: PlanRecord) => void;
     },
   ) {}
 
@@ -87,9 +87,8 @@ export class DronePlans {
   /** Records a change made here before its event goes round, so the next sample already sees it. */
   learn(plan: PlanRecord): void {
     if (plan.version <= this.version(plan.id)) return;
-    const before = this.get(plan.id);
     this.put(plan);
-    this.deps.changed(plan, before);
+    this.deps.changed(plan);
   }
 
   private version(planId: string): number {

@@ -83,6 +83,7 @@ export class ConformanceMonitor {
   private readonly graces = new Map<string, NodeJS.Timeout>();
   /** Plans moved alike (same states, same reason) while one batch of samples is checked: one statement. */
   private readonly moves = new Map<string, Batch<string, PlanRecord | null>>();
+  private stopped = false;
   private readonly onState = (s: DroneState) => this.enqueue(s.droneId, (w) => this.check(w, s));
   private readonly onLink = (e: { droneId: string; gatewayId: string; link: DroneState['link'] }) => {
     if (e.link === 'lost') this.enqueue(e.droneId, async (w) => this.linkLost(w, e.gatewayId));
@@ -122,20 +123,21 @@ export class ConformanceMonitor {
     this.deps.airspaceEvents.on('zone', this.onZone);
   }
 
-  /** Stops listening and waits for the checks under way. */
+  /** Stops listening, waits for the checks under way, and sets no timer again. */
   async stop(): Promise<void> {
+    this.stopped = true;
     this.deps.droneEvents.off('state', this.onState);
     this.deps.droneEvents.off('link', this.onLink);
     this.deps.airspaceEvents.off('zone-over-active-plan', this.onZoneOverPlan);
     this.deps.airspaceEvents.off('zone', this.onZone);
     this.plans.stop();
+    await this.idle();
     for (const t of this.graces.values()) clearTimeout(t);
     this.graces.clear();
     for (const w of this.watches.values()) if (w.silence) clearTimeout(w.silence);
-    await Promise.all([...this.watches.values()].map((w) => w.queue));
   }
 
-  /** Drones whose checks are still queued or running (for a benchmark to wait on). */
+  /** Resolves once the checks queued so far have run. */
   idle(): Promise<void> {
     return Promise.all([...this.watches.values()].map((w) => w.queue)).then(() => undefined);
   }
@@ -278,6 +280,7 @@ export class ConformanceMonitor {
 
   private startGrace(plan: DronePlan): void {
     this.stopGrace(plan.id);
+    if (this.stopped) return;
     const timer = setTimeout(() => {
       this.graces.delete(plan.id);
       this.enqueue(plan.droneId, async () => {
@@ -356,7 +359,7 @@ export class ConformanceMonitor {
 
   /** While a drone flies (a plan, or in the air), its silence is timed. */
   private arm(w: Watch): void {
-    if (!w.airborne && !w.flying) return;
+    if (this.stopped || (!w.airborne && !w.flying)) return;
     w.silence = setTimeout(() => {
       w.silence = null;
       this.enqueue(w.droneId, async () => {
