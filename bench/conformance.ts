@@ -216,7 +216,7 @@ const rows = (['nonconforming', 'geofence_breach'] as const).map((kind) => {
     socket: sorted(ms.map((m) => m.alertAt - m.emitted)),
   };
 });
-const crossings = Math.round(((PLAN_PROBES + ZONE_PROBES) * seconds * 1000) / 1000);
+const crossings = (PLAN_PROBES + ZONE_PROBES) * seconds;
 
 const database = values.database ? 'PostgreSQL' : 'PGlite (embedded)';
 console.log(`${machine()}.`);
