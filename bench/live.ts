@@ -2,7 +2,9 @@
  * npm run bench:live — the live map stream under load: DRONES drones at 1 Hz sent by a gateway
  * process, 20 viewers in another process watching them all. Prints the server's CPU and the delay
  * from a position reaching the server (its receipt stamp) to its arrival at the viewers, and from
- * the gateway sending it. Options: --drones 1000,5000 --viewers 20 --seconds 20 --database URL.
+ * the gateway sending it. Options: --drones 1000,5000 --viewers 20 --seconds 20 --database URL
+ * --armed (the drones report armed: airborne without plans, each raises an unplanned-flight alert;
+ * by default they report disarmed, so what is measured is the stream, not an alert storm).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     viewers: { type: 'string', default: '20' },
     seconds: { type: 'string', default: '20' },
     database: { type: 'string', default: process.env.BENCH_DATABASE_URL ?? '' },
+    armed: { type: 'boolean', default: false },
   },
 });
 const fleets = values.drones.split(',').map(Number);
@@ -33,6 +36,12 @@ const seconds = Number(values.seconds);
 const progress = (msg: string) => console.error(`[bench:live] ${msg}`);
 
 type Message = { type: string; [k: string]: unknown };
+
+/** The gateway and viewer processes go when this one does, however it ends. */
+const spawned = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of spawned) if (c.exitCode === null) c.kill();
+});
 
 function child(
   script: string,
@@ -43,6 +52,7 @@ function child(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  spawned.add(proc);
   const waiting = new Map<string, (m: Message) => void>();
   proc.on('message', (m: Message) => waiting.get(m.type)?.(m));
   return {
@@ -81,7 +91,13 @@ async function run(drones: number): Promise<Run> {
     ...(values.database ? { DATABASE_URL: values.database } : {}),
   });
   const server = await startServer(config, createLogger('warn'));
-  const env = { SERVER_URL: server.url, DRONES: String(drones), VIEWERS: String(viewers), TOKEN: token };
+  const env = {
+    SERVER_URL: server.url,
+    DRONES: String(drones),
+    VIEWERS: String(viewers),
+    TOKEN: token,
+    ARMED: values.armed ? '1' : '0',
+  };
   const watchers = child('viewers.ts', env);
   const ready = (await watchers.next('ready')) as Message & { cells: number };
   progress(`${viewers} viewers subscribed (${ready.cells} cells each); ${drones} drones start`);
@@ -109,8 +125,8 @@ async function run(drones: number): Promise<Run> {
     frames: number;
     rows: number;
     bytes: number;
-    fromReceipt: number[];
-    fromSample: number[];
+    fromReceipt: Array<[number, number]>;
+    fromSample: Array<[number, number]>;
   };
   const fed = gateway.next('stats');
   gateway.proc.send({ type: 'stop' });
@@ -145,7 +161,10 @@ for (const n of fleets) {
 
 const database = values.database ? 'PostgreSQL' : 'PGlite (embedded)';
 console.log(
-  `${machine()}; database ${database}; ${viewers} viewers in one process, the gateway in another, ${seconds} s measured.`,
+  `${machine()}; database ${database}; ${viewers} viewers in one process, the gateway in another, ${seconds} s measured; ` +
+    (values.armed
+      ? 'drones armed and airborne without plans (conformance raises an alert for each).'
+      : 'drones report disarmed (conformance sees them on the ground; it is measured by bench:conformance).'),
 );
 console.log('');
 console.log(

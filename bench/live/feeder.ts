@@ -1,6 +1,8 @@
 /**
  * A gateway for the live-stream benchmark, in its own process: DRONES drones over Kaga, each
  * reporting once a second, sent to the server's `/gateway` namespace in ten batches a second.
+ * They report disarmed unless ARMED=1: armed, each is an airborne drone without a plan, and
+ * conformance monitoring raises an alert for every one of them.
  */
 import { io } from 'socket.io-client';
 import type { TelemetrySample } from '../../server/protocol/index.ts';
@@ -9,6 +11,7 @@ import { AREA } from './area.ts';
 const url = process.env.SERVER_URL!;
 const drones = Number(process.env.DRONES);
 const token = process.env.TOKEN!;
+const armed = process.env.ARMED === '1';
 const TICKS_PER_SECOND = 10;
 
 const socket = io(`${url}/gateway`, { auth: { token, gatewayId: `bench-${drones}` }, transports: ['websocket'] });
@@ -60,7 +63,7 @@ const timer = setInterval(() => {
       batteryPercent: 80,
       batteryVoltage: 15.1,
       mode: 'AUTO',
-      armed: true,
+      armed,
       gpsFix: 3,
       remoteId: null,
     });
@@ -77,8 +80,7 @@ const timer = setInterval(() => {
 process.on('message', (m: { type: string }) => {
   if (m.type !== 'stop') return;
   clearInterval(timer);
-  process.send!({ type: 'stats', sent, acked, outstanding, maxOutstanding });
   socket.close();
-  setTimeout(() => process.exit(0), 100);
+  process.send!({ type: 'stats', sent, acked, outstanding, maxOutstanding }, () => process.exit(0));
 });
 process.send!({ type: 'ready' });

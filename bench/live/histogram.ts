@@ -8,10 +8,17 @@ export class Histogram {
     this.total++;
   }
 
-  merge(counts: ArrayLike<number>): void {
-    for (let i = 0; i < counts.length; i++) {
-      this.counts[i]! += counts[i]!;
-      this.total += counts[i]!;
+  /** The non-empty buckets, as [ms, count] pairs: what travels between processes. */
+  sparse(): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    for (let i = 0; i < this.counts.length; i++) if (this.counts[i]) out.push([i, this.counts[i]!]);
+    return out;
+  }
+
+  merge(buckets: ReadonlyArray<readonly [number, number]>): void {
+    for (const [ms, n] of buckets) {
+      this.counts[ms]! += n;
+      this.total += n;
     }
   }
 

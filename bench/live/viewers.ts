@@ -53,16 +53,11 @@ process.on('message', (m: { type: string }) => {
     measuring = true;
   } else if (m.type === 'stop') {
     measuring = false;
-    process.send!({
-      type: 'stats',
-      frames,
-      rows,
-      bytes,
-      fromReceipt: Array.from(fromReceipt.counts),
-      fromSample: Array.from(fromSample.counts),
-    });
     for (const s of sockets) s.close();
-    setTimeout(() => process.exit(0), 100);
+    process.send!(
+      { type: 'stats', frames, rows, bytes, fromReceipt: fromReceipt.sparse(), fromSample: fromSample.sparse() },
+      () => process.exit(0),
+    );
   }
 });
 process.send!({ type: 'ready', cells: cells.length });
