@@ -21,10 +21,22 @@ const SECTIONS: Array<{ title: string; script: string; what: string }> = [
     script: 'plans.ts',
     what: 'Decisions per second and latency with 0, 1,000 and 10,000 plans already accepted.',
   },
-  { title: 'MAVLink gateway', script: 'gateway.ts', what: 'Frames decoded and normalised per second; CPU of relaying 100 drones at 10 Hz.' },
+  {
+    title: 'MAVLink gateway',
+    script: 'gateway.ts',
+    what: 'Frames decoded and normalised per second; CPU of relaying 100 drones at 10 Hz.',
+  },
   { title: 'Geofences', script: 'geofences.ts', what: 'Import rate of real PLATEAU buildings; point-check latency.' },
-  { title: 'Live map stream', script: 'live.ts', what: 'Delay from a position reaching the server to 20 connected viewers.' },
-  { title: 'Conformance monitoring', script: 'conformance.ts', what: 'Samples checked per second; sample-to-alert delay on the map socket.' },
+  {
+    title: 'Live map stream',
+    script: 'live.ts',
+    what: 'Delay from a position reaching the server to 20 connected viewers.',
+  },
+  {
+    title: 'Conformance monitoring',
+    script: 'conformance.ts',
+    what: 'Samples checked per second; sample-to-alert delay on the map socket.',
+  },
 ];
 
 function run(script: string): Promise<{ out: string; seconds: number; code: number | null }> {

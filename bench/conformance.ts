@@ -13,6 +13,7 @@
  *
  * Options: --seconds 30 --database postgres://… (default: embedded PGlite).
  */
+import { system } from '../server/auth/principal.ts';
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -68,7 +69,7 @@ const server = await startServer(
   }),
   createLogger('warn'),
 );
-const admin = { subject: 'admin' };
+const admin = system('bench');
 const started = Date.now();
 progress(`filing and activating ${PLANS} plans`);
 const centres: Array<{ droneId: string; lat: number; lon: number }> = [];

@@ -13,7 +13,7 @@ import { createLogger } from '../server/log.ts';
 import { startServer } from '../server/server.ts';
 import type { FlightPlanRequest } from '../server/protocol/index.ts';
 import { random, randomRoute } from './city.ts';
-import { fmt, machine, runConcurrently, summarize, table } from './support.ts';
+import { BENCH_OPERATOR, fmt, machine, runConcurrently, summarize, table } from './support.ts';
 
 const POSTGRES =
   process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -67,7 +67,7 @@ async function run(kind: 'pglite' | 'postgres', level: number): Promise<Row> {
     ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
   });
   const server = await startServer(config, createLogger('silent'));
-  const actor = { subject: 'bench' };
+  const actor = BENCH_OPERATOR;
   const decide = (p: FlightPlanRequest) => server.flights.create(p, actor);
   const start = Date.now() + 3_600_000;
   try {

@@ -1,3 +1,4 @@
+import type { Principal } from '../server/auth/principal.ts';
 import os from 'node:os';
 
 /** Percentile of a sample (nearest rank). */
@@ -71,3 +72,6 @@ export function rateSpread(finishedAt: readonly number[], slices = 10): { median
 
 export const spread = (r: { median: number; min: number; max: number }, digits = 0) =>
   `${fmt(r.median, digits)} (${fmt(r.min, digits)}–${fmt(r.max, digits)})`;
+
+/** The operator the benchmarks file their plans as, when they call the service in-process. */
+export const BENCH_OPERATOR: Principal = { subject: 'bench', role: 'operator', drones: [], tokenId: null };

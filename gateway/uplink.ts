@@ -78,6 +78,8 @@ export class Uplink {
       reconnectionDelay: 250,
       reconnectionDelayMax: 2000,
       autoConnect: false,
+      // Its own connection, never one shared with other clients of the same server in this process.
+      forceNew: true,
     });
     this.socket.on('connect', () => {
       log.info({ server: url, spooled: options.spool.size }, 'connected to the server');

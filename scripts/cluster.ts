@@ -63,7 +63,9 @@ const proxy = net.createServer((client) => {
   upstream.on('error', close);
 });
 proxy.listen(port, () => {
-  console.log(`soramichi cluster: ${instances} instances (ports ${backends.join(', ')}) behind http://localhost:${port}`);
+  console.log(
+    `soramichi cluster: ${instances} instances (ports ${backends.join(', ')}) behind http://localhost:${port}`,
+  );
 });
 
 const stop = () => {

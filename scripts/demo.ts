@@ -44,16 +44,17 @@ const url = world.server.url;
 async function keepFlying(w: World, scenarios: readonly Scenario[]): Promise<() => void> {
   const current = new Map<string, { plan: FlightPlan; airborne: boolean }>();
   for (const s of scenarios) current.set(s.droneId, { plan: await w.fly(s), airborne: false });
+  const headers = { authorization: `Bearer ${w.tokens.operator}` };
   const timer = setInterval(async () => {
     try {
-      const states = (await (await fetch(`${url}/api/v1/drones`)).json()) as DroneState[];
+      const states = (await (await fetch(`${url}/api/v1/drones`, { headers })).json()) as DroneState[];
       for (const s of scenarios) {
         const flight = current.get(s.droneId)!;
         const state = states.find((d) => d.droneId === s.droneId);
         if (!state) continue;
         if (state.armed) flight.airborne = true;
         else if (flight.airborne) {
-          await fetch(`${url}/api/v1/flight-plans/${flight.plan.id}/end`, { method: 'POST' });
+          await fetch(`${url}/api/v1/flight-plans/${flight.plan.id}/end`, { method: 'POST', headers });
           current.set(s.droneId, { plan: await w.fly(s), airborne: false });
         }
       }
@@ -65,7 +66,14 @@ async function keepFlying(w: World, scenarios: readonly Scenario[]): Promise<() 
 }
 
 const stopFlying = await keepFlying(world, KAGA_SCENARIOS);
-log.info({ monitoring: `${url}/`, operator: `${url}/plan` }, 'Kaga demo running: open the monitoring screen');
+log.info(
+  {
+    public: `${url}/`,
+    monitoring: `${url}/#token=${world.tokens.monitor}`,
+    operator: `${url}/plan#token=${world.tokens.operator}`,
+  },
+  'Kaga demo running: open the monitoring screen (each link signs the page in as that role)',
+);
 
 const stop = async () => {
   stopFlying();
@@ -77,7 +85,7 @@ process.once('SIGTERM', () => void stop());
 
 if (values.screenshots) {
   fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
-  const files = await takeScreenshots(url, path.join(ROOT, 'docs'), KAGA_SCENARIOS, log);
+  const files = await takeScreenshots(url, world.tokens, path.join(ROOT, 'docs'), KAGA_SCENARIOS, log);
   log.info({ files }, 'screenshots written');
   await stop();
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { AirspaceParams } from './airspace/types.ts';
+import { MIN_AUDIT_RETENTION_DAYS } from './audit/trail.ts';
 import { AlertKind, SafeAction } from './protocol/alerts.ts';
 
 const int = (fallback: number) => z.coerce.number().int().default(fallback);
@@ -46,6 +47,15 @@ const AlertPolicyEnv = z
     return policy;
   });
 const num = (fallback: number) => z.coerce.number().finite().default(fallback);
+const list = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
+  );
 
 const EnvSchema = z.object({
   PORT: int(8080).pipe(z.number().min(0).max(65_535)),
@@ -73,12 +83,25 @@ const EnvSchema = z.object({
   GEOFENCES_DIR: z.string().default('./geofences'),
   BUILDING_MARGIN_M: num(10).pipe(z.number().min(0)),
 
-  /** Comma-separated tokens gateways may connect with (besides ADMIN_TOKEN), each at least 16 characters. */
-  GATEWAY_TOKENS: z
-    .string()
-    .default('')
-    .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean))
-    .pipe(z.array(z.string().min(16, 'each gateway token needs at least 16 characters'))),
+  NODE_ENV: z.string().default('development'),
+  /** Signs and verifies the tokens this server issues (HS256); unset on a laptop: generated under DATA_DIR. */
+  JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** An identity provider's JWKS, for people's tokens it signs (audience "soramichi", a `role` claim). */
+  JWKS_URL: z.string().url().optional(),
+  /** 32 bytes, base64: encrypts personal data at rest; unset on a laptop: generated under DATA_DIR. */
+  DATA_KEY: z.string().optional(),
+  TLS_CERT: z.string().optional(),
+  TLS_KEY: z.string().optional(),
+  /** Origins allowed to call the API from a browser page of theirs, comma-separated. */
+  CORS_ORIGINS: list,
+  RATE_LIMIT_PER_MINUTE: int(1200).pipe(z.number().min(0)),
+  /** Express's trust proxy: a hop count, or addresses/subnets, of the proxies in front; unset: none. */
+  TRUST_PROXY: z.string().optional(),
+  AUDIT_RETENTION_DAYS: num(365).pipe(
+    z.number().min(MIN_AUDIT_RETENTION_DAYS, `at least ${MIN_AUDIT_RETENTION_DAYS} days`),
+  ),
+  /** Who answers for the data, as GET /api/v1/transparency names it. */
+  DATA_CONTROLLER: z.string().default('the city that runs this service'),
   TELEMETRY_STALE_S: num(5).pipe(z.number().positive()),
   COMMAND_TIMEOUT_S: num(60).pipe(z.number().positive()),
   /** A flying drone silent this long raises lost_link. */
@@ -123,7 +146,21 @@ export interface Config {
   geofencesDir: string | null;
   /** Metres added above every building's top when it becomes an obstacle zone. */
   buildingMarginM: number;
-  gatewayTokens: string[];
+  production: boolean;
+  auth: {
+    jwtSecret: string | undefined;
+    jwksUrl: string | undefined;
+    dataKey: string | undefined;
+  };
+  http: {
+    tls: { certFile: string; keyFile: string } | null;
+    corsOrigins: string[];
+    rateLimitPerMinute: number;
+    /** A hop count, or the proxies' addresses and subnets; false: believe no X-Forwarded-For. */
+    trustProxy: number | string | false;
+  };
+  auditRetentionMs: number;
+  dataController: string;
   /** A drone whose newest sample is older than this is shown stale. */
   telemetryStaleMs: number;
   /** How long a command may take, gateway and drone included (a mission upload with retries is slow). */
@@ -156,6 +193,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  if (!e.TLS_CERT !== !e.TLS_KEY) {
+    throw new ConfigError('invalid configuration:\n  TLS_CERT, TLS_KEY: give both (PEM files) or neither');
+  }
   if (e.TILE_URL && !e.TILE_ATTRIBUTION.trim()) {
     throw new ConfigError(
       'invalid configuration:\n  TILE_ATTRIBUTION: required with TILE_URL (tile providers require it)',
@@ -184,7 +224,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     terrainDem: e.TERRAIN_DEM ? path.resolve(e.TERRAIN_DEM) : null,
     geofencesDir: e.GEOFENCES_DIR ? path.resolve(e.GEOFENCES_DIR) : null,
     buildingMarginM: e.BUILDING_MARGIN_M,
-    gatewayTokens: e.GATEWAY_TOKENS,
+    production: e.NODE_ENV === 'production',
+    auth: { jwtSecret: e.JWT_SECRET, jwksUrl: e.JWKS_URL, dataKey: e.DATA_KEY },
+    http: {
+      tls: e.TLS_CERT && e.TLS_KEY ? { certFile: path.resolve(e.TLS_CERT), keyFile: path.resolve(e.TLS_KEY) } : null,
+      corsOrigins: e.CORS_ORIGINS,
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      trustProxy:
+        e.TRUST_PROXY === undefined ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
+    },
+    auditRetentionMs: e.AUDIT_RETENTION_DAYS * 86_400_000,
+    dataController: e.DATA_CONTROLLER,
     telemetryStaleMs: e.TELEMETRY_STALE_S * 1000,
     commandTimeoutMs: e.COMMAND_TIMEOUT_S * 1000,
     conformance: {

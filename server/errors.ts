@@ -22,7 +22,14 @@ export class BadRequest extends Error {
 
 export class NotFound extends Error {}
 
+/** No credentials, or credentials that prove nothing (HTTP 401). */
+export class Unauthorized extends Error {}
+
+/** Credentials that are valid but do not allow this (HTTP 403). */
 export class Forbidden extends Error {}
+
+/** Well formed, but it contradicts what the server already holds for it (HTTP 422). */
+export class Unprocessable extends Error {}
 
 /** The request is well formed but the resource's state does not allow it (HTTP 409). */
 export class StateConflict extends Error {}

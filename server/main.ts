@@ -1,3 +1,4 @@
+import { SecretError } from './auth/secrets.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { startServer } from './server.ts';
@@ -15,7 +16,16 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
-  const server = await startServer(config, log);
+  let server;
+  try {
+    server = await startServer(config, log);
+  } catch (err) {
+    if (err instanceof SecretError) {
+      console.error(`refusing to start: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
   const stop = async (signal: string) => {
     log.info({ signal }, 'stopping');
     await server.close();

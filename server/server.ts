@@ -1,11 +1,18 @@
+import fs from 'node:fs/promises';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
+import { AuditTrail } from './audit/trail.ts';
+import { ensureAdminToken } from './auth/admin-token.ts';
+import { Authenticator } from './auth/authenticator.ts';
+import { TokenIssuer } from './auth/issuer.ts';
+import { loadSecrets } from './auth/secrets.ts';
+import { Tokens } from './auth/tokens.ts';
 import type { Config } from './config.ts';
 import { AirspaceEvents } from './events.ts';
 import { AirspaceMirror } from './flights/mirror.ts';
-import { presentPlan } from './flights/present.ts';
-import { startExpiry } from './flights/expiry.ts';
+import { endExpiredPlans } from './flights/expiry.ts';
 import { FlightPlans } from './flights/service.ts';
 import { makeDatum } from './geofences/datum.ts';
 import { loadDem } from './geofences/dem.ts';
@@ -13,16 +20,21 @@ import { loadGeofenceDirectory } from './geofences/directory.ts';
 import { egm96Undulation } from './geofences/geoid.ts';
 import { Geofences } from './geofences/service.ts';
 import { createApp } from './http/app.ts';
+import { IdempotentAnswers } from './http/idempotency.ts';
 import { ui } from './http/static.ts';
-import { gatewayTokenCheck } from './live/auth.ts';
+import { joinCluster } from './live/cluster.ts';
 import { attachGatewayNamespace, type GatewayHub } from './live/gateway.ts';
 import { attachViewerNamespace, type ViewerHub } from './live/viewers.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
+import { every } from './periodic.ts';
+import { transparencyStatement } from './privacy/transparency.ts';
+import { Vault } from './privacy/vault.ts';
 import { LIVE_STATES } from './protocol/index.ts';
-import { openDb } from './store/db.ts';
+import { openDb, type Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
-import { listStates } from './store/telemetry.ts';
+import { planOwner } from './store/plans.ts';
+import { getState, listStates } from './store/telemetry.ts';
 import { AlertEvents } from './telemetry/alert-events.ts';
 import { AlertBook } from './telemetry/alerts.ts';
 import { DroneCommands } from './telemetry/commands.ts';
@@ -31,11 +43,17 @@ import { TelemetryIngest } from './telemetry/ingest.ts';
 import { ConformanceMonitor } from './telemetry/monitor.ts';
 import { conformanceParams } from './telemetry/params.ts';
 import { SafeActions } from './telemetry/policy.ts';
-import { startRetention } from './telemetry/retention.ts';
+import { purgeTelemetry } from './telemetry/retention.ts';
+
+/** How long an Idempotency-Key's answer is kept: long enough for any client's retries. */
+const IDEMPOTENCY_KEEP_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 export interface RunningServer {
   url: string;
   port: number;
+  /** The store, for tools and tests that look beneath the API. */
+  db: Db;
   flights: FlightPlans;
   geofences: Geofences;
   mirror: AirspaceMirror;
@@ -53,11 +71,24 @@ export interface RunningServer {
   /** Conformance monitoring of every sample the ingest accepts. */
   monitor: ConformanceMonitor;
   viewers: ViewerHub;
+  issuer: TokenIssuer;
+  audit: AuditTrail;
   close(): Promise<void>;
 }
 
 /** Wires config → store → services → HTTP, and starts listening. */
 export async function startServer(config: Config, log: Logger, clock: () => number = Date.now): Promise<RunningServer> {
+  // Before anything is opened: a production server with a weak secret must not start at all.
+  const secrets = await loadSecrets({
+    jwtSecret: config.auth.jwtSecret,
+    dataKey: config.auth.dataKey,
+    adminToken: config.adminToken,
+    dataDir: config.dataDir,
+    production: config.production,
+  });
+  const tls = config.http.tls
+    ? { cert: await fs.readFile(config.http.tls.certFile), key: await fs.readFile(config.http.tls.keyFile) }
+    : null;
   const db = await openDb({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -66,37 +97,58 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'database migrated');
 
+  const vault = new Vault(secrets.dataKey);
+  const tokens = new Tokens({ secret: secrets.jwtSecret, jwksUrl: config.auth.jwksUrl, clock });
+  const issuer = new TokenIssuer({ db, tokens, clock, log });
+  await issuer.start();
+  const authenticator = new Authenticator(tokens, (id) => issuer.isRevoked(id), config.adminToken);
+  const audit = new AuditTrail({ db, clock, log, retentionMs: config.auditRetentionMs });
+  const answers = new IdempotentAnswers({ db, vault, clock, log, keepMs: IDEMPOTENCY_KEEP_MS });
+
   const events = new AirspaceEvents();
   const dem = config.terrainDem ? await loadDem(config.terrainDem) : null;
-  if (dem) log.info({ dem: config.terrainDem, bbox: dem.bbox, width: dem.width, height: dem.height }, 'terrain model loaded');
+  if (dem)
+    log.info({ dem: config.terrainDem, bbox: dem.bbox, width: dem.width, height: dem.height }, 'terrain model loaded');
   const datum = makeDatum(config.groundElevationM, [], dem);
   const metrics = createMetrics();
   if (config.geofencesDir) {
-    const deps = { db, datum, params: config.airspace, buildingMarginM: config.buildingMarginM, clock, actor: 'startup' };
+    const deps = {
+      db,
+      datum,
+      params: config.airspace,
+      buildingMarginM: config.buildingMarginM,
+      clock,
+      actor: 'startup',
+    };
     await loadGeofenceDirectory(config.geofencesDir, deps, log);
   }
   const horizonMs = config.planningHorizonMs;
   const mirror = new AirspaceMirror({ db, datum, params: config.airspace, log, events, clock, horizonMs });
   await mirror.start();
-  const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events });
-  const stopExpiry = startExpiry({ flights, log, intervalMs: 60_000 });
+  const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events, vault });
+  const stopExpiry = every(60_000, 'ending expired plans', () => endExpiredPlans(flights, log), log);
   const { stripeResolution } = config;
-  const geofences = new Geofences({ db, mirror, clock, events, datum, params: config.airspace, stripeResolution, horizonMs });
+  const geofences = new Geofences({
+    db,
+    mirror,
+    clock,
+    events,
+    datum,
+    params: config.airspace,
+    stripeResolution,
+    horizonMs,
+  });
 
   const droneEvents = new DroneEvents();
   const telemetry = new TelemetryIngest({ db, events: droneEvents, staleAfterMs: config.telemetryStaleMs, clock, log });
   await telemetry.start();
   // Frames are small arrays sent several times a second: compressing them costs more CPU than it saves.
   const io = new SocketServer({ perMessageDeflate: false });
-  const gateways = attachGatewayNamespace(io, {
-    ingest: telemetry,
-    authorised: gatewayTokenCheck(config.adminToken, config.gatewayTokens),
-    clock,
-    log,
-  });
+  const leaveCluster = config.databaseUrl ? joinCluster(io, config.databaseUrl, log) : null;
+  const gateways = attachGatewayNamespace(io, { ingest: telemetry, authenticate: authenticator, clock, log });
   const commands = new DroneCommands({
     channel: gateways,
-    carrier: (droneId) => telemetry.state(droneId)?.gatewayId ?? null,
+    carrier: async (droneId) => (await getState(db, droneId))?.gatewayId ?? null,
     plans: flights,
     undulation: egm96Undulation,
     lateralBufferM: config.airspace.lateralBufferM,
@@ -112,7 +164,7 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     airspaceEvents: events,
     mirror,
     book: alerts,
-    actions: new SafeActions({ policy: config.conformance.policy, commands, book: alerts, log }),
+    actions: new SafeActions({ policy: config.conformance.policy, commands, book: alerts, audit, log }),
     datum,
     params: conformanceParams(config),
     lostLinkMs: config.conformance.lostLinkMs,
@@ -121,15 +173,23 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     log,
   });
   await monitor.start();
-  const retention = { db, retentionMs: config.telemetryRetentionMs, intervalMs: 3_600_000, clock, log };
-  const stopRetention = startRetention(retention);
+  const retention = { db, retentionMs: config.telemetryRetentionMs, clock, log };
+  const housekeeping = [
+    stopExpiry,
+    every(HOUR_MS, 'telemetry purge', () => purgeTelemetry(retention), log),
+    every(HOUR_MS, 'audit purge', () => audit.purge(), log),
+    every(HOUR_MS, 'idempotency purge', () => answers.purge(), log),
+  ];
   const viewers = attachViewerNamespace(io, {
     droneEvents,
     airspaceEvents: events,
     alertEvents,
     initialStates: await listStates(db),
-    livePlans: async () => (await flights.list({ states: LIVE_STATES, limit: 1000 })).map((p) => presentPlan(p)),
-    openAlerts: () => alerts.list({ open: true, limit: 1000 }),
+    livePlans: () => flights.list({ states: LIVE_STATES, limit: 1000 }),
+    openAlerts: (owner) => alerts.list({ open: true, owner, limit: 1000 }),
+    planOwner: (id) => planOwner(db, id),
+    authenticate: authenticator,
+    clustered: leaveCluster !== null,
     clock,
     log,
   });
@@ -142,29 +202,52 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     metrics,
     log,
     clock,
-    adminToken: config.adminToken,
+    authenticator,
+    issuer,
+    audit,
+    answers,
+    vault,
+    transparency: transparencyStatement({
+      controller: config.dataController,
+      telemetryRetentionMs: config.telemetryRetentionMs,
+      auditRetentionMs: config.auditRetentionMs,
+      idempotencyKeepMs: IDEMPOTENCY_KEEP_MS,
+    }),
+    http: {
+      rateLimitPerMinute: config.http.rateLimitPerMinute,
+      corsOrigins: config.http.corsOrigins,
+      trustProxy: config.http.trustProxy,
+      tls: tls !== null,
+      tileUrl: config.ui.tiles?.url ?? null,
+    },
     bandHeightM: config.airspace.bandHeightM,
     commands,
     telemetryStaleMs: config.telemetryStaleMs,
     alerts,
     ui: ui({ ...config.ui, telemetryStaleMs: config.telemetryStaleMs }, datum, log).router,
   });
-  const server = http.createServer(app);
-  io.attach(server);
+  const server = tls ? https.createServer(tls, app) : http.createServer(app);
+  io.attach(server, { cors: { origin: config.http.corsOrigins, credentials: false } });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   log.info(
     { url, database: db.kind, livePlans: mirror.index.planCount, zones: mirror.index.zoneCount },
     'soramichi listening',
   );
+  if (!config.adminToken && !config.databaseUrl) {
+    await ensureAdminToken({ dataDir: config.dataDir, issuer, authenticator, log, url: () => url });
+  } else if (!config.adminToken) {
+    log.info('no ADMIN_TOKEN: issue tokens with npm run token (it signs with JWT_SECRET)');
+  }
 
   return {
     url,
     port,
+    db,
     flights,
     geofences,
     mirror,
@@ -177,8 +260,9 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     alerts,
     monitor,
     viewers,
+    issuer,
+    audit,
     async close() {
-      stopExpiry();
       viewers.stop();
       telemetry.stop();
       await io.close();
@@ -186,7 +270,9 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await monitor.stop();
       await alerts.stop();
-      await stopRetention();
+      await Promise.all(housekeeping.map((stop) => stop()));
+      await issuer.stop();
+      await leaveCluster?.();
       await mirror.stop();
       await db.close();
     },

@@ -4,6 +4,7 @@ import { startServer } from '../../server/server.ts';
 import { spawnServer, type ServerProcess } from '../../test/support/process.ts';
 import type { Approach } from './approach.ts';
 import type { BenchPlan } from './demand.ts';
+import { BENCH_OPERATOR } from '../support.ts';
 
 /** soramichi in this process, on PGlite (url undefined) or on PostgreSQL. */
 export async function soramichiApproach(url: string | undefined): Promise<Approach> {
@@ -17,7 +18,7 @@ export async function soramichiApproach(url: string | undefined): Promise<Approa
   const server = await startServer(config, createLogger('silent'));
   return {
     name: `soramichi (${url ? 'PostgreSQL' : 'PGlite'})`,
-    decide: async (p: BenchPlan) => (await server.flights.create(p.request, { subject: 'bench' })).accepted,
+    decide: async (p: BenchPlan) => (await server.flights.create(p.request, BENCH_OPERATOR)).accepted,
     close: () => server.close(),
   };
 }

@@ -19,6 +19,7 @@ function tokyoMinute(ms: number): string {
  */
 export async function takeScreenshots(
   url: string,
+  tokens: { monitor: string; operator: string },
   dir: string,
   scenarios: readonly Scenario[],
   log: Logger,
@@ -26,7 +27,7 @@ export async function takeScreenshots(
   const browser = await launchChromium({ width: 1400, height: 860 });
   try {
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    await openPage(page, `${url}/`);
+    await openPage(page, `${url}/#token=${tokens.monitor}`);
     const ids = scenarios.map((s) => s.droneId);
     log.info('waiting for every drone to be airborne');
     const deadline = Date.now() + 180_000;
@@ -58,11 +59,15 @@ export async function takeScreenshots(
     const monitoring = path.join(dir, 'screenshot-monitoring.png');
     await page.screenshot({ path: monitoring });
 
-    const plans = (await (await fetch(`${url}/api/v1/flight-plans?state=Activated`)).json()) as FlightPlan[];
+    const plans = (await (
+      await fetch(`${url}/api/v1/flight-plans?state=Activated`, {
+        headers: { authorization: `Bearer ${tokens.operator}` },
+      })
+    ).json()) as FlightPlan[];
     const outbound = plans.find((p) => p.droneId === delivery.droneId)!;
     const there = delivery.waypoints.at(-1)!;
     const back = delivery.waypoints[0]!;
-    await openPage(page, `${url}/plan`);
+    await openPage(page, `${url}/plan#token=${tokens.operator}`);
     await jumpTo(page, {
       center: [(there.lon + back.lon) / 2 - 0.004, (there.lat + back.lat) / 2],
       zoom: 14,

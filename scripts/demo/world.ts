@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { system } from '../../server/auth/principal.ts';
 import { GATEWAY_DEFAULTS, startGateway, type RunningGateway } from '../../gateway/gateway.ts';
 import { startFleet, type Fleet } from '../../gateway/sim/fleet.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -24,6 +25,8 @@ export interface World {
   gateway: RunningGateway;
   fleet: Fleet;
   adminToken: string;
+  /** Tokens of the demo's people and ground station, as an administrator issues them (npm run token). */
+  tokens: { monitor: string; operator: string; gateway: string };
   /** Files the scenario's plan (with the city's permission for restricted zones it crosses), activates it and uploads it to the drone. */
   fly(s: Scenario): Promise<FlightPlan>;
   stop(): Promise<void>;
@@ -59,13 +62,30 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     ADMIN_TOKEN: adminToken,
   });
   const server = await startServer(config, log.child({ service: 'soramichi' }));
+  const issue = async (role: 'monitor' | 'operator' | 'gateway', subject: string, drones?: string[]) =>
+    (
+      await server.issuer.issue(
+        { subject, role, ttlSeconds: 7 * 86_400, ...(drones ? { drones } : {}) },
+        system('demo'),
+      )
+    ).token;
+  const tokens = {
+    monitor: await issue('monitor', 'kaga-monitoring-room'),
+    operator: await issue('operator', 'kaga-drone-services'),
+    // The ground station may carry the demo's copters and nothing else.
+    gateway: await issue(
+      'gateway',
+      'kaga-demo',
+      options.scenarios.map((s) => s.droneId),
+    ),
+  };
   const spoolDir = await fs.mkdtemp(path.join(os.tmpdir(), 'soramichi-demo-gateway-'));
   const gateway = await startGateway(
     {
       ...GATEWAY_DEFAULTS,
       gatewayId: 'kaga-demo',
       links: [{ kind: 'udp', name: 'radio', host: '127.0.0.1', port: 0, signing: null, relay: false }],
-      server: { url: server.url, token: adminToken },
+      server: { url: server.url, token: tokens.gateway },
       spoolDir,
       droneIds: new Map(),
     },
@@ -85,10 +105,11 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     timeScale: options.timeScale ?? 1,
   });
 
+  /** The API as the demo's operator, who files, activates and uploads the plans. */
   const api = async <T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> => {
     const res = await fetch(`${server.url}${url}`, {
       method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.operator}` },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: res.status, body: (await res.json()) as T };
@@ -118,6 +139,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     gateway,
     fleet,
     adminToken,
+    tokens,
     async fly(s) {
       await until(`${s.droneId} on the server`, async () => {
         const drones = await api<DroneState[]>('GET', '/api/v1/drones');

@@ -50,7 +50,12 @@ export function proposeAlternatives(
     });
   }
 
-  const free = firstClear(ctx.index, altitudeCandidates(ctx, req, compiled, claimant, exceptPlanId), claimant, exceptPlanId);
+  const free = firstClear(
+    ctx.index,
+    altitudeCandidates(ctx, req, compiled, claimant, exceptPlanId),
+    claimant,
+    exceptPlanId,
+  );
   if (free) {
     out.push({
       kind: 'altitude',

@@ -1,19 +1,28 @@
-import type { Conflict, FlightPlan } from '../protocol/index.ts';
+import { maySeePlan } from '../auth/policy.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { Vault } from '../privacy/vault.ts';
+import type { AnonymousFlightPlan, Conflict, Contact, FlightPlan } from '../protocol/index.ts';
 import type { PlanEventRecord, PlanRecord } from '../store/plans.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** A stored plan as the API shows it. */
-export function presentPlan(
-  p: PlanRecord,
-  extra: { history?: PlanEventRecord[]; preempted?: string[]; advisories?: Conflict[] } = {},
-): FlightPlan {
+export interface PlanExtras {
+  history?: PlanEventRecord[];
+  preempted?: string[];
+  advisories?: Conflict[];
+  /** The operator's contact details, opened for someone allowed to read them. */
+  contact?: Contact | null;
+}
+
+/** A stored plan whole, as its operator, monitors and administrators see it. */
+export function presentPlan(p: PlanRecord, extra: PlanExtras = {}): FlightPlan {
   return {
     id: p.id,
     state: p.state,
     version: p.version,
     priority: p.priority,
     droneId: p.droneId,
+    operator: p.owner,
     purpose: p.request.purpose ?? null,
     timeStart: iso(p.timeStart),
     timeEnd: iso(p.timeEnd),
@@ -21,11 +30,43 @@ export function presentPlan(
     arrival: p.arrival === null ? null : iso(p.arrival),
     stateReason: p.stateReason,
     skyRoad: p.skyRoad,
-    request: p.request,
+    request: extra.contact ? { ...p.request, contact: extra.contact } : p.request,
     ...(extra.preempted ? { preempted: extra.preempted } : {}),
     ...(extra.advisories?.length ? { advisories: extra.advisories } : {}),
     ...(extra.history ? { history: extra.history.map((e) => ({ ...e, at: iso(e.at) })) } : {}),
     createdAt: iso(p.createdAt),
     updatedAt: iso(p.updatedAt),
   };
+}
+
+/** Someone else's plan: the airspace it reserves and its state, nobody's identity. */
+export function presentAnonymous(p: PlanRecord): AnonymousFlightPlan {
+  return {
+    id: p.id,
+    state: p.state,
+    version: p.version,
+    priority: p.priority,
+    timeStart: iso(p.timeStart),
+    timeEnd: iso(p.timeEnd),
+    departure: p.departure === null ? null : iso(p.departure),
+    arrival: p.arrival === null ? null : iso(p.arrival),
+    skyRoad: p.skyRoad,
+    createdAt: iso(p.createdAt),
+    updatedAt: iso(p.updatedAt),
+    anonymous: true,
+  };
+}
+
+/**
+ * The plan as this principal may see it: whole (contact details opened) for its operator, monitors
+ * and administrators; anonymous reserved airspace for everyone else.
+ */
+export function planFor(
+  who: Principal,
+  p: PlanRecord,
+  vault: Vault,
+  extra: Omit<PlanExtras, 'contact'> = {},
+): FlightPlan | AnonymousFlightPlan {
+  if (!maySeePlan(who, p.owner)) return presentAnonymous(p);
+  return presentPlan(p, { ...extra, contact: p.contact ? vault.open<Contact>(p.contact) : null });
 }

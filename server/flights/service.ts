@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Datum } from '../airspace/altitude.ts';
+import { mayManagePlan } from '../auth/policy.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { Conflict as CoreConflict } from '../airspace/index.ts';
 import { compilePlan, type CompiledPlan } from '../airspace/plan.ts';
 import { judge, type Claimant, type Verdict } from '../airspace/priority.ts';
 import type { SkyKey } from '../airspace/types.ts';
 import type { Config } from '../config.ts';
-import { BadRequest, NotFound, StateConflict } from '../errors.ts';
+import { BadRequest, Forbidden, NotFound, StateConflict } from '../errors.ts';
 import type { AirspaceEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import { LIVE_STATES, type Conflict, type FlightPlanRequest, type Rejection } from '../protocol/index.ts';
+import type { Vault } from '../privacy/vault.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { stripeWindows, toKeyArrays, type KeyArrays, type StripeWindows } from '../store/keys-sql.ts';
 import {
@@ -35,11 +38,6 @@ import { OPERATIONS, REPLANNABLE, type Operation } from './lifecycle.ts';
 import type { AirspaceMirror } from './mirror.ts';
 import { summarizeSkyRoad } from './summary.ts';
 
-/** Who acts: the token's subject (the operator, or "admin"). */
-export interface Actor {
-  subject: string;
-}
-
 export type Decision =
   | { accepted: true; plan: PlanRecord; preempted: string[]; advisories: Conflict[] }
   | { accepted: false; rejection: Rejection };
@@ -52,7 +50,18 @@ export interface FlightPlansDeps {
   clock: () => number;
   log: Logger;
   events: AirspaceEvents;
+  /** Seals the operator's contact details before they are stored. */
+  vault: Vault;
 }
+
+/**
+ * Work the caller needs done in the same transaction as an acceptance (an Idempotency-Key's
+ * answer): committed with the plan, or rolled back with it when it throws.
+ */
+export type WithAcceptance = (
+  tx: Queryable,
+  accepted: { plan: PlanRecord; preempted: string[]; advisories: Conflict[] },
+) => Promise<void>;
 
 /** Lowest cruise height above the ground an alternative may propose. */
 const MIN_CLEARANCE_M = 10;
@@ -82,18 +91,23 @@ const flightIds = (conflicts: readonly CoreConflict[]) => [
 export class FlightPlans {
   constructor(private readonly deps: FlightPlansDeps) {}
 
-  async create(req: FlightPlanRequest, actor: Actor): Promise<Decision> {
+  async create(req: FlightPlanRequest, who: Principal, withAcceptance?: WithAcceptance): Promise<Decision> {
     const now = this.deps.clock();
     const compiled = this.compile(req, now);
     const id = randomUUID();
-    return this.decide(req, compiled, null, (tx, road) =>
-      insertPlan(tx, this.newPlan(id, req, compiled, actor), road.keys, road.windows, now),
+    return this.decide(
+      req,
+      compiled,
+      null,
+      (tx, road) => insertPlan(tx, this.newPlan(id, req, compiled, who.subject), road.keys, road.windows, now),
+      [],
+      withAcceptance,
     );
   }
 
   /** Replaces a live plan's sky road atomically; on conflict the old one stays untouched. */
-  async replan(id: string, req: FlightPlanRequest, actor: Actor): Promise<Decision> {
-    const current = await this.require(id);
+  async replan(id: string, req: FlightPlanRequest, who: Principal): Promise<Decision> {
+    const current = await this.requireManaged(id, who);
     if (!REPLANNABLE.includes(current.state)) throw new StateConflict(`a ${current.state} plan cannot be replanned`);
     const now = this.deps.clock();
     const compiled = this.compile(req, now);
@@ -103,7 +117,7 @@ export class FlightPlans {
       compiled,
       id,
       async (tx, road) => {
-        const next = this.newPlan(id, req, compiled, { subject: current.owner });
+        const next = this.newPlan(id, req, compiled, current.owner);
         const plan = await replacePlan(tx, next, road.keys, road.windows, current.version, now);
         if (!plan) throw new StateConflict('the plan changed while it was being replanned; read it and try again');
         return plan;
@@ -112,9 +126,9 @@ export class FlightPlans {
     );
   }
 
-  async operate(id: string, op: Operation, _actor: Actor): Promise<PlanRecord> {
+  async operate(id: string, op: Operation, who: Principal): Promise<PlanRecord> {
     const { from, to } = OPERATIONS[op];
-    const current = await this.require(id);
+    const current = await this.requireManaged(id, who);
     if (op === 'activate' && current.timeEnd <= this.deps.clock()) {
       throw new StateConflict('the plan’s reservation has already ended');
     }
@@ -161,6 +175,12 @@ export class FlightPlans {
     return plan;
   }
 
+  private async requireManaged(id: string, who: Principal): Promise<PlanRecord> {
+    const plan = await this.require(id);
+    if (!mayManagePlan(who, plan.owner)) throw new Forbidden(`flight plan ${id} belongs to another operator`);
+    return plan;
+  }
+
   private compile(req: FlightPlanRequest, now: number): CompiledPlan {
     this.checkTimes(req, now);
     const compiled = compilePlan(toGeometry(req), this.deps.datum, this.deps.config.airspace);
@@ -185,14 +205,17 @@ export class FlightPlans {
     });
   }
 
-  private newPlan(id: string, req: FlightPlanRequest, compiled: CompiledPlan, actor: Actor): NewPlan {
+  /** The plan as stored: the contact details leave the request and are sealed on their own. */
+  private newPlan(id: string, req: FlightPlanRequest, compiled: CompiledPlan, owner: string): NewPlan {
     const path = compiled.path;
+    const { contact, ...request } = req;
     return {
       id,
       priority: req.priority,
       droneId: req.droneId,
-      owner: actor.subject,
-      request: req,
+      owner,
+      request,
+      contact: contact ? this.deps.vault.seal(contact) : null,
       timeStart: compiled.timeStart,
       timeEnd: compiled.timeEnd,
       departure: path ? path[0]!.t : null,
@@ -215,6 +238,7 @@ export class FlightPlans {
     exceptPlanId: string | null,
     write: (tx: Queryable, road: Road) => Promise<PlanRecord>,
     alsoLock: readonly SkyKey[] = [],
+    withAcceptance?: WithAcceptance,
   ): Promise<Decision> {
     const { db, mirror } = this.deps;
     const claimant: Claimant = { priority: req.priority, authorizations: new Set(req.authorizations) };
@@ -262,6 +286,11 @@ export class FlightPlans {
       const reason = `pre-empted by a priority ${req.priority} plan`;
       const preempted = await transition(tx, verdict.preempted, LIVE_STATES, 'Preempted', reason, this.deps.clock());
       const plan = await write(tx, road);
+      await withAcceptance?.(tx, {
+        plan,
+        preempted: preempted.map((p) => p.id),
+        advisories: explainConflicts(verdict.advisories, this.deps.config.airspace.bandHeightM),
+      });
       return { verdict, conflicts, plan, preempted };
     });
 

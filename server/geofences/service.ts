@@ -4,10 +4,11 @@ import { cellToChildren, cellToParent, getResolution } from 'h3-js';
 import { bandRangeM, toW84, type Datum } from '../airspace/altitude.ts';
 import { ReservationIndex, type CompiledZone } from '../airspace/index.ts';
 import type { AirspaceParams } from '../airspace/types.ts';
-import { BadRequest, Forbidden, NotFound, StateConflict } from '../errors.ts';
+import { BadRequest, NotFound, StateConflict } from '../errors.ts';
 import type { AirspaceEvents } from '../events.ts';
 import type { AirspaceMirror } from '../flights/mirror.ts';
-import type { Actor } from '../flights/service.ts';
+import { demand } from '../auth/policy.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { AirspaceCheck, Altitude, Geofence, ZoneFeature } from '../protocol/index.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import {
@@ -78,8 +79,8 @@ async function listZonesById(db: Db, ids: readonly string[]): Promise<Map<string
 export class Geofences {
   constructor(private readonly deps: GeofencesDeps) {}
 
-  async create(feature: ZoneFeature, actor: Actor, origin = 'api'): Promise<Declared> {
-    if (actor.subject !== 'admin') throw new Forbidden('declaring a zone needs the administrator token');
+  async create(feature: ZoneFeature, who: Principal, origin = 'api'): Promise<Declared> {
+    demand(who, 'zones:manage', 'declaring a zone');
     const p = feature.properties;
     const problem = outlineProblem(feature.geometry);
     if (problem) throw BadRequest.field('geometry.coordinates', problem);
@@ -99,7 +100,7 @@ export class Geofences {
       geometry: feature.geometry,
       properties: { ...p, bbox: box },
       origin,
-      createdBy: actor.subject,
+      createdBy: who.subject,
     };
     const { compiled } = compileStoredZone({ ...zone, createdAt: now }, this.deps.datum, this.deps.params, {
       from: now - DAY_MS,
@@ -135,8 +136,8 @@ export class Geofences {
     };
   }
 
-  async remove(id: string, actor: Actor): Promise<void> {
-    if (actor.subject !== 'admin') throw new Forbidden('lifting a zone needs the administrator token');
+  async remove(id: string, who: Principal): Promise<void> {
+    demand(who, 'zones:manage', 'lifting a zone');
     const { db, mirror } = this.deps;
     const revision = await db.transaction(async (tx) => {
       const zone = await getZone(tx, id);

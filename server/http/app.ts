@@ -1,22 +1,35 @@
 import express, { type Express, type Router } from 'express';
+import type { AuditTrail } from '../audit/trail.ts';
+import type { Authenticator } from '../auth/authenticator.ts';
+import type { TokenIssuer } from '../auth/issuer.ts';
 import type { FlightPlans } from '../flights/service.ts';
 import type { AirspaceMirror } from '../flights/mirror.ts';
 import type { Geofences } from '../geofences/service.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import type { Vault } from '../privacy/vault.ts';
+import type { Transparency } from '../protocol/index.ts';
 import type { Db } from '../store/db.ts';
 import type { AlertBook } from '../telemetry/alerts.ts';
 import type { DroneCommands } from '../telemetry/commands.ts';
+import { auditWrites } from './audit.ts';
+import { authenticate } from './auth.ts';
 import { errorHandler, notFound } from './errors.ts';
+import type { IdempotentAnswers } from './idempotency.ts';
 import { openApiDocument } from './openapi.ts';
+import { perTokenRateLimit } from './rate-limit.ts';
 import { airspaceCheckRouter } from './routes/airspace-check.ts';
 import { alertsRouter } from './routes/alerts.ts';
 import { airspaceRouter } from './routes/airspace.ts';
+import { auditRouter } from './routes/audit.ts';
 import { dronesRouter } from './routes/drones.ts';
 import { flightPlansRouter } from './routes/flight-plans.ts';
 import { geofencesRouter } from './routes/geofences.ts';
 import { healthRouter } from './routes/health.ts';
 import { replayRouter } from './routes/replay.ts';
+import { tokensRouter } from './routes/tokens.ts';
+import { aboutRouter } from './routes/about.ts';
+import { corsPolicy, securityHeaders } from './security.ts';
 
 export interface AppDeps {
   db: Db;
@@ -26,11 +39,25 @@ export interface AppDeps {
   metrics: Metrics;
   log: Logger;
   clock: () => number;
-  adminToken: string | undefined;
+  authenticator: Authenticator;
+  issuer: TokenIssuer;
+  audit: AuditTrail;
+  answers: IdempotentAnswers;
+  vault: Vault;
+  transparency: Transparency;
   bandHeightM: number;
   commands: DroneCommands;
   telemetryStaleMs: number;
   alerts: AlertBook;
+  http: {
+    /** Requests a minute per token (per address for the public); 0: no limit. */
+    rateLimitPerMinute: number;
+    corsOrigins: readonly string[];
+    /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe for client addresses. */
+    trustProxy: number | string | false;
+    tls: boolean;
+    tileUrl: string | null;
+  };
   /** The web UI's pages, assets and configuration. */
   ui: Router;
 }
@@ -42,9 +69,16 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', deps.http.trustProxy);
+  app.use(securityHeaders({ tileUrl: deps.http.tileUrl, tls: deps.http.tls }));
+  app.use(corsPolicy(deps.http.corsOrigins));
+  // Before the body is read: a refused body (too large, broken JSON) is a write attempt too.
+  app.use(auditWrites(deps.audit));
   app.use(
     express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/geo+json', 'application/*+json'] }),
   );
+  app.use(authenticate(deps.authenticator));
+  app.use('/api', perTokenRateLimit(deps.http.rateLimitPerMinute));
   app.use((req, res, next) => {
     res.on('finish', () => {
       const route = (req.route?.path as string | undefined) ?? 'unmatched';
@@ -63,6 +97,9 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/drones', dronesRouter({ ...deps, staleAfterMs: deps.telemetryStaleMs }));
   app.use('/api/v1/alerts', alertsRouter(deps));
   app.use('/api/v1/replay', replayRouter(deps));
+  app.use('/api/v1/tokens', tokensRouter(deps));
+  app.use('/api/v1/audit', auditRouter(deps));
+  app.use('/api/v1', aboutRouter(deps.transparency));
   app.use('/api', notFound);
   app.use(deps.ui);
   app.use(errorHandler(deps.log));

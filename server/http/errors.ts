@@ -1,16 +1,25 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { BadRequest, Forbidden, NotFound, StateConflict } from '../errors.ts';
+import { BadRequest, Forbidden, NotFound, StateConflict, Unauthorized, Unprocessable } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { ErrorBody } from '../protocol/index.ts';
+import { noteAudit } from './audit.ts';
 
 /** Turns refusals into their status and body; logs faults with their context and answers 500. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
-    const send = (status: number, body: ErrorBody) => res.status(status).json(body);
+    const send = (status: number, body: ErrorBody) => {
+      noteAudit(res, { refusal: body.message });
+      return res.status(status).json(body);
+    };
     if (err instanceof BadRequest) return send(400, { error: 'bad_request', message: err.message, issues: err.issues });
+    if (err instanceof Unauthorized) {
+      res.set('www-authenticate', 'Bearer realm="soramichi"');
+      return send(401, { error: 'unauthorized', message: err.message });
+    }
     if (err instanceof NotFound) return send(404, { error: 'not_found', message: err.message });
     if (err instanceof Forbidden) return send(403, { error: 'forbidden', message: err.message });
     if (err instanceof StateConflict) return send(409, { error: 'conflict', message: err.message });
+    if (err instanceof Unprocessable) return send(422, { error: 'unprocessable', message: err.message });
     const e = err as { type?: string; status?: number; message?: string; expose?: boolean };
     // body-parser's own refusals: broken JSON, too large, wrong charset.
     if (e.type === 'entity.parse.failed') {
@@ -37,5 +46,12 @@ export const notFound: RequestHandler = (req, res) => {
 function faultSummary(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { message: String(err) };
   const e = err as Error & { code?: string; detail?: string; table?: string; constraint?: string };
-  return { message: e.message, code: e.code, detail: e.detail, table: e.table, constraint: e.constraint, stack: e.stack };
+  return {
+    message: e.message,
+    code: e.code,
+    detail: e.detail,
+    table: e.table,
+    constraint: e.constraint,
+    stack: e.stack,
+  };
 }

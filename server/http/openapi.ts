@@ -6,10 +6,15 @@ const json = (id: string, description: string) => ({
   description,
   content: { 'application/json': { schema: ref(id) } },
 });
+/** Answers any endpoint may give: bad input, no such thing, no or a bad token, a role that may not, too many requests. */
 const errors = {
   400: json('Error', 'Bad input; `issues` names each bad field and why'),
+  401: json('Error', 'No bearer token where one is needed, or one that does not verify (expired, revoked, forged)'),
+  403: json('Error', 'The token’s role may not do this, or the resource is another operator’s'),
   404: json('Error', 'No such resource'),
+  429: json('Error', 'More requests a minute than the limit per token; see Retry-After'),
 };
+const readErrors = { 400: errors[400], 401: errors[401], 403: errors[403], 429: errors[429] };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const droneIdParam = {
   name: 'id',
@@ -62,9 +67,20 @@ export function openApiDocument(): Record<string, unknown> {
     paths: {
       '/api/v1/flight-plans': {
         post: {
-          summary: 'File a flight plan; get its sky road, or every conflict and alternatives',
+          summary:
+            'File a flight plan; get its sky road, or every conflict and alternatives (operators, administrators)',
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description:
+                'Any 1–255 visible ASCII characters, unique per request: a retry with the same key and body gets the first answer again (header Idempotent-Replayed: true) instead of a second plan; the same key with another body is refused (422). Kept for a day.',
+              schema: { type: 'string', maxLength: 255 },
+            },
+          ],
           requestBody: { required: true, content: { 'application/json': { schema: ref('FlightPlanRequest') } } },
-          responses: decision('201'),
+          responses: { ...decision('201'), 422: json('Error', 'The Idempotency-Key was used for a different request') },
         },
         get: {
           summary: 'List flight plans',
@@ -74,20 +90,33 @@ export function openApiDocument(): Record<string, unknown> {
             query('to', 'RFC 3339; plans whose reservation starts before'),
             query('bbox', 'minLon,minLat,maxLon,maxLat'),
             query('droneId', 'one drone'),
+            query('operator', 'one operator’s plans; an operator sees only its own whatever this says'),
             query('limit', '1–1000, default 100'),
           ],
           responses: {
             200: {
-              description: 'Plans',
+              description: 'Plans: every plan for monitors and administrators, an operator’s own for an operator',
               content: { 'application/json': { schema: { type: 'array', items: ref('FlightPlan') } } },
             },
-            400: errors[400],
+            ...readErrors,
           },
         },
       },
       '/api/v1/flight-plans/{id}': {
         parameters: [idParam],
-        get: { summary: 'A flight plan with its state history', responses: { 200: planResponse, ...errors } },
+        get: {
+          summary:
+            'A flight plan: whole with its history for its operator, monitors and administrators; anonymous airspace for others',
+          responses: {
+            200: {
+              description: 'The plan',
+              content: {
+                'application/json': { schema: { oneOf: [ref('FlightPlan'), ref('AnonymousFlightPlan')] } },
+              },
+            },
+            ...errors,
+          },
+        },
         put: {
           summary: 'Replan atomically: the new sky road replaces the old, or the old stays untouched',
           requestBody: { required: true, content: { 'application/json': { schema: ref('FlightPlanRequest') } } },
@@ -150,8 +179,7 @@ export function openApiDocument(): Record<string, unknown> {
           requestBody: { required: true, content: { 'application/geo+json': { schema: ref('ZoneFeature') } } },
           responses: {
             201: json('ZoneCreated', 'Declared, with the plans it pre-empted and those in flight inside it'),
-            400: errors[400],
-            403: json('Error', 'Not the administrator'),
+            ...readErrors,
           },
         },
         get: {
@@ -167,7 +195,6 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'Lift a zone (administrator)',
           responses: {
             204: { description: 'Lifted' },
-            403: json('Error', 'Not the administrator'),
             409: json('Error', 'The zone comes from a zone file; change the file'),
             ...errors,
           },
@@ -199,12 +226,13 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/v1/drones/{id}/commands': {
         parameters: [droneIdParam],
         post: {
-          summary: 'Command a drone through its gateway (RTL, LAND, LOITER, or upload an accepted plan as mission and fence)',
-          description: 'Needs the administrator token. Answers when the drone has answered (or the gateway gave up).',
+          summary:
+            'Command a drone through its gateway (RTL, LAND, LOITER, or upload an accepted plan as mission and fence)',
+          description:
+            'An administrator, or the operator of a live plan for the drone. Answers when the drone has answered (or the gateway gave up).',
           requestBody: { required: true, content: { 'application/json': { schema: ref('DroneCommand') } } },
           responses: {
             200: json('CommandOutcome', 'What the drone answered; `ok` is false when it refused or never answered'),
-            403: json('Error', 'Not the administrator'),
             409: json('Error', 'The plan cannot be uploaded, or the drone’s gateway is not connected'),
             504: json('CommandOutcome', 'The gateway gave no answer in time'),
             ...errors,
@@ -221,7 +249,10 @@ export function openApiDocument(): Record<string, unknown> {
             query('kind', 'one kind of alert'),
             query('limit', '1–1000, default 100'),
           ],
-          responses: { 200: json('AlertList', 'Alerts'), 400: errors[400] },
+          responses: {
+            200: json('AlertList', 'Alerts: all for monitors and administrators, an operator’s plans’ for an operator'),
+            ...readErrors,
+          },
         },
       },
       '/api/v1/alerts/{id}': {
@@ -232,11 +263,7 @@ export function openApiDocument(): Record<string, unknown> {
         parameters: [idParam],
         post: {
           summary: 'Acknowledge an alert (a monitor); the first acknowledgement stands',
-          responses: {
-            200: json('Alert', 'The alert, acknowledged'),
-            403: json('Error', 'No monitor token'),
-            ...errors,
-          },
+          responses: { 200: json('Alert', 'The alert, acknowledged'), ...errors },
         },
       },
       '/api/v1/replay': {
@@ -249,7 +276,10 @@ export function openApiDocument(): Record<string, unknown> {
             query('intervalMs', 'at most one sample per drone per interval, default 1000; 0 for every sample'),
             query('limit', '1–500000 samples, default 100000'),
           ],
-          responses: { 200: json('Replay', 'One track per drone, oldest first'), 400: errors[400] },
+          responses: {
+            200: json('Replay', 'One track per drone, oldest first (monitors, administrators)'),
+            ...readErrors,
+          },
         },
       },
       '/healthz': {
@@ -259,9 +289,79 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/metrics': {
-        get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain exposition format' } } },
+        get: {
+          summary: 'Prometheus metrics (monitors, administrators)',
+          responses: { 200: { description: 'text/plain exposition format' }, 401: errors[401], 403: errors[403] },
+        },
+      },
+      '/api/v1/tokens': {
+        post: {
+          summary: 'Issue a bearer token (administrators); the token is shown once',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('TokenRequest') } } },
+          responses: { 201: json('IssuedToken', 'The token and what it is'), ...errors },
+        },
+        get: {
+          summary: 'Tokens issued and not expired (administrators), without the tokens themselves',
+          parameters: [query('subject', 'one subject'), query('expired', 'true: include expired ones')],
+          responses: {
+            200: {
+              description: 'Tokens',
+              content: { 'application/json': { schema: { type: 'array', items: ref('TokenInfo') } } },
+            },
+            ...readErrors,
+          },
+        },
+      },
+      '/api/v1/tokens/{id}': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        delete: {
+          summary: 'Revoke a token (administrators): refused at once by every instance',
+          responses: { 200: json('TokenInfo', 'The token, revoked'), ...errors },
+        },
+      },
+      '/api/v1/audit': {
+        get: {
+          summary: 'The audit trail of writes (administrators), oldest first',
+          parameters: [
+            query('from', 'RFC 3339'),
+            query('to', 'RFC 3339'),
+            query('actor', 'one token subject'),
+            query('limit', '1–10000, default 1000'),
+          ],
+          responses: {
+            200: {
+              description: 'Entries',
+              content: { 'application/json': { schema: { type: 'array', items: ref('AuditEntry') } } },
+            },
+            ...readErrors,
+          },
+        },
+      },
+      '/api/v1/transparency': {
+        get: {
+          summary: 'What data the service collects, why, who receives it and how long it is kept',
+          responses: { 200: json('Transparency', 'The statement, with the retention periods in force') },
+        },
+      },
+      '/api/v1/whoami': {
+        get: {
+          summary: 'What the server makes of the caller’s token',
+          responses: { 200: json('WhoAmI', 'The caller'), 401: errors[401] },
+        },
       },
     },
-    components: { schemas },
+    components: {
+      schemas,
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'A token from POST /api/v1/tokens or npm run token (roles admin, operator, gateway, monitor), or ADMIN_TOKEN. Without one, a caller is the public.',
+        },
+      },
+    },
+    security: [{ bearer: [] }, {}],
   };
 }

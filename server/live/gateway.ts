@@ -1,24 +1,26 @@
-import type { Namespace, Server, Socket } from 'socket.io';
+import type { Namespace, Server } from 'socket.io';
+import { mayCarry } from '../auth/policy.ts';
+import type { Principal } from '../auth/principal.ts';
+import { Forbidden } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { CommandOutcome, LinkReport, type GatewayCommand } from '../protocol/index.ts';
 import type { GatewayChannel } from '../telemetry/commands.ts';
 import type { TelemetryIngest } from '../telemetry/ingest.ts';
-import { bearerToken } from './auth.ts';
+import { socketPrincipal, type SocketAuthenticator } from './socket-auth.ts';
 
 const GATEWAY_ID = /^[\w.-]{1,48}$/;
 
 export interface GatewayNamespaceDeps {
   ingest: TelemetryIngest;
-  /** Whether a bearer token may connect as a gateway. */
-  authorised: (token: unknown) => boolean;
+  authenticate: SocketAuthenticator;
   clock: () => number;
   log: Logger;
 }
 
-export interface GatewayHub extends GatewayChannel {
-  /** Ids of the gateways connected to this instance. */
-  connected(): string[];
-}
+export type GatewayHub = GatewayChannel;
+
+/** Every gateway's socket is in its room, on whichever instance it is connected to. */
+const gatewayRoom = (gatewayId: string) => `gateway:${gatewayId}`;
 
 /**
  * The `/gateway` socket.io namespace: gateways authenticate with a bearer token and name
@@ -28,11 +30,14 @@ export interface GatewayHub extends GatewayChannel {
  */
 export function attachGatewayNamespace(io: Server, deps: GatewayNamespaceDeps): GatewayHub {
   const nsp: Namespace = io.of('/gateway');
-  const sockets = new Map<string, Socket>();
 
-  nsp.use((socket, next) => {
-    const token = bearerToken(socket.handshake.headers.authorization) ?? socket.handshake.auth?.token;
-    if (!deps.authorised(token)) return next(new Error('unauthorized: a gateway token is required'));
+  nsp.use(async (socket, next) => {
+    const who = await socketPrincipal(deps.authenticate, socket);
+    if (who instanceof Error) return next(who);
+    if (who.role !== 'gateway' && who.role !== 'admin') {
+      return next(new Error(`unauthorized: a gateway token is required; this one is ${who.role} "${who.subject}"`));
+    }
+    socket.data.principal = who;
     const gatewayId: unknown = socket.handshake.auth?.gatewayId;
     if (typeof gatewayId !== 'string' || !GATEWAY_ID.test(gatewayId)) {
       return next(new Error('gatewayId: 1–48 letters, digits, dot, dash or underscore'));
@@ -43,12 +48,13 @@ export function attachGatewayNamespace(io: Server, deps: GatewayNamespaceDeps): 
 
   nsp.on('connection', (socket) => {
     const gatewayId = socket.data.gatewayId as string;
-    sockets.set(gatewayId, socket);
+    const who = socket.data.principal as Principal;
+    void socket.join(gatewayRoom(gatewayId));
     deps.log.info({ gatewayId, address: socket.handshake.address }, 'gateway connected');
 
     socket.on('telemetry', async (batch: unknown, ack?: (answer: unknown) => void) => {
       try {
-        const answer = await deps.ingest.accept(gatewayId, batch);
+        const answer = await deps.ingest.accept(gatewayId, batch, (droneId) => mayCarry(who, droneId));
         ack?.(answer);
       } catch (err) {
         deps.log.error({ err, gatewayId }, 'telemetry batch not stored; the gateway will send it again');
@@ -60,6 +66,10 @@ export function attachGatewayNamespace(io: Server, deps: GatewayNamespaceDeps): 
         deps.log.warn({ gatewayId, report: raw }, 'malformed link report');
         return;
       }
+      if (!mayCarry(who, report.data.droneId)) {
+        deps.log.warn({ gatewayId, droneId: report.data.droneId }, 'link report for a drone not bound to this gateway');
+        return;
+      }
       try {
         await deps.ingest.report(gatewayId, report.data);
       } catch (err) {
@@ -67,16 +77,22 @@ export function attachGatewayNamespace(io: Server, deps: GatewayNamespaceDeps): 
       }
     });
     socket.on('disconnect', (reason) => {
-      if (sockets.get(gatewayId) === socket) sockets.delete(gatewayId);
       deps.log.info({ gatewayId, reason }, 'gateway disconnected');
     });
   });
 
   return {
-    connected: () => [...sockets.keys()],
+    /** Through the instance the gateway is connected to, whichever it is (the cluster adapter finds it). */
     async send(gatewayId: string, command: GatewayCommand, timeoutMs: number): Promise<CommandOutcome | null> {
-      const socket = sockets.get(gatewayId);
+      // The newest of its connections: an older one may be a connection the gateway has already
+      // replaced (a reconnect to another instance before this one noticed the loss).
+      const [socket] = (await nsp.in(gatewayRoom(gatewayId)).fetchSockets())
+        .reverse()
+        .sort((a, b) => b.handshake.issued - a.handshake.issued);
       if (!socket) return null;
+      if (!mayCarry(socket.data.principal as Principal, command.droneId)) {
+        throw new Forbidden(`gateway ${gatewayId} is not bound to drone ${command.droneId}`);
+      }
       const failed = (result: string, message: string): CommandOutcome => ({
         id: command.id,
         droneId: command.droneId,
@@ -90,7 +106,7 @@ export function attachGatewayNamespace(io: Server, deps: GatewayNamespaceDeps): 
       });
       let raw: unknown;
       try {
-        raw = await socket.timeout(timeoutMs).emitWithAck('command', command);
+        [raw] = (await nsp.to(socket.id).timeout(timeoutMs).emitWithAck('command', command)) as unknown[];
       } catch {
         return failed('GATEWAY_TIMEOUT', `gateway ${gatewayId} gave no answer within ${timeoutMs} ms`);
       }

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Namespace, Server } from 'socket.io';
+import { can, maySeePlan } from '../auth/policy.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { AirspaceEvents } from '../events.ts';
-import { presentPlan } from '../flights/present.ts';
+import { presentAnonymous, presentPlan } from '../flights/present.ts';
 import type { Logger } from '../log.ts';
-import type { Alert, DroneState, FlightPlan } from '../protocol/index.ts';
+import type { Alert, DroneState } from '../protocol/index.ts';
+import type { PlanRecord } from '../store/plans.ts';
 import {
   LIVE_CELL_RESOLUTION,
   LIVE_FRAME_INTERVAL_MS,
@@ -17,6 +20,7 @@ import type { AlertEvents } from '../telemetry/alert-events.ts';
 import type { DroneEvents } from '../telemetry/events.ts';
 import { DroneIndex } from './drone-index.ts';
 import { droneRow } from './rows.ts';
+import { socketPrincipal, type SocketAuthenticator } from './socket-auth.ts';
 import { Viewport } from './viewport.ts';
 
 export interface ViewerNamespaceDeps {
@@ -25,11 +29,32 @@ export interface ViewerNamespaceDeps {
   alertEvents: AlertEvents;
   /** The drones' last known states when the namespace opens; events keep them current after. */
   initialStates: readonly DroneState[];
-  livePlans: () => Promise<FlightPlan[]>;
-  openAlerts: () => Promise<Alert[]>;
+  livePlans: () => Promise<PlanRecord[]>;
+  /** Open alerts; with `owner`, those on that operator's plans. */
+  openAlerts: (owner?: string) => Promise<Alert[]>;
+  /** The operator who filed a plan, for routing its alerts. */
+  planOwner: (planId: string) => Promise<string | null>;
+  authenticate: SocketAuthenticator;
   clock: () => number;
   log: Logger;
   frameIntervalMs?: number;
+  /**
+   * Whether other instances share this one's sockets (the cluster adapter): each then tells the
+   * others what its own gateways reported, and every instance streams every drone to its viewers.
+   */
+  clustered: boolean;
+}
+
+/** What one instance tells the others on `/live` (server-side events through the cluster adapter). */
+interface PeerEvents {
+  drones: (rows: DroneRow[]) => void;
+  link: (link: LinkChange) => void;
+}
+
+interface LinkChange {
+  droneId: string;
+  link: DroneState['link'];
+  at: number;
 }
 
 export interface ViewerHub {
@@ -47,15 +72,26 @@ interface Group {
   members: number;
 }
 
+/** Viewers who see every plan and alert whole (monitors, administrators). */
+const ALL = 'audience:all';
+/** Everyone else: others' plans as anonymous airspace, no alerts. */
+const ANONYMOUS = 'audience:anonymous';
+/** An operator's own plans and alerts, whole. */
+const operatorRoom = (subject: string) => `operator:${subject}`;
+
 /**
  * The `/live` namespace. Each viewer subscribes with the coarse cells of its viewport and is
  * answered with a snapshot; after that it gets, at most every frame interval, the drones that
  * changed inside those cells, sent volatile so a slow viewer loses stale frames rather than
- * queueing them. Plans, zones and alerts go to every viewer as events; link changes to the
- * viewers that see the drone.
+ * queueing them. Plans, zones and alerts go to viewers as events, each as the viewer may see it:
+ * whole to monitors, administrators and the plan's operator, anonymous to the rest; link changes
+ * go to the viewers that see the drone.
  */
 export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): ViewerHub {
-  const nsp = io.of('/live') as Namespace<LiveClientEvents, LiveServerEvents>;
+  const nsp = io.of('/live') as Namespace<LiveClientEvents, LiveServerEvents, PeerEvents>;
+  // Every instance hears every change and streams it to its own viewers: a broadcast through
+  // the adapter would reach each viewer once per instance.
+  const out = nsp.local;
   const index = new DroneIndex(LIVE_CELL_RESOLUTION);
   for (const s of deps.initialStates) index.put(droneRow(s));
   const groups = new Map<string, Group>();
@@ -72,20 +108,51 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
 
   /** Drones changed since the last frame, each with the first cell it left meanwhile (a viewer there must see it go). */
   let changed = new Map<string, string | null>();
+  /** Of those, the rows this instance's own gateways reported, for the other instances. */
+  let reported: DroneRow[] = [];
 
-  const onState = (s: DroneState) => {
-    const { left } = index.put(droneRow(s));
-    changed.set(s.droneId, changed.get(s.droneId) ?? left);
+  const onRow = (row: DroneRow) => {
+    const { left } = index.put(row);
+    changed.set(row[0], changed.get(row[0]) ?? left);
     schedule();
   };
-  const onLink = ({ droneId, link, at }: { droneId: string; link: DroneState['link']; at: number }) => {
+  const onState = (s: DroneState) => {
+    const row = droneRow(s);
+    if (deps.clustered) reported.push(row);
+    onRow(row);
+  };
+  const showLink = ({ droneId, link, at }: LinkChange) => {
     const cell = index.setLink(droneId, link);
     if (cell === null) return;
-    for (const g of groups.values()) if (g.viewport.covers(cell)) nsp.to(g.room).emit('link', { droneId, link, at });
+    for (const g of groups.values()) if (g.viewport.covers(cell)) out.to(g.room).emit('link', { droneId, link, at });
   };
-  const onPlan = (plan: Parameters<typeof presentPlan>[0]) => nsp.emit('plan', presentPlan(plan));
-  const onZone = ({ id, zone }: { id: string; zone: unknown }) => nsp.emit('zone', { id, removed: zone === null });
-  const onAlert = (alert: Alert) => nsp.emit('alert', alert);
+  const onLink = (change: LinkChange) => {
+    showLink(change);
+    const { droneId, link, at } = change;
+    if (deps.clustered) nsp.serverSideEmit('link', { droneId, link, at });
+  };
+  if (deps.clustered) {
+    nsp.on('drones', (rows) => {
+      if (Array.isArray(rows)) for (const row of rows) onRow(row);
+    });
+    nsp.on('link', showLink);
+  }
+  const onPlan = (plan: PlanRecord) => {
+    const own = operatorRoom(plan.owner);
+    out.to(ALL).to(own).emit('plan', presentPlan(plan));
+    out.to(ANONYMOUS).except(own).emit('plan', presentAnonymous(plan));
+  };
+  const onZone = ({ id, zone }: { id: string; zone: unknown }) => out.emit('zone', { id, removed: zone === null });
+  const onAlert = (alert: Alert) => {
+    out.to(ALL).emit('alert', alert);
+    if (!alert.planId) return;
+    deps
+      .planOwner(alert.planId)
+      .then((owner) => {
+        if (owner) out.to(operatorRoom(owner)).except(ALL).emit('alert', alert);
+      })
+      .catch((err: unknown) => deps.log.error({ err, alertId: alert.id }, 'could not route an alert to its operator'));
+  };
   deps.droneEvents.on('state', onState);
   deps.droneEvents.on('link', onLink);
   deps.airspaceEvents.on('plan', onPlan);
@@ -95,6 +162,10 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
   function flush(): void {
     timer = null;
     lastFlush = performance.now();
+    if (reported.length) {
+      nsp.serverSideEmit('drones', reported);
+      reported = [];
+    }
     if (!changed.size) return;
     const batch = changed;
     changed = new Map();
@@ -113,7 +184,7 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
       const drones: DroneRow[] = [];
       for (const [cell, rows] of byCell) if (g.viewport.covers(cell)) for (const r of rows) drones.push(r);
       for (const m of movers) if (!g.viewport.covers(m.cell) && g.viewport.covers(m.left)) drones.push(m.row);
-      if (drones.length) nsp.to(g.room).volatile.emit('frame', { now, drones });
+      if (drones.length) out.to(g.room).volatile.emit('frame', { now, drones });
     }
   }
 
@@ -130,8 +201,19 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
     if (--g.members === 0) groups.delete(g.viewport.key);
   };
 
+  nsp.use(async (socket, next) => {
+    const who = await socketPrincipal(deps.authenticate, socket);
+    if (who instanceof Error) return next(who);
+    socket.data.principal = who;
+    next();
+  });
+
   nsp.on('connection', (socket) => {
     let group: Group | null = null;
+    const who = socket.data.principal as Principal;
+    const all = can(who, 'sky:read-all');
+    void socket.join(all ? ALL : ANONYMOUS);
+    if (!all && can(who, 'plans:file')) void socket.join(operatorRoom(who.subject));
 
     socket.on('subscribe', async (raw, ack) => {
       if (typeof ack !== 'function') return;
@@ -154,7 +236,13 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
       const snapshot: LiveSnapshot = { now: 0, drones: [] };
       if (request.data.full) {
         try {
-          [snapshot.plans, snapshot.alerts] = await Promise.all([deps.livePlans(), deps.openAlerts()]);
+          const operator = can(who, 'plans:file') ? who.subject : null;
+          const [plans, alerts] = await Promise.all([
+            deps.livePlans(),
+            all ? deps.openAlerts() : operator ? deps.openAlerts(operator) : Promise.resolve([]),
+          ]);
+          snapshot.plans = plans.map((p) => (maySeePlan(who, p.owner) ? presentPlan(p) : presentAnonymous(p)));
+          snapshot.alerts = alerts;
         } catch (err) {
           deps.log.error({ err }, 'could not load the plans and alerts of a live snapshot');
           return ack({ error: 'the server could not load the live plans; try again' });

@@ -76,6 +76,26 @@ export const Volume4D = z
     description: 'ASTM F3548 Volume4D; altitude references AMSL and AGL are accepted besides W84.',
   });
 
+/** How the city reaches the operator during the flight: personal data, kept encrypted at rest. */
+export const Contact = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    phone: z
+      .string()
+      .max(40)
+      .regex(/^\+?[\d ()-]{3,}$/, 'digits, spaces, brackets and dashes, optionally after a +')
+      .optional(),
+    email: z.email().max(254).optional(),
+  })
+  .refine(
+    (c) => c.name !== undefined || c.phone !== undefined || c.email !== undefined,
+    'give a name, a phone or an email',
+  )
+  .register(wire, {
+    id: 'Contact',
+    description: 'Shown only to the plan’s operator, monitors and administrators; encrypted at rest.',
+  });
+
 export const FlightPlanRequest = z
   .object({
     droneId: z
@@ -93,6 +113,7 @@ export const FlightPlanRequest = z
       .default([])
       .describe('ids of restricted zones the operator holds permission to enter'),
     purpose: z.string().max(200).optional(),
+    contact: Contact.optional(),
   })
   .superRefine((p, ctx) => {
     if (!p.route === !p.volumes) {
@@ -161,6 +182,7 @@ export const FlightPlan = z
     version: z.number().int().describe('grows with every change of the plan or its state'),
     priority: z.number().int(),
     droneId: z.string(),
+    operator: z.string().describe('the subject of the token that filed it'),
     purpose: z.string().nullable(),
     timeStart: Timestamp.describe('start of the reservation, tolerances included'),
     timeEnd: Timestamp.describe('end of the reservation, tolerances included'),
@@ -176,6 +198,27 @@ export const FlightPlan = z
     updatedAt: Timestamp,
   })
   .register(wire, { id: 'FlightPlan' });
+
+/**
+ * Someone else's plan as the public and other operators see it: reserved airspace and its
+ * state, without who flies, which drone, why or how to reach them (as network Remote ID
+ * displays show flights).
+ */
+export const AnonymousFlightPlan = FlightPlan.pick({
+  id: true,
+  state: true,
+  version: true,
+  priority: true,
+  timeStart: true,
+  timeEnd: true,
+  departure: true,
+  arrival: true,
+  skyRoad: true,
+  createdAt: true,
+  updatedAt: true,
+})
+  .extend({ anonymous: z.literal(true) })
+  .register(wire, { id: 'AnonymousFlightPlan' });
 
 export const Alternative = z
   .object({
@@ -208,6 +251,7 @@ export const FlightPlanQuery = z.object({
   to: Timestamp.optional(),
   bbox: BboxQuery.optional(),
   droneId: z.string().max(64).optional(),
+  operator: z.string().max(200).optional().describe('one operator’s plans (an operator’s own are all it sees)'),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
@@ -215,6 +259,8 @@ export type PlanState = z.infer<typeof PlanState>;
 export type FlightPlanRequest = z.infer<typeof FlightPlanRequest>;
 export type FlightPlanRequestInput = z.input<typeof FlightPlanRequest>;
 export type FlightPlan = z.infer<typeof FlightPlan>;
+export type AnonymousFlightPlan = z.infer<typeof AnonymousFlightPlan>;
+export type Contact = z.infer<typeof Contact>;
 export type Conflict = z.infer<typeof Conflict>;
 export type Alternative = z.infer<typeof Alternative>;
 export type Rejection = z.infer<typeof Rejection>;

@@ -8,3 +8,4 @@ export * from './telemetry.ts';
 export * from './alerts.ts';
 export * from './replay.ts';
 export * from './live.ts';
+export * from './trust.ts';

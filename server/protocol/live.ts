@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Alert } from './alerts.ts';
-import { FlightPlan } from './flight-plans.ts';
+import { AnonymousFlightPlan, FlightPlan } from './flight-plans.ts';
 
 /**
  * The `/live` socket.io namespace: what the map receives. Drones travel as compact arrays in
@@ -58,11 +58,17 @@ export const LiveFrame = z.object({
   drones: z.array(DroneRow),
 });
 
-/** The answer to `subscribe`: every drone in the viewport, and with `full` every live plan and open alert. */
+/** A plan on the stream: whole for its operator, monitors and administrators; anonymous for everyone else. */
+export const LivePlan = z.union([FlightPlan, AnonymousFlightPlan]);
+
+/**
+ * The answer to `subscribe`: every drone in the viewport, and with `full` every live plan and the
+ * open alerts the viewer may see (all for monitors, its own plans' for an operator, none for the public).
+ */
 export const LiveSnapshot = z.object({
   now: z.number(),
   drones: z.array(DroneRow),
-  plans: z.array(FlightPlan).optional(),
+  plans: z.array(LivePlan).optional(),
   alerts: z.array(Alert).optional(),
 });
 
@@ -76,8 +82,7 @@ export const LiveLink = z.object({
 /** Server → viewer, event `zone`: a zone appeared or went; its outline is at `/api/v1/geofences/{id}`. */
 export const LiveZone = z.object({ id: z.string(), removed: z.boolean() });
 
-/** Server → viewer, event `plan`: a FlightPlan as the REST API shows it. Event `alert`: an Alert. */
-export const LivePlan = FlightPlan;
+/** Server → viewer, event `plan`: a LivePlan. Event `alert`: an Alert the viewer may see. */
 export const LiveAlert = Alert;
 
 /** `GET /config.json`: what the page needs before it draws. */

@@ -48,8 +48,17 @@ export const DroneState = TelemetrySample.omit({ seq: true })
   })
   .register(wire, { id: 'DroneState' });
 
+/**
+ * A drone as the public and other operators see it: where it is and how it flies, not who
+ * relays it or who operates it (the Remote ID operator and description are withheld).
+ */
+export const AnonymousDroneState = DroneState.omit({ gatewayId: true, remoteId: true })
+  .extend({ anonymous: z.literal(true) })
+  .register(wire, { id: 'AnonymousDroneState' });
+
 export type TelemetrySample = z.infer<typeof TelemetrySample>;
 export type DroneState = z.infer<typeof DroneState>;
+export type AnonymousDroneState = z.infer<typeof AnonymousDroneState>;
 
 /** Samples per batch from a gateway: about 350 kB of JSON, under socket.io's 1 MB message limit. */
 export const MAX_TELEMETRY_BATCH = 1000;

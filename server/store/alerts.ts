@@ -165,8 +165,14 @@ export async function acknowledgeAlert(
   return existing ? { alert: existing, changed: false } : null;
 }
 
-export async function getAlert(q: Queryable, id: string): Promise<Alert | null> {
-  const [row] = await q.query<AlertRow>(`SELECT ${COLUMNS} FROM alerts WHERE id = $1`, [id]);
+/** Alerts on the plans of this operator only, when `owner` is given. */
+const OWNED = (param: string) => `plan_id IN (SELECT id FROM flight_plans WHERE owner = ${param})`;
+
+export async function getAlert(q: Queryable, id: string, owner?: string): Promise<Alert | null> {
+  const [row] = await q.query<AlertRow>(
+    `SELECT ${COLUMNS} FROM alerts WHERE id = $1 ${owner === undefined ? '' : `AND ${OWNED('$2')}`}`,
+    owner === undefined ? [id] : [id, owner],
+  );
   return row ? toAlert(row) : null;
 }
 
@@ -177,6 +183,8 @@ export interface AlertFilter {
   since?: number | undefined;
   droneId?: string | undefined;
   kind?: AlertKind | undefined;
+  /** Only alerts on this operator's plans. */
+  owner?: string | undefined;
   limit: number;
 }
 
@@ -193,6 +201,7 @@ export async function listAlerts(q: Queryable, f: AlertFilter): Promise<Alert[]>
   if (f.since !== undefined) add('updated_at >= $?', ts(f.since));
   if (f.droneId) add('drone_id = $?', f.droneId);
   if (f.kind) add('kind = $?', f.kind);
+  if (f.owner !== undefined) add(OWNED('$?'), f.owner);
   const rows = await q.query<AlertRow>(
     `SELECT ${COLUMNS} FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
      ORDER BY opened_at DESC, id LIMIT ${Math.floor(f.limit)}`,

@@ -5,3 +5,5 @@
  */
 export const AIRSPACE_CHANNEL = 'soramichi_airspace';
 export const ZONES_LOCK = 0x7a6f6e6573n; // "zones"
+/** Revoked token ids, so every instance refuses them at once. */
+export const TOKENS_CHANNEL = 'soramichi_tokens';

@@ -28,6 +28,8 @@ export interface PlanRecord {
   bbox: [number, number, number, number];
   skyRoad: SkyRoadSummary;
   stateReason: string | null;
+  /** The operator's contact details, sealed (privacy/vault.ts); never in `request`. */
+  contact: Uint8Array | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -42,7 +44,7 @@ export interface PlanEventRecord {
 const LIVE = `('${LIVE_STATES.join("','")}')`;
 
 const PLAN_COLUMNS = `id::text, version, state, priority, drone_id, owner, request, time_start, time_end, departure,
-  arrival, min_lon, min_lat, max_lon, max_lat, sky_road, state_reason, created_at, updated_at`;
+  arrival, min_lon, min_lat, max_lon, max_lat, sky_road, state_reason, contact, created_at, updated_at`;
 
 interface PlanRow {
   id: string;
@@ -62,6 +64,7 @@ interface PlanRow {
   max_lat: number;
   sky_road: SkyRoadSummary;
   state_reason: string | null;
+  contact: Uint8Array | null;
   created_at: Date;
   updated_at: Date;
   [column: string]: unknown;
@@ -83,6 +86,7 @@ function toRecord(r: PlanRow): PlanRecord {
     bbox: [r.min_lon, r.min_lat, r.max_lon, r.max_lat],
     skyRoad: r.sky_road,
     stateReason: r.state_reason,
+    contact: r.contact,
     createdAt: r.created_at.getTime(),
     updatedAt: r.updated_at.getTime(),
   };
@@ -163,6 +167,8 @@ export interface NewPlan {
   arrival: number | null;
   bbox: [number, number, number, number];
   skyRoad: SkyRoadSummary;
+  /** Sealed contact details; on a replan, null keeps the ones already held. */
+  contact: Uint8Array | null;
 }
 
 /** Every change of a plan appends its event and notifies every instance (delivered at commit). */
@@ -198,12 +204,12 @@ export async function insertPlan(
   const [row] = await tx.query<PlanRow>(
     `WITH plan AS (
        INSERT INTO flight_plans (id, version, state, priority, drone_id, owner, request, time_start, time_end, departure,
-         arrival, min_lon, min_lat, max_lon, max_lat, sky_road, created_at, updated_at)
-       VALUES ($9, 1, 'Accepted', $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $23)
+         arrival, min_lon, min_lat, max_lon, max_lat, sky_road, contact, created_at, updated_at)
+       VALUES ($9, 1, 'Accepted', $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $24, $23, $23)
        RETURNING *),
      ${WRITE_SKY_ROAD('$9::uuid')},
      ${RECORD_AND_NOTIFY('plan', 'NULL')}`,
-    [...skyRoadParams(keys, windows), ...planValues(plan), ts(at)],
+    [...skyRoadParams(keys, windows), ...planValues(plan), ts(at), plan.contact],
   );
   return toRecord(row!);
 }
@@ -245,7 +251,7 @@ export async function replacePlan(
     `WITH plan AS (
        UPDATE flight_plans SET version = version + 1, priority = $10, drone_id = $11, request = $13, time_start = $14,
          time_end = $15, departure = $16, arrival = $17, min_lon = $18, min_lat = $19, max_lon = $20, max_lat = $21,
-         sky_road = $22, updated_at = $23
+         sky_road = $22, updated_at = $23, contact = COALESCE($25, contact)
        WHERE id = $9 AND state IN ${LIVE} AND version = $24 AND $12::text IS NOT NULL
        RETURNING *),
      road AS (UPDATE sky_roads SET cells = $1::int8[], band_lo = $2::int2[], band_hi = $3::int2[], t0 = $4::int8[],
@@ -254,7 +260,7 @@ export async function replacePlan(
      stripes AS (INSERT INTO sky_road_stripes (plan_id, stripe, during)
                  SELECT p.id, s, int8range(a, z) FROM plan p, unnest($6::int8[], $7::int8[], $8::int8[]) AS w(s, a, z)),
      ${RECORD_AND_NOTIFY('plan', "'replanned'")}`,
-    [...skyRoadParams(keys, windows), ...planValues(plan), ts(at), expectedVersion],
+    [...skyRoadParams(keys, windows), ...planValues(plan), ts(at), expectedVersion, plan.contact],
   );
   return row ? toRecord(row) : null;
 }
@@ -296,6 +302,21 @@ export async function expiredPlanIds(q: Queryable, now: number): Promise<string[
 export async function getPlan(q: Queryable, id: string): Promise<PlanRecord | null> {
   const [row] = await q.query<PlanRow>(`SELECT ${PLAN_COLUMNS} FROM flight_plans WHERE id = $1`, [id]);
   return row ? toRecord(row) : null;
+}
+
+/** The operator who filed a plan, or null when there is no such plan. */
+export async function planOwner(q: Queryable, id: string): Promise<string | null> {
+  const [row] = await q.query<{ owner: string }>('SELECT owner FROM flight_plans WHERE id = $1', [id]);
+  return row?.owner ?? null;
+}
+
+/** Whether this operator has filed a plan for the drone (a live one, with `liveOnly`). */
+export async function operatesDrone(q: Queryable, owner: string, droneId: string, liveOnly: boolean): Promise<boolean> {
+  const rows = await q.query(
+    `SELECT 1 FROM flight_plans WHERE owner = $1 AND drone_id = $2 ${liveOnly ? `AND state IN ${LIVE}` : ''} LIMIT 1`,
+    [owner, droneId],
+  );
+  return rows.length > 0;
 }
 
 export async function getPlans(q: Queryable, ids: readonly string[]): Promise<PlanRecord[]> {

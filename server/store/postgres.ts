@@ -16,6 +16,18 @@ export async function openPostgres(
   pool.on('error', (err) => onError(err, 'idle PostgreSQL client'));
   await pool.query('SELECT 1');
 
+  // One connection carries every channel this instance listens on, however many subscribers.
+  const channels = new Map<string, Set<(payload: string) => void>>();
+  let listener: Promise<pg.PoolClient> | null = null;
+  const connectListener = async () => {
+    const client = await pool.connect();
+    client.on('notification', (msg) => {
+      for (const handler of channels.get(msg.channel) ?? []) handler(msg.payload ?? '');
+    });
+    client.on('error', (err) => onError(err, `LISTEN ${[...channels.keys()].join(', ')}`));
+    return client;
+  };
+
   const run = async <T extends Row>(q: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) =>
     (await q.query<T>(sql, params as unknown[])).rows;
 
@@ -42,19 +54,23 @@ export async function openPostgres(
       }
     },
     async listen(channel, onPayload) {
-      const client = await pool.connect();
-      const handler = (msg: pg.Notification) => {
-        if (msg.channel === channel) onPayload(msg.payload ?? '');
-      };
-      client.on('notification', handler);
-      client.on('error', (err) => onError(err, `LISTEN ${channel}`));
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      const client = await (listener ??= connectListener());
+      let handlers = channels.get(channel);
+      if (!handlers) {
+        channels.set(channel, (handlers = new Set()));
+        await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      }
+      handlers.add(onPayload);
       return async () => {
-        client.off('notification', handler);
+        handlers.delete(onPayload);
+        if (handlers.size || channels.get(channel) !== handlers) return;
+        channels.delete(channel);
         await client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => {});
-        client.release();
       };
     },
-    close: () => pool.end(),
+    async close() {
+      if (listener) (await listener).release();
+      await pool.end();
+    },
   };
 }

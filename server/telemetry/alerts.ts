@@ -15,7 +15,7 @@ import {
 } from '../store/alerts.ts';
 import type { Db } from '../store/db.ts';
 import type { AlertEvents } from './alert-events.ts';
-import { Batch } from './batch.ts';
+import { Batch } from '../store/batch.ts';
 
 /** What a new alert says; the book gives it its id, times and dedupe. */
 export interface AlertDraft {
@@ -177,8 +177,9 @@ export class AlertBook {
     return listAlerts(this.deps.db, filter);
   }
 
-  get(id: string): Promise<Alert | null> {
-    return getAlert(this.deps.db, id);
+  /** An alert; with `owner`, only if it is about one of that operator's plans. */
+  get(id: string, owner?: string): Promise<Alert | null> {
+    return getAlert(this.deps.db, id, owner);
   }
 
   private enqueue<T>(condition: string, work: () => Promise<T>): Promise<T> {

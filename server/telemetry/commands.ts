@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { BadRequest, NotFound, StateConflict } from '../errors.ts';
+import { mayManagePlan } from '../auth/policy.ts';
+import type { Principal } from '../auth/principal.ts';
+import { BadRequest, Forbidden, NotFound, StateConflict } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { CommandOutcome, DroneCommand, FlightPlanRequest, GatewayCommand, PlanState } from '../protocol/index.ts';
 import { planToUpload } from './plan-mission.ts';
@@ -11,13 +13,13 @@ export interface GatewayChannel {
 
 /** Where a plan comes from: the flight-plan service, seen only as far as this needs. */
 export interface PlanSource {
-  get(id: string): Promise<{ plan: { droneId: string; state: PlanState; request: FlightPlanRequest } }>;
+  get(id: string): Promise<{ plan: { droneId: string; owner: string; state: PlanState; request: FlightPlanRequest } }>;
 }
 
 export interface DroneCommandsDeps {
   channel: GatewayChannel;
-  /** The gateway that last relayed the drone's telemetry, or null when the drone is unknown. */
-  carrier: (droneId: string) => string | null;
+  /** The gateway that last relayed the drone's telemetry (to any instance), or null when the drone is unknown. */
+  carrier: (droneId: string) => Promise<string | null>;
   plans: PlanSource;
   undulation: (lat: number, lon: number) => number;
   lateralBufferM: number;
@@ -35,13 +37,14 @@ const UPLOADABLE: ReadonlySet<PlanState> = new Set(['Accepted', 'Activated']);
 export class DroneCommands {
   constructor(private readonly deps: DroneCommandsDeps) {}
 
-  async send(droneId: string, command: DroneCommand): Promise<CommandOutcome> {
-    const gatewayId = this.deps.carrier(droneId);
+  /** `who` has been allowed to command the drone; an uploaded plan must also be one it may manage. */
+  async send(droneId: string, command: DroneCommand, who: Principal): Promise<CommandOutcome> {
+    const gatewayId = await this.deps.carrier(droneId);
     if (!gatewayId) throw new NotFound(`no drone ${droneId} has reported telemetry`);
     const id = randomUUID();
     let order: GatewayCommand;
     if (command.type === 'upload-plan') {
-      const { mission, fence } = await this.upload(droneId, command.planId);
+      const { mission, fence } = await this.upload(droneId, command.planId, who);
       order = { id, droneId, action: 'upload', mission, fence };
     } else {
       order = { id, droneId, action: command.type };
@@ -56,7 +59,7 @@ export class DroneCommands {
     return outcome;
   }
 
-  private async upload(droneId: string, planId: string) {
+  private async upload(droneId: string, planId: string, who: Principal) {
     let plan;
     try {
       ({ plan } = await this.deps.plans.get(planId));
@@ -64,6 +67,7 @@ export class DroneCommands {
       if (err instanceof NotFound) throw BadRequest.field('planId', `no flight plan ${planId}`);
       throw err;
     }
+    if (!mayManagePlan(who, plan.owner)) throw new Forbidden(`flight plan ${planId} belongs to another operator`);
     if (plan.droneId !== droneId) throw BadRequest.field('planId', `the plan is for drone ${plan.droneId}`);
     if (!UPLOADABLE.has(plan.state)) {
       throw new StateConflict(`the plan is ${plan.state}; only an Accepted or Activated plan is uploaded`);

@@ -59,7 +59,8 @@ export class TelemetryIngest {
     return this.latest.get(droneId);
   }
 
-  async accept(gatewayId: string, batch: unknown): Promise<TelemetryAck> {
+  /** Stores a gateway's batch; samples of drones `carries` refuses are rejected, not stored. */
+  async accept(gatewayId: string, batch: unknown, carries: (droneId: string) => boolean): Promise<TelemetryAck> {
     const envelope = Envelope.safeParse(batch);
     if (!envelope.success) {
       const message = `not a telemetry batch: ${envelope.error.issues[0]!.message}`;
@@ -69,6 +70,13 @@ export class TelemetryIngest {
     const bySeq = new Map<number, TelemetrySample>();
     for (const raw of envelope.data.samples) {
       const parsed = TelemetrySample.safeParse(raw);
+      if (parsed.success && !carries(parsed.data.droneId)) {
+        rejected.push({
+          seq: parsed.data.seq,
+          message: `drone ${parsed.data.droneId} is not bound to this gateway's token`,
+        });
+        continue;
+      }
       if (parsed.success) {
         if (!bySeq.has(parsed.data.seq)) bySeq.set(parsed.data.seq, parsed.data);
         continue;

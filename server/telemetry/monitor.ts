@@ -8,7 +8,7 @@ import type { Db } from '../store/db.ts';
 import type { ZoneRecord } from '../store/geofences.ts';
 import { transition, type PlanRecord } from '../store/plans.ts';
 import { conditionOf, type AlertBook, type AlertDraft } from './alerts.ts';
-import { Batch } from './batch.ts';
+import { Batch } from '../store/batch.ts';
 import { drainRate } from './battery.ts';
 import {
   assess,

@@ -1,3 +1,5 @@
+import type { AuditTrail } from '../audit/trail.ts';
+import { system } from '../auth/principal.ts';
 import type { Logger } from '../log.ts';
 import type { Alert, AlertKind, CommandOutcome, SafeAction } from '../protocol/index.ts';
 import type { AlertBook } from './alerts.ts';
@@ -15,12 +17,23 @@ export function outcomeOf(o: CommandOutcome): Outcome {
   return 'rejected';
 }
 
+/** Conformance monitoring, as the audit trail and the command path name it. */
+const MONITORING = system('conformance');
+
 /**
  * Sends an alert's safe action (RTL, LAND, LOITER) to its drone through the gateway that carries
  * it, as the REST API would, and records what came of it on the alert.
  */
 export class SafeActions {
-  constructor(private readonly deps: { policy: AlertPolicy; commands: DroneCommands; book: AlertBook; log: Logger }) {}
+  constructor(
+    private readonly deps: {
+      policy: AlertPolicy;
+      commands: DroneCommands;
+      book: AlertBook;
+      audit: AuditTrail;
+      log: Logger;
+    },
+  ) {}
 
   actionFor(kind: AlertKind): SafeAction {
     return this.deps.policy[kind];
@@ -33,7 +46,7 @@ export class SafeActions {
     let outcome: Outcome;
     let detail: string;
     try {
-      const answer = await this.deps.commands.send(alert.droneId, { type: action });
+      const answer = await this.deps.commands.send(alert.droneId, { type: action }, MONITORING);
       outcome = outcomeOf(answer);
       detail = `${answer.result}: ${answer.message}`;
     } catch (err) {
@@ -44,6 +57,17 @@ export class SafeActions {
       { alertId: alert.id, droneId: alert.droneId, kind: alert.kind, action, outcome, detail },
       'safe action',
     );
+    await this.deps.audit
+      .record({
+        who: MONITORING,
+        action: `command ${action}`,
+        target: alert.droneId,
+        outcome: `${outcome}: ${detail}`.slice(0, 500),
+        remote: null,
+        detail: { alertId: alert.id, alertKind: alert.kind },
+      })
+      // Logged by the trail; the alert still records what came of the action.
+      .catch(() => undefined);
     return this.deps.book.recordAction(alert.id, { kind: action, outcome, detail });
   }
 }

@@ -25,20 +25,3 @@ export async function purgeTelemetry(deps: RetentionDeps): Promise<number> {
   if (total > 0) deps.log.info({ purged: total, before: new Date(before).toISOString() }, 'telemetry history purged');
   return total;
 }
-
-/** Purges at start and then every interval; returns the function that stops it (after a purge under way). */
-export function startRetention(deps: RetentionDeps & { intervalMs: number }): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  const run = () => {
-    running = running
-      .then(() => purgeTelemetry(deps))
-      .catch((err: unknown) => deps.log.error({ err }, 'telemetry purge failed; it runs again later'));
-  };
-  run();
-  const timer = setInterval(run, deps.intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
-}

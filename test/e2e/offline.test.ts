@@ -51,6 +51,8 @@ describe('the map without a tile URL asks nothing of any host but its own server
     expect(browser.requests.some((u) => u.startsWith('ws://'))).toBe(true);
     expect(foreign(browser.requests, server.url)).toEqual([]);
     expect(browser.errors).toEqual([]);
+    // The pages live within the server's content security policy: nothing of theirs is refused.
+    expect(browser.consoleErrors.filter((m) => /content security policy/i.test(m))).toEqual([]);
   });
 });
 
@@ -89,5 +91,6 @@ describe('with a tile URL configured, the map draws those tiles and credits them
     expect(tileRequests[0]).toMatch(/^\/xyz\/std\/\d+\/\d+\/\d+\.png$/);
     expect(await browser.page.locator('.maplibregl-ctrl-attrib').textContent()).toContain('地理院タイル');
     expect(foreign(browser.requests, server.url).every((u) => u.startsWith(tilesUrl))).toBe(true);
+    expect(browser.consoleErrors.filter((m) => /content security policy/i.test(m))).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { system } from '../../server/auth/principal.ts';
 import type { FlightPlan } from '../../server/protocol/index.ts';
 import { KAGA } from '../support/plans.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -41,8 +42,12 @@ describe("the operator's page /plan", () => {
 
   beforeAll(async () => {
     server = await startTestServer('pglite');
+    const operator = await server.issuer.issue(
+      { subject: 'op-e2e', role: 'operator', ttlSeconds: 3600 },
+      system('test'),
+    );
     browser = await openBrowser();
-    await openPage(browser.page, `${server.url}/plan`);
+    await openPage(browser.page, `${server.url}/plan#token=${operator.token}`);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ADMIN_TOKEN } from './server.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -14,13 +15,23 @@ export interface ServerProcess {
 }
 
 /**
- * `npm start`'s entry point as a real child process, on an ephemeral port; resolves once it logs
- * that it listens.
+ * `npm start`'s entry point as a real child process, on an ephemeral port, with the tests'
+ * administrator token (unless `env` says otherwise); resolves once it logs that it listens.
  */
-export function spawnServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+export function spawnServer(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<ServerProcess> {
+  // A variable given as undefined is left out (ADMIN_TOKEN: undefined is a server without one).
+  const merged = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    GEOFENCES_DIR: '',
+    ADMIN_TOKEN,
+    ...env,
+  };
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', GEOFENCES_DIR: '', ...env },
+    env: Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -63,11 +74,21 @@ export function spawnServer(env: Record<string, string>, timeoutMs = 60_000): Pr
   });
 }
 
-export async function postJson(url: string, body: unknown): Promise<{ status: number; body: any }> {
+/** A JSON request with a bearer token (the administrator's by default). */
+export async function requestJson(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  token: string = ADMIN_TOKEN,
+): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: res.status, body: await res.json() };
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
 }
+
+export const postJson = (url: string, body: unknown) => requestJson('POST', url, body);

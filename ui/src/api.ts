@@ -1,4 +1,5 @@
 import type {
+  AnonymousFlightPlan,
   ErrorBody,
   FlightPlan,
   FlightPlanRequest,
@@ -7,7 +8,9 @@ import type {
   Replay,
   SkyRoadCells,
   UiConfig,
+  WhoAmI,
 } from '../../server/protocol/index.ts';
+import { sessionToken } from './session.ts';
 
 /** An answer other than the one hoped for, with the server's explanation. */
 export class ApiError extends Error {
@@ -20,10 +23,21 @@ export class ApiError extends Error {
   }
 }
 
+const token = sessionToken();
+
+/** Headers every request carries: the page's token, and the body's type when there is one. */
+function headers(extra: Record<string, string> = {}, json = false): Record<string, string> {
+  return {
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+    ...(json ? { 'content-type': 'application/json' } : {}),
+    ...extra,
+  };
+}
+
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: headers({}, body !== undefined),
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -41,12 +55,15 @@ const box = ([w, s, e, n]: readonly number[]) =>
 
 /** The REST API, typed by the server's own wire schemas. */
 export const api = {
+  token,
   config: () => call<UiConfig>('GET', '/config.json'),
+  whoami: () => call<WhoAmI>('GET', '/api/v1/whoami'),
 
-  async file(request: FlightPlanRequest): Promise<Decision> {
+  /** Files a plan; the key makes a retry of the same submission safe (one plan, the same answer). */
+  async file(request: FlightPlanRequest, idempotencyKey: string): Promise<Decision> {
     const res = await fetch('/api/v1/flight-plans', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: headers({ 'idempotency-key': idempotencyKey }, true),
       body: JSON.stringify(request),
     });
     const json: unknown = await res.json();
@@ -54,7 +71,7 @@ export const api = {
     if (res.status === 409) return { accepted: false, rejection: json as Rejection };
     throw new ApiError(res.status, json as ErrorBody);
   },
-  plan: (id: string) => call<FlightPlan>('GET', `/api/v1/flight-plans/${id}`),
+  plan: (id: string) => call<FlightPlan | AnonymousFlightPlan>('GET', `/api/v1/flight-plans/${id}`),
   plans: (query: string) => call<FlightPlan[]>('GET', `/api/v1/flight-plans?${query}`),
   activate: (id: string) => call<FlightPlan>('POST', `/api/v1/flight-plans/${id}/activate`),
   end: (id: string) => call<FlightPlan>('POST', `/api/v1/flight-plans/${id}/end`),

@@ -1,9 +1,21 @@
+import type { WhoAmI } from '../../server/protocol/index.ts';
+import { api } from './api.ts';
 import { byId } from './dom.ts';
-import { currentLang, onLangChange, setLang, t, translateStatic } from './i18n/index.ts';
+import { currentLang, onLangChange, setLang, t } from './i18n/index.ts';
+import { translateStatic } from './i18n/index.ts';
 import type { LiveStatus } from './live.ts';
+import { signIn, signOut } from './session.ts';
 
-/** The header both pages share: language switch and the stream's status. */
-export function setupChrome(): { status(s: LiveStatus | 'replay'): void } {
+export interface Chrome {
+  status(s: LiveStatus | 'replay'): void;
+  /** Who the page acts as: the public until the server has said otherwise. */
+  whoami: Promise<WhoAmI>;
+}
+
+const PUBLIC: WhoAmI = { subject: 'public', role: 'public', drones: [], tokenId: null };
+
+/** The header both pages share: language switch, the stream's status, and who the page acts as. */
+export function setupChrome(): Chrome {
   document.documentElement.lang = currentLang();
   translateStatic(document);
   const langButton = byId<HTMLButtonElement>('lang');
@@ -14,12 +26,44 @@ export function setupChrome(): { status(s: LiveStatus | 'replay'): void } {
     statusEl.textContent = t(`live.${last}`);
     statusEl.dataset.status = last;
   };
-  onLangChange(show);
+
+  const whoEl = byId('who');
+  const session = byId<HTMLButtonElement>('session');
+  let me: WhoAmI = PUBLIC;
+  let refused = false;
+  const showWho = () => {
+    whoEl.textContent =
+      me.role === 'public'
+        ? t(refused ? 'session.refused' : 'session.public')
+        : `${me.subject} · ${t(`role.${me.role}`)}`;
+    whoEl.dataset.role = me.role;
+    session.textContent = t(api.token ? 'session.signOut' : 'session.signIn');
+  };
+  session.addEventListener('click', () => {
+    if (api.token) return signOut();
+    const token = prompt(t('session.prompt'));
+    if (token?.trim()) signIn(token);
+  });
+  const whoami = api.whoami().catch(() => {
+    refused = true;
+    return PUBLIC;
+  });
+  void whoami.then((w) => {
+    me = w;
+    showWho();
+  });
+
+  onLangChange(() => {
+    show();
+    showWho();
+  });
   show();
+  showWho();
   return {
     status(s) {
       last = s;
       show();
     },
+    whoami,
   };
 }

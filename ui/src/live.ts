@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { sessionToken } from './session.ts';
 import type {
   LiveClientEvents,
   LiveFrame,
@@ -43,8 +44,13 @@ export class LiveClient {
   constructor(
     baseUrl: string,
     private readonly handlers: LiveHandlers,
+    token: string | null = sessionToken(),
   ) {
-    this.socket = io(`${baseUrl}/live`, { transports: ['websocket'], reconnectionDelayMax: 5_000 });
+    this.socket = io(`${baseUrl}/live`, {
+      transports: ['websocket'],
+      reconnectionDelayMax: 5_000,
+      ...(token ? { auth: { token } } : {}),
+    });
     handlers.status('connecting');
     this.socket.on('connect', () => {
       this.needFull = true;

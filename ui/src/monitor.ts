@@ -24,7 +24,7 @@ import { ReplayPlayer } from './replay/player.ts';
 import { storedTracks } from './replay/source.ts';
 import { AlertStore } from './state/alerts.ts';
 import { DroneStore } from './state/drones.ts';
-import { PlanStore } from './state/plans.ts';
+import { isWhole, PlanStore } from './state/plans.ts';
 
 const MINUTE = 60_000;
 const AIRSPACE_REFRESH_MS = MINUTE;
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     try {
       const [plan, road] = await Promise.all([api.plan(id), api.skyRoad(id)]);
       if (selection.planId !== id) return;
-      selectedPlan = plan;
+      selectedPlan = isWhole(plan) ? plan : null;
       selectedRoad = cellBoxes(road, ground);
       airspaceVersion++;
       invalidate();
@@ -213,7 +213,7 @@ async function main(): Promise<void> {
     if (info.layer?.id === 'drones') selectDrone((info.object as DroneMark).id);
     else if (info.layer?.id === 'sky-roads') {
       const plan = plans.plans.get((info.object as CellBox).planId ?? '');
-      if (plan) selectPlan(plan);
+      if (plan && isWhole(plan)) selectPlan(plan);
     }
   });
   overlay.setProps({ getCursor: ({ isHovering }) => (isHovering ? 'pointer' : 'grab') });
@@ -290,7 +290,7 @@ async function main(): Promise<void> {
     const versions = `${plans.version}/${alerts.version}/${selection.planId}`;
     if (versions !== panelVersions) {
       panelVersions = versions;
-      flightsPanel.render([...plans.plans.values()], selection.planId);
+      flightsPanel.render(plans.whole(), selection.planId);
       renderAlerts(byId('alerts'), alerts.open(), focusAlert);
     }
     renderCounters(byId('counters'), {
@@ -300,7 +300,8 @@ async function main(): Promise<void> {
     });
     if (!selection.droneId && !selection.planId) return renderDetail(byId('detail'), null, clearSelection);
     const drone = selection.droneId ? (drones.drones.get(selection.droneId) ?? null) : null;
-    const plan = selectedPlan ?? (selection.planId ? (plans.plans.get(selection.planId) ?? null) : null);
+    const listed = selection.planId ? plans.plans.get(selection.planId) : undefined;
+    const plan = selectedPlan ?? (listed && isWhole(listed) ? listed : null);
     const link = !drone ? 'lost' : drone.link === 2 ? 'lost' : drones.isStale(drone) ? 'stale' : 'live';
     renderDetail(
       byId('detail'),

@@ -13,8 +13,8 @@ import { LiveClient } from './live.ts';
 import { createMap } from './map/create-map.ts';
 import { renderDecision, type DecisionView } from './panels/decision.ts';
 import { renderMyPlans } from './panels/my-plans.ts';
+import { isWhole } from './state/plans.ts';
 
-const MY_PLANS_KEY = 'soramichi.myPlans';
 const HOUR = 3_600_000;
 const CONFLICT_RED: [number, number, number, number] = [229, 57, 53, 150];
 const DRAFT_BLUE: [number, number, number, number] = [25, 118, 210, 230];
@@ -42,9 +42,8 @@ async function main(): Promise<void> {
   let shownPlanId: string | null = null;
   let layers: Layer[] = [];
 
-  const storedIds = (): string[] => JSON.parse(localStorage.getItem(MY_PLANS_KEY) ?? '[]') as string[];
-  const remember = (id: string) =>
-    localStorage.setItem(MY_PLANS_KEY, JSON.stringify([id, ...storedIds().filter((x) => x !== id)].slice(0, 50)));
+  const me = await chrome.whoami;
+  const mayFile = me.role === 'operator' || me.role === 'admin';
 
   field('droneId').value = `JU${Math.random().toString(36).slice(2, 12).toUpperCase().padEnd(10, '0')}`;
   field('departure').value = localInput(Math.ceil((Date.now() + 3 * 60_000) / 60_000) * 60_000);
@@ -116,9 +115,11 @@ async function main(): Promise<void> {
   const drawMyPlans = () => renderMyPlans(byId('my-plans'), myPlans, shownPlanId, actions);
 
   // --- talking to the server ----------------------------------------------------------------
+  /** This operator's plans of the last day and ahead, from the server (which shows an operator only its own). */
   async function loadMyPlans(): Promise<void> {
-    const found = await Promise.all(storedIds().map((id) => api.plan(id).catch(() => null)));
-    myPlans = found.filter((p): p is FlightPlan => p !== null);
+    if (!mayFile) return;
+    const since = new Date(Date.now() - 24 * HOUR).toISOString();
+    myPlans = await api.plans(`operator=${encodeURIComponent(me.subject)}&from=${since}&limit=100`);
     drawMyPlans();
   }
 
@@ -158,7 +159,7 @@ async function main(): Promise<void> {
     showDecision();
     let answer: Decision;
     try {
-      answer = await api.file(request);
+      answer = await api.file(request, crypto.randomUUID());
     } catch (err) {
       decision = { kind: 'error', message: err instanceof ApiError ? err.message : String(err) };
       showDecision();
@@ -167,7 +168,6 @@ async function main(): Promise<void> {
     if (answer.accepted) {
       decision = { kind: 'accepted', plan: answer.plan };
       conflictCells = [];
-      remember(answer.plan.id);
       myPlans = [answer.plan, ...myPlans.filter((p) => p.id !== answer.plan.id)];
       await showPlan(answer.plan.id);
     } else {
@@ -235,7 +235,7 @@ async function main(): Promise<void> {
     zone: () => undefined,
     alert: () => undefined,
     plan(p) {
-      if (!myPlans.some((m) => m.id === p.id)) return void refreshOtherRoads();
+      if (!isWhole(p) || !myPlans.some((m) => m.id === p.id)) return void refreshOtherRoads();
       myPlans = myPlans.map((m) => (m.id === p.id && m.version <= p.version ? { ...m, ...p } : m));
       drawMyPlans();
       void refreshOtherRoads();
@@ -265,6 +265,12 @@ async function main(): Promise<void> {
     decision: () => decision,
     map,
   });
+
+  if (!mayFile) {
+    decision = { kind: 'error', message: t('session.needOperator') };
+    showDecision();
+    byId<HTMLButtonElement>('submit').disabled = true;
+  }
 
   await ready;
   try {

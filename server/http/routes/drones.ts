@@ -1,10 +1,22 @@
 import { Router } from 'express';
+import { can, demand } from '../../auth/policy.ts';
+import type { Principal } from '../../auth/principal.ts';
 import { Forbidden, NotFound } from '../../errors.ts';
-import { DroneCommand, DroneIdParam, TrackQuery, type DroneState, type DroneTrack } from '../../protocol/index.ts';
+import {
+  DroneCommand,
+  DroneIdParam,
+  LIVE_STATES,
+  TrackQuery,
+  type AnonymousDroneState,
+  type DroneState,
+  type DroneTrack,
+} from '../../protocol/index.ts';
 import type { Db } from '../../store/db.ts';
+import { listPlans, operatesDrone } from '../../store/plans.ts';
 import { getState, listStates, trackPoints } from '../../store/telemetry.ts';
 import type { DroneCommands } from '../../telemetry/commands.ts';
-import { actorOf } from '../actor.ts';
+import { noteAudit } from '../audit.ts';
+import { principalOf } from '../auth.ts';
 import { parse } from '../validate.ts';
 
 const HOUR_MS = 3_600_000;
@@ -15,7 +27,11 @@ export interface DronesRouterDeps {
   /** A live link older than this is shown stale, whichever instance stored it. */
   staleAfterMs: number;
   clock: () => number;
-  adminToken: string | undefined;
+}
+
+function anonymous(s: DroneState): AnonymousDroneState {
+  const { gatewayId: _g, remoteId: _r, ...rest } = s;
+  return { ...rest, anonymous: true };
 }
 
 export function dronesRouter(deps: DronesRouterDeps): Router {
@@ -23,12 +39,29 @@ export function dronesRouter(deps: DronesRouterDeps): Router {
   const shown = (s: DroneState): DroneState =>
     s.link === 'live' && deps.clock() - Date.parse(s.receivedAt) > deps.staleAfterMs ? { ...s, link: 'stale' } : s;
 
-  r.get('/', async (_req, res) => {
-    res.json((await listStates(deps.db)).map(shown));
+  /** Whether the principal sees this drone whole: monitors, administrators, and the operator flying it. */
+  const mayFollow = async (who: Principal, droneId: string) =>
+    can(who, 'sky:read-all') || (can(who, 'plans:file') && (await operatesDrone(deps.db, who.subject, droneId, false)));
+
+  r.get('/', async (req, res) => {
+    const who = principalOf(req);
+    const states = (await listStates(deps.db)).map(shown);
+    if (can(who, 'sky:read-all')) return void res.json(states);
+    const own = can(who, 'plans:file')
+      ? new Set(
+          (await listPlans(deps.db, { owner: who.subject, states: LIVE_STATES, limit: 1000 })).map((p) => p.droneId),
+        )
+      : new Set<string>();
+    res.json(states.map((s) => (own.has(s.droneId) ? s : anonymous(s))));
   });
 
   r.get('/:id/track', async (req, res) => {
+    const who = principalOf(req);
     const { id } = parse(DroneIdParam, req.params, 'path');
+    if (!can(who, 'sky:read-all')) {
+      demand(who, 'plans:file', 'reading a drone’s track');
+      if (!(await mayFollow(who, id))) throw new NotFound(`no drone ${id} among this operator’s plans`);
+    }
     const q = parse(TrackQuery, req.query, 'query');
     const to = q.to ? Date.parse(q.to) : deps.clock();
     const from = q.from ? Date.parse(q.from) : to - HOUR_MS;
@@ -45,12 +78,15 @@ export function dronesRouter(deps: DronesRouterDeps): Router {
   });
 
   r.post('/:id/commands', async (req, res) => {
+    const who = principalOf(req);
+    demand(who, 'drones:command', 'commanding a drone');
     const { id } = parse(DroneIdParam, req.params, 'path');
-    if (actorOf(req, deps.adminToken).subject !== 'admin') {
-      throw new Forbidden('commanding a drone needs the administrator token');
-    }
     const command = parse(DroneCommand, req.body, 'body');
-    const outcome = await deps.commands.send(id, command);
+    if (!can(who, 'drones:command-any') && !(await operatesDrone(deps.db, who.subject, id, true))) {
+      throw new Forbidden(`drone ${id} flies none of this operator’s live plans`);
+    }
+    const outcome = await deps.commands.send(id, command, who);
+    noteAudit(res, { detail: { command: command.type, result: outcome.result, ok: outcome.ok } });
     res.status(outcome.result === 'GATEWAY_TIMEOUT' ? 504 : 200).json(outcome);
   });
 

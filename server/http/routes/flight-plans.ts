@@ -1,25 +1,35 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
-import type { FlightPlans } from '../../flights/service.ts';
-import { presentPlan } from '../../flights/present.ts';
+import { can, demand } from '../../auth/policy.ts';
+import type { Principal } from '../../auth/principal.ts';
+import { planFor, presentPlan } from '../../flights/present.ts';
+import type { Decision, FlightPlans } from '../../flights/service.ts';
 import type { Metrics } from '../../metrics.ts';
+import type { Vault } from '../../privacy/vault.ts';
 import { FlightPlanQuery, FlightPlanRequest, Id, type SkyRoadCells } from '../../protocol/index.ts';
-import { actorOf } from '../actor.ts';
+import type { Db } from '../../store/db.ts';
+import { noteAudit } from '../audit.ts';
+import { principalOf } from '../auth.ts';
 import { keyFeature } from '../geojson.ts';
+import { idempotencyKey, IdempotentAnswers, Replayed, Superseded, type Answer } from '../idempotency.ts';
 import { parse } from '../validate.ts';
 
 const IdParam = z.object({ id: Id });
 
-export function flightPlansRouter(deps: {
+export interface FlightPlansRouterDeps {
+  db: Db;
   flights: FlightPlans;
   metrics: Metrics;
-  adminToken: string | undefined;
+  vault: Vault;
+  answers: IdempotentAnswers;
   bandHeightM: number;
-}): Router {
-  const { flights, metrics } = deps;
+}
+
+export function flightPlansRouter(deps: FlightPlansRouterDeps): Router {
+  const { flights, metrics, vault, answers } = deps;
   const r = Router();
 
-  const decide = async (run: () => ReturnType<FlightPlans['create']>) => {
+  const decide = async (run: () => Promise<Decision>) => {
     const stop = metrics.planDecisionSeconds.startTimer();
     const decision = await run();
     const outcome = decision.accepted ? 'accepted' : 'rejected';
@@ -28,14 +38,59 @@ export function flightPlansRouter(deps: {
     return decision;
   };
 
+  const send = (res: Response, baseUrl: string, answer: Answer, replayed = false) => {
+    const body = answer.body as { id?: string; message?: string };
+    if (answer.status === 201 && body.id) res.location(`${baseUrl}/${body.id}`);
+    if (replayed) res.set('idempotent-replayed', 'true');
+    noteAudit(res, {
+      target: body.id ?? null,
+      ...(answer.status === 409 ? { refusal: body.message ?? 'rejected' } : {}),
+      ...(replayed ? { detail: { replayed: true } } : {}),
+    });
+    res.status(answer.status).json(answer.body);
+  };
+
+  /** Files a plan; with an Idempotency-Key, a retry gets the first answer instead of a second plan. */
+  const file = async (
+    body: FlightPlanRequest,
+    who: Principal,
+    key: string | null,
+    digest: string,
+  ): Promise<{ answer: Answer; replayed: boolean }> => {
+    const kept = key ? await answers.find(who, key, digest) : null;
+    if (kept) return { answer: kept.answer, replayed: true };
+    let accepted: Answer | null = null;
+    try {
+      const d = await decide(() =>
+        flights.create(body, who, async (tx, a) => {
+          accepted = { status: 201, body: presentPlan(a.plan, { ...a, contact: body.contact ?? null }) };
+          if (key && !(await answers.keep(tx, who, key, digest, accepted))) throw new Superseded();
+        }),
+      );
+      if (d.accepted) return { answer: accepted!, replayed: false };
+      const rejected: Answer = { status: 409, body: d.rejection };
+      if (!key || (await answers.keep(deps.db, who, key, digest, rejected)))
+        return { answer: rejected, replayed: false };
+    } catch (err) {
+      if (!(err instanceof Superseded)) throw err;
+    }
+    const first = (await answers.find(who, key!, digest)) as Replayed;
+    return { answer: first.answer, replayed: true };
+  };
+
   r.post('/', async (req, res) => {
+    const who = principalOf(req);
+    demand(who, 'plans:file', 'filing a flight plan');
+    const key = idempotencyKey(req);
     const body = parse(FlightPlanRequest, req.body, 'body');
-    const d = await decide(() => flights.create(body, actorOf(req, deps.adminToken)));
-    if (!d.accepted) return void res.status(409).json(d.rejection);
-    res.status(201).location(`${req.baseUrl}/${d.plan.id}`).json(presentPlan(d.plan, d));
+    const { answer, replayed } = await file(body, who, key, IdempotentAnswers.digest(req.body));
+    send(res, req.baseUrl, answer, replayed);
   });
 
   r.get('/', async (req, res) => {
+    const who = principalOf(req);
+    const all = can(who, 'sky:read-all');
+    if (!all) demand(who, 'plans:file', 'listing flight plans');
     const q = parse(FlightPlanQuery, req.query, 'query');
     const plans = await flights.list({
       states: q.state,
@@ -43,6 +98,7 @@ export function flightPlansRouter(deps: {
       to: q.to ? Date.parse(q.to) : undefined,
       bbox: q.bbox,
       droneId: q.droneId,
+      owner: all ? q.operator : who.subject,
       limit: q.limit,
     });
     res.json(plans.map((p) => presentPlan(p)));
@@ -51,27 +107,33 @@ export function flightPlansRouter(deps: {
   r.get('/:id', async (req, res) => {
     const { id } = parse(IdParam, req.params, 'path');
     const { plan, history } = await flights.get(id);
-    res.json(presentPlan(plan, { history }));
+    res.json(planFor(principalOf(req), plan, vault, { history }));
   });
 
   r.put('/:id', async (req, res) => {
+    const who = principalOf(req);
+    demand(who, 'plans:file', 'replanning');
     const { id } = parse(IdParam, req.params, 'path');
     const body = parse(FlightPlanRequest, req.body, 'body');
-    const d = await decide(() => flights.replan(id, body, actorOf(req, deps.adminToken)));
-    if (!d.accepted) return void res.status(409).json(d.rejection);
-    res.json(presentPlan(d.plan, d));
+    const d = await decide(() => flights.replan(id, body, who));
+    if (!d.accepted) return send(res, req.baseUrl, { status: 409, body: d.rejection });
+    res.json(planFor(who, d.plan, vault, d));
   });
 
   for (const op of ['activate', 'end'] as const) {
     r.post(`/:id/${op}`, async (req, res) => {
+      const who = principalOf(req);
+      demand(who, 'plans:file', `${op === 'end' ? 'ending' : 'activating'} a flight plan`);
       const { id } = parse(IdParam, req.params, 'path');
-      res.json(presentPlan(await flights.operate(id, op, actorOf(req, deps.adminToken))));
+      res.json(planFor(who, await flights.operate(id, op, who), vault));
     });
   }
 
   r.delete('/:id', async (req, res) => {
+    const who = principalOf(req);
+    demand(who, 'plans:file', 'cancelling a flight plan');
     const { id } = parse(IdParam, req.params, 'path');
-    res.json(presentPlan(await flights.operate(id, 'cancel', actorOf(req, deps.adminToken))));
+    res.json(planFor(who, await flights.operate(id, 'cancel', who), vault));
   });
 
   r.get('/:id/sky-road', async (req, res) => {

@@ -2,18 +2,23 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Geofences } from '../../geofences/service.ts';
 import { GeofenceQuery, Id, ZoneFeature, type ZoneCreated } from '../../protocol/index.ts';
-import { actorOf } from '../actor.ts';
+import { noteAudit } from '../audit.ts';
+import { principalOf } from '../auth.ts';
 import { parse } from '../validate.ts';
 
 const IdParam = z.object({ id: Id });
 
-export function geofencesRouter(deps: { geofences: Geofences; adminToken: string | undefined }): Router {
+export function geofencesRouter(deps: { geofences: Geofences }): Router {
   const r = Router();
 
   r.post('/', async (req, res) => {
     const feature = parse(ZoneFeature, req.body, 'body');
-    const declared = await deps.geofences.create(feature, actorOf(req, deps.adminToken));
+    const declared = await deps.geofences.create(feature, principalOf(req));
     const body: ZoneCreated = { id: declared.zone.id, preempted: declared.preempted, alerted: declared.alerted };
+    noteAudit(res, {
+      target: declared.zone.id,
+      detail: { name: feature.properties.name, kind: feature.properties.kind, preempted: declared.preempted.length },
+    });
     res.status(201).location(`${req.baseUrl}/${declared.zone.id}`).json(body);
   });
 
@@ -30,7 +35,7 @@ export function geofencesRouter(deps: { geofences: Geofences; adminToken: string
 
   r.delete('/:id', async (req, res) => {
     const { id } = parse(IdParam, req.params, 'path');
-    await deps.geofences.remove(id, actorOf(req, deps.adminToken));
+    await deps.geofences.remove(id, principalOf(req));
     res.status(204).end();
   });
 

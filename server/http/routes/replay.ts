@@ -1,8 +1,10 @@
 import { Router } from 'express';
+import { demand } from '../../auth/policy.ts';
 import { MAX_REPLAY_HOURS, ReplayQuery, type Replay, type TrackPoint } from '../../protocol/index.ts';
 import { BadRequest } from '../../errors.ts';
 import type { Db } from '../../store/db.ts';
 import { historySamples } from '../../store/telemetry-history.ts';
+import { principalOf } from '../auth.ts';
 import { parse } from '../validate.ts';
 
 const HOUR_MS = 3_600_000;
@@ -17,6 +19,7 @@ export function replayRouter(deps: ReplayRouterDeps): Router {
   const r = Router();
 
   r.get('/', async (req, res) => {
+    demand(principalOf(req), 'sky:read-all', 'replaying the sky');
     const q = parse(ReplayQuery, req.query, 'query');
     const to = q.to ? Date.parse(q.to) : deps.clock();
     const from = q.from ? Date.parse(q.from) : to - HOUR_MS;

@@ -14,6 +14,8 @@ export interface Browser {
   requests: string[];
   /** Uncaught errors in the page. */
   errors: string[];
+  /** What the page's console reported as errors (a content security policy violation lands here). */
+  consoleErrors: string[];
   close(): Promise<void>;
 }
 
@@ -23,13 +25,18 @@ export async function openBrowser(): Promise<Browser> {
   const page = context.pages()[0] ?? (await context.newPage());
   const requests: string[] = [];
   const errors: string[] = [];
+  const consoleErrors: string[] = [];
   context.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
   page.on('websocket', (ws) => requests.push(ws.url()));
   page.on('pageerror', (e) => errors.push(e.message));
   return {
     page,
     requests,
     errors,
+    consoleErrors,
     close,
   };
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../server/protocol/index.ts';
 import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../../support/databases.ts';
 import { KAGA } from '../../support/plans.ts';
-import { startTestServer, type TestServer } from '../../support/server.ts';
+import { ADMIN_TOKEN, startTestServer, type TestServer } from '../../support/server.ts';
 import { fakeGateway, sample } from '../live/support.ts';
 import { until } from './support.ts';
 
@@ -25,7 +25,7 @@ describe.skipIf(!POSTGRES_URL)('alerts across two server instances on one Postgr
 
   it('an alert raised on one instance reaches the other’s map, and so does its acknowledgement', async () => {
     const mapOfB: Alert[] = [];
-    const viewer = io(`${b.url}/live`, { transports: ['websocket'] });
+    const viewer = io(`${b.url}/live`, { transports: ['websocket'], auth: { token: ADMIN_TOKEN } });
     viewer.on('alert', (x: Alert) => mapOfB.push(x));
     await new Promise<void>((resolve, reject) => {
       viewer.once('connect', resolve);

@@ -268,7 +268,7 @@ describe.each(DATABASE_KINDS)('conformance monitoring of simulated flights (%s)'
       });
 
       const anonymous = await fetch(`${sc.server.url}/api/v1/alerts/${alert.id}/ack`, { method: 'POST' });
-      expect(anonymous.status).toBe(403);
+      expect(anonymous.status).toBe(401);
       const ack = await sc.server.api<Alert>('POST', `/api/v1/alerts/${alert.id}/ack`);
       expect(ack.status).toBe(200);
       expect(ack.body).toMatchObject({ id: alert.id, acknowledgedBy: 'admin', closedAt: null });

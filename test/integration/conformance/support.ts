@@ -30,7 +30,7 @@ export interface Scenario {
   fleet: Fleet;
   /** Every drone state the ingest announced, in order. */
   states: DroneState[];
-  /** Every alert the map socket (`/live`) received, in order (alerts go to every viewer). */
+  /** Every alert the monitoring screen's socket (`/live`, signed in as the administrator) received, in order. */
   mapAlerts: Alert[];
   map: Socket;
   stop(): Promise<void>;
@@ -46,7 +46,7 @@ export async function startScenario(
   const states: DroneState[] = [];
   server.droneEvents.on('state', (s) => states.push(s));
   const mapAlerts: Alert[] = [];
-  const map = io(`${server.url}/live`, { transports: ['websocket'] });
+  const map = io(`${server.url}/live`, { transports: ['websocket'], auth: { token: ADMIN_TOKEN } });
   map.on('alert', (a: Alert) => mapAlerts.push(a));
   await new Promise<void>((resolve, reject) => {
     map.once('connect', resolve);

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { system } from '../../../server/auth/principal.ts';
 import { startFleet, type Fleet } from '../../../gateway/sim/fleet.ts';
 import { openPtyPair, type PtyPair } from '../../../gateway/sim/pty.ts';
 import type { DroneState } from '../../../server/protocol/index.ts';
@@ -21,10 +22,17 @@ describe.each(DATABASE_KINDS)(
     let fleet: Fleet;
     let gateway: ChildProcess;
     let spool: string;
+    let gatewayToken: string;
     const output: string[] = [];
 
     beforeAll(async () => {
-      server = await startTestServer(kind, { GATEWAY_TOKENS: 'radio-gateway-token-0001' });
+      server = await startTestServer(kind);
+      // A ground station's own token, as an administrator issues it (npm run token -- --role gateway).
+      const { token } = await server.issuer.issue(
+        { subject: 'pty-gw', role: 'gateway', drones: '*', ttlSeconds: 3600 },
+        system('test'),
+      );
+      gatewayToken = token;
       pty = await openPtyPair();
       spool = await fs.mkdtemp(path.join(os.tmpdir(), 'soramichi-serial-'));
       // Two drones share the line, as on a radio network.
@@ -43,7 +51,7 @@ describe.each(DATABASE_KINDS)(
           '--server',
           server.url,
           '--token',
-          'radio-gateway-token-0001',
+          gatewayToken,
           '--id',
           'pty-gw',
           '--spool',

@@ -11,6 +11,7 @@ import {
   type RunningGateway,
 } from '../../../gateway/gateway.ts';
 import type { DroneTrack } from '../../../server/protocol/index.ts';
+import { ADMIN_TOKEN } from '../../support/server.ts';
 
 export const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -76,6 +77,7 @@ export async function fullTrack(baseUrl: string, droneId: string): Promise<Drone
   const from = new Date(Date.now() - 86_400_000).toISOString();
   const res = await fetch(
     `${baseUrl}/api/v1/drones/${encodeURIComponent(droneId)}/track?from=${from}&to=${to}&limit=100000`,
+    { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } },
   );
   if (res.status !== 200) throw new Error(`track of ${droneId}: ${res.status} ${await res.text()}`);
   return (await res.json()) as DroneTrack;

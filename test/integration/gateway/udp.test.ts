@@ -126,7 +126,7 @@ describe.each(DATABASE_KINDS)('simulated drones over UDP, through the gateway, t
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'rtl' }),
     });
-    expect(anonymous.status).toBe(403);
+    expect(anonymous.status).toBe(401);
 
     const plan = await server.api<FlightPlan>('POST', '/api/v1/flight-plans', {
       droneId: 'JUSIM0000002',

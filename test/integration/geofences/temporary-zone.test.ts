@@ -75,8 +75,8 @@ describe.each(DATABASE_KINDS)('a temporary zone declared by the administrator on
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(squareZone(middle, 200, { name: 'not mine to declare' })),
     });
-    expect(res.status).toBe(403);
-    expect(((await res.json()) as ErrorBody).message).toMatch(/administrator/);
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as ErrorBody).message).toMatch(/bearer token/);
     const after = await server.api<{ features: unknown[] }>('GET', '/api/v1/geofences');
     expect(after.body.features).toHaveLength(before.body.features.length);
   });

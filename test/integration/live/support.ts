@@ -46,9 +46,9 @@ export async function fakeGateway(url: string, gatewayId: string) {
   };
 }
 
-/** A viewer of `/live` that records every frame and event it gets. */
-export async function viewer(url: string) {
-  const socket: Socket = io(`${url}/live`, { transports: ['websocket'] });
+/** A viewer of `/live` that records every frame and event it gets; the administrator's unless told otherwise (null: the public). */
+export async function viewer(url: string, token: string | null = ADMIN_TOKEN) {
+  const socket: Socket = io(`${url}/live`, { transports: ['websocket'], ...(token ? { auth: { token } } : {}) });
   const frames: LiveFrame[] = [];
   const events: Array<{ event: string; payload: any }> = [];
   socket.on('frame', (f: LiveFrame) => frames.push(f));

@@ -6,6 +6,7 @@ import {
   LiveSnapshot,
   type Alert,
   type FlightPlan,
+  type LivePlan,
   type LiveSnapshot as Snapshot,
 } from '../../../server/protocol/index.ts';
 import { conditionOf, type AlertDraft } from '../../../server/telemetry/alerts.ts';
@@ -13,7 +14,7 @@ import { LiveClient } from '../../../ui/src/live.ts';
 import { viewportCells } from '../../../ui/src/map/viewport-cells.ts';
 import { DATABASE_KINDS } from '../../support/databases.ts';
 import { KAGA, inHours, routePlan, squareZone } from '../../support/plans.ts';
-import { startTestServer, type TestServer } from '../../support/server.ts';
+import { ADMIN_TOKEN, startTestServer, type TestServer } from '../../support/server.ts';
 import { until } from '../gateway/support.ts';
 import { fakeGateway, sample, viewer } from './support.ts';
 
@@ -211,16 +212,20 @@ describe.each(DATABASE_KINDS)('the live map stream /live (%s)', (kind) => {
   it("the page's client reconnects by itself and catches up with a full snapshot", async () => {
     const snapshots: Array<{ snapshot: Snapshot; full: boolean }> = [];
     const statuses: string[] = [];
-    const plans: FlightPlan[] = [];
-    const client = new LiveClient(server.url, {
-      snapshot: (snapshot, full) => snapshots.push({ snapshot, full }),
-      frame: () => undefined,
-      link: () => undefined,
-      plan: (p) => plans.push(p),
-      zone: () => undefined,
-      alert: () => undefined,
-      status: (s) => statuses.push(s),
-    });
+    const plans: LivePlan[] = [];
+    const client = new LiveClient(
+      server.url,
+      {
+        snapshot: (snapshot, full) => snapshots.push({ snapshot, full }),
+        frame: () => undefined,
+        link: () => undefined,
+        plan: (p) => plans.push(p),
+        zone: () => undefined,
+        alert: () => undefined,
+        status: (s) => statuses.push(s),
+      },
+      ADMIN_TOKEN,
+    );
     client.setViewport(KAGA_VIEW);
     await until('the first full snapshot', () => snapshots.some((s) => s.full && s.snapshot.drones.length));
 

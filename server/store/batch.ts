@@ -1,7 +1,8 @@
 /**
- * Gathers the calls made while one batch of telemetry is being checked and runs them as one
- * statement: a gateway's batch of samples can open ten alerts at once, and ten round trips queued
- * on one database connection delay the last alert by all the others.
+ * Gathers the calls made in one turn of the event loop and runs them as one statement: a
+ * gateway's batch of samples can open ten alerts at once, thirty concurrent requests append
+ * thirty audit entries, and as many round trips queued on one connection delay the last by all
+ * the others.
  */
 export class Batch<T, R> {
   private items: Array<{ item: T; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
@@ -15,7 +16,7 @@ export class Batch<T, R> {
       this.items.push({ item, resolve, reject });
       if (this.scheduled) return;
       this.scheduled = true;
-      // After the microtasks of the current event: every check the batch of samples started has queued by then.
+      // After the microtasks of the current event: every call the event started has queued by then.
       setImmediate(() => void this.flush());
     });
   }

@@ -1,0 +1,55 @@
+import { Forbidden, Unauthorized } from '../errors.ts';
+import type { Principal, Role } from './principal.ts';
+
+/**
+ * What each role may do: the one table every endpoint and socket event consults. Operators
+ * act on their own plans and drones only; the checks of ownership live beside the resource
+ * (`mayManagePlan`, `maySeePlan`), the grants here.
+ */
+export const PERMISSIONS = {
+  /** File plans and run one's own. */
+  'plans:file': ['admin', 'operator'],
+  /** Read and change anybody's plan. */
+  'plans:any': ['admin'],
+  /** Read every plan, alert, drone and track, with identities. */
+  'sky:read-all': ['admin', 'monitor'],
+  'alerts:ack': ['admin', 'monitor'],
+  /** Command one's own drones (the operator's plans name them); `drones:command-any` for all. */
+  'drones:command': ['admin', 'operator'],
+  'drones:command-any': ['admin'],
+  'telemetry:send': ['admin', 'gateway'],
+  'zones:manage': ['admin'],
+  'tokens:manage': ['admin'],
+  'audit:read': ['admin'],
+  'metrics:read': ['admin', 'monitor'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(p: Principal, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(p.role);
+}
+
+/** Throws 401 for the public (a token would help), 403 for a role that lacks the permission. */
+export function demand(p: Principal, permission: Permission, what: string): void {
+  if (can(p, permission)) return;
+  if (p.role === 'public') throw new Unauthorized(`${what} needs a bearer token`);
+  const roles = PERMISSIONS[permission].join(' or ');
+  throw new Forbidden(`${what} needs the ${roles} role; this token is ${p.role} "${p.subject}"`);
+}
+
+/** Whether the principal sees this plan whole (its operator, drone, request and contact). */
+export function maySeePlan(p: Principal, owner: string): boolean {
+  return can(p, 'sky:read-all') || (can(p, 'plans:file') && p.subject === owner);
+}
+
+/** Whether the principal may replan, activate, end or cancel this plan. */
+export function mayManagePlan(p: Principal, owner: string): boolean {
+  return can(p, 'plans:any') || (can(p, 'plans:file') && p.subject === owner);
+}
+
+/** Whether a gateway token may report and command this drone. */
+export function mayCarry(p: Principal, droneId: string): boolean {
+  if (p.role === 'admin') return true;
+  return can(p, 'telemetry:send') && (p.drones === '*' || p.drones.includes(droneId));
+}

@@ -1,0 +1,24 @@
+import type { Role } from '../protocol/trust.ts';
+
+export type { Role };
+
+/** Who is calling, as every layer sees it. */
+export interface Principal {
+  /** The token's subject: an operator id, a gateway id, a person; "public" without a token. */
+  subject: string;
+  role: Role;
+  /** For gateways: the drones they may report and command ('*' for any). */
+  drones: readonly string[] | '*';
+  /** The token's id when this server issued it (what revoking names). */
+  tokenId: string | null;
+}
+
+export const PUBLIC: Principal = { subject: 'public', role: 'public', drones: [], tokenId: null };
+
+/** The server's own acts (safe actions, expiry, start-up imports), as the audit trail names them. */
+export const system = (what: string): Principal => ({
+  subject: `system:${what}`,
+  role: 'admin',
+  drones: '*',
+  tokenId: null,
+});

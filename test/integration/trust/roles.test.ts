@@ -1,0 +1,492 @@
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { system } from '../../../server/auth/principal.ts';
+import type {
+  Alert,
+  CommandOutcome,
+  FlightPlan,
+  GatewayCommand,
+  LiveSnapshot,
+  TelemetryAck,
+} from '../../../server/protocol/index.ts';
+import { until } from '../gateway/support.ts';
+import { sample } from '../live/support.ts';
+import { KAGA, inHours, routePlan, squareZone } from '../../support/plans.ts';
+import { ADMIN_TOKEN, startTestServer, type TestServer } from '../../support/server.ts';
+
+/**
+ * Every endpoint and socket event, with every role: what each may do, what each is refused, and
+ * what each sees of other people's plans, drones and alerts.
+ */
+
+type Who = 'admin' | 'owner' | 'otherOperator' | 'monitor' | 'gateway' | 'public';
+const WHO: Who[] = ['admin', 'owner', 'otherOperator', 'monitor', 'gateway', 'public'];
+
+/** A status for each caller; `write` cases get fresh fixtures per caller (they change state). */
+interface Case {
+  method: string;
+  /** The OpenAPI path this case covers. */
+  path: string;
+  url: () => string | Promise<string>;
+  body?: () => unknown;
+  expect: Record<Who, number>;
+}
+
+const only = (allowed: Partial<Record<Who, number>>, refused = 403): Record<Who, number> => ({
+  admin: refused,
+  owner: refused,
+  otherOperator: refused,
+  monitor: refused,
+  gateway: refused,
+  public: 401,
+  ...allowed,
+});
+const everyone = (status: number): Record<Who, number> => ({
+  admin: status,
+  owner: status,
+  otherOperator: status,
+  monitor: status,
+  gateway: status,
+  public: status,
+});
+
+const DRONE = 'JUROLESOWNER1';
+const BOUND = [DRONE, 'JUROLESBOUND2'];
+const UNBOUND = 'JUROLESSTRAY3';
+const BBOX = '136.2,36.2,136.5,36.45';
+
+describe('who may do what: every endpoint and socket event with every role', () => {
+  let server: TestServer;
+  const tokens = {} as Record<Who, string | null>;
+  let ownerPlan: FlightPlan;
+  let alert: Alert;
+  let zoneId: string;
+  let gatewaySocket: Socket;
+  let departureHour = 1;
+  const nextDeparture = () => inHours((departureHour += 0.25));
+
+  const call = async (who: Who, method: string, url: string, body?: unknown) => {
+    const token = tokens[who];
+    const res = await fetch(`${server.url}${url}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    let json: any = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = text;
+    }
+    return { status: res.status, body: json };
+  };
+
+  /** A plan of the owner's, accepted, for a case that changes it. */
+  const freshOwnerPlan = async (): Promise<FlightPlan> => {
+    const r = await call(
+      'owner',
+      'POST',
+      '/api/v1/flight-plans',
+      routePlan([KAGA.medicalCenter, KAGA.station], { departure: nextDeparture(), droneId: DRONE }),
+    );
+    expect(r.status).toBe(201);
+    return r.body as FlightPlan;
+  };
+  const freshZone = async (): Promise<string> => {
+    const zone = squareZone({ lat: 36.25, lon: 136.25 }, 100, { name: 'roles test zone', kind: 'advisory' });
+    const r = await server.api<{ id: string }>('POST', '/api/v1/geofences', zone);
+    expect(r.status).toBe(201);
+    return r.body.id;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer('pglite');
+    const issue = async (role: 'operator' | 'monitor' | 'gateway', subject: string, drones?: string[]) =>
+      (await server.issuer.issue({ subject, role, ttlSeconds: 3600, ...(drones ? { drones } : {}) }, system('test')))
+        .token;
+    tokens.admin = ADMIN_TOKEN;
+    tokens.owner = await issue('operator', 'op-owner');
+    tokens.otherOperator = await issue('operator', 'op-other');
+    tokens.monitor = await issue('monitor', 'city-monitor');
+    tokens.gateway = await issue('gateway', 'gs-roles', BOUND);
+    tokens.public = null;
+
+    ownerPlan = await freshOwnerPlan();
+    expect((await call('owner', 'POST', `/api/v1/flight-plans/${ownerPlan.id}/activate`)).status).toBe(200);
+    ownerPlan = (await call('owner', 'GET', `/api/v1/flight-plans/${ownerPlan.id}`)).body as FlightPlan;
+    zoneId = await freshZone();
+
+    // The bound ground station relays the owner's drone, and answers every command it is given.
+    gatewaySocket = io(`${server.url}/gateway`, {
+      auth: { token: tokens.gateway, gatewayId: 'gs-roles' },
+      transports: ['websocket'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      gatewaySocket.once('connect', resolve);
+      gatewaySocket.once('connect_error', reject);
+    });
+    gatewaySocket.on('command', (c: GatewayCommand, ack: (o: CommandOutcome) => void) =>
+      ack({
+        id: c.id,
+        droneId: c.droneId,
+        action: c.action,
+        ok: true,
+        result: 'MAV_RESULT_ACCEPTED',
+        message: 'accepted',
+        steps: [],
+        gatewayId: 'gs-roles',
+        completedAt: new Date().toISOString(),
+      }),
+    );
+    const ack = (await gatewaySocket
+      .timeout(10_000)
+      .emitWithAck('telemetry', { samples: [sample(DRONE, KAGA.medicalCenter)] })) as TelemetryAck;
+    expect(ack.accepted).toBe(1);
+
+    alert = (await server.alerts.raise(
+      {
+        kind: 'low_battery',
+        droneId: DRONE,
+        planId: ownerPlan.id,
+        subjectId: null,
+        message: 'battery low for the remaining route',
+        lat: KAGA.medicalCenter.lat,
+        lon: KAGA.medicalCenter.lon,
+        altW84: 120,
+      },
+      'notify',
+    ))!;
+    expect(alert).not.toBeNull();
+  }, 60_000);
+
+  afterAll(async () => {
+    gatewaySocket?.close();
+    await server?.stop();
+  });
+
+  const cases = (): Case[] => [
+    { method: 'GET', path: '/healthz', url: () => '/healthz', expect: everyone(200) },
+    { method: 'GET', path: '/metrics', url: () => '/metrics', expect: only({ admin: 200, monitor: 200 }) },
+    { method: 'GET', path: '/openapi.json', url: () => '/openapi.json', expect: everyone(200) },
+    { method: 'GET', path: '/api/v1/transparency', url: () => '/api/v1/transparency', expect: everyone(200) },
+    { method: 'GET', path: '/api/v1/whoami', url: () => '/api/v1/whoami', expect: everyone(200) },
+    {
+      method: 'POST',
+      path: '/api/v1/flight-plans',
+      url: () => '/api/v1/flight-plans',
+      body: () => routePlan([KAGA.cityHall, KAGA.station], { departure: nextDeparture(), droneId: 'JUROLESFILE01' }),
+      expect: only({ admin: 201, owner: 201, otherOperator: 201 }),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/flight-plans',
+      url: () => '/api/v1/flight-plans',
+      expect: only({ admin: 200, owner: 200, otherOperator: 200, monitor: 200 }),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/flight-plans/{id}',
+      url: () => `/api/v1/flight-plans/${ownerPlan.id}`,
+      expect: everyone(200),
+    },
+    {
+      method: 'PUT',
+      path: '/api/v1/flight-plans/{id}',
+      url: async () => `/api/v1/flight-plans/${(await freshOwnerPlan()).id}`,
+      body: () => routePlan([KAGA.medicalCenter, KAGA.yamashiro], { departure: nextDeparture(), droneId: DRONE }),
+      expect: only({ admin: 200, owner: 200 }),
+    },
+    {
+      method: 'DELETE',
+      path: '/api/v1/flight-plans/{id}',
+      url: async () => `/api/v1/flight-plans/${(await freshOwnerPlan()).id}`,
+      expect: only({ admin: 200, owner: 200 }),
+    },
+    ...(['activate', 'end'] as const).map((op): Case => ({
+      method: 'POST',
+      path: `/api/v1/flight-plans/{id}/${op}`,
+      url: async () => `/api/v1/flight-plans/${(await freshOwnerPlan()).id}/${op}`,
+      expect: only({ admin: 200, owner: 200 }),
+    })),
+    {
+      method: 'GET',
+      path: '/api/v1/flight-plans/{id}/sky-road',
+      url: () => `/api/v1/flight-plans/${ownerPlan.id}/sky-road`,
+      expect: everyone(200),
+    },
+    { method: 'GET', path: '/api/v1/airspace', url: () => `/api/v1/airspace?bbox=${BBOX}`, expect: everyone(200) },
+    {
+      method: 'GET',
+      path: '/api/v1/airspace/check',
+      url: () => `/api/v1/airspace/check?lat=${KAGA.station.lat}&lon=${KAGA.station.lon}&alt=60&reference=AGL`,
+      expect: everyone(200),
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/geofences',
+      url: () => '/api/v1/geofences',
+      body: () => squareZone({ lat: 36.26, lon: 136.26 }, 100, { name: 'declared', kind: 'advisory' }),
+      expect: only({ admin: 201 }),
+    },
+    { method: 'GET', path: '/api/v1/geofences', url: () => `/api/v1/geofences?bbox=${BBOX}`, expect: everyone(200) },
+    { method: 'GET', path: '/api/v1/geofences/{id}', url: () => `/api/v1/geofences/${zoneId}`, expect: everyone(200) },
+    {
+      method: 'DELETE',
+      path: '/api/v1/geofences/{id}',
+      url: async () => `/api/v1/geofences/${await freshZone()}`,
+      expect: only({ admin: 204 }),
+    },
+    { method: 'GET', path: '/api/v1/drones', url: () => '/api/v1/drones', expect: everyone(200) },
+    {
+      method: 'GET',
+      path: '/api/v1/drones/{id}/track',
+      url: () => `/api/v1/drones/${DRONE}/track`,
+      expect: only({ admin: 200, owner: 200, otherOperator: 404, monitor: 200 }),
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/drones/{id}/commands',
+      url: () => `/api/v1/drones/${DRONE}/commands`,
+      body: () => ({ type: 'loiter' }),
+      expect: only({ admin: 200, owner: 200 }),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/alerts',
+      url: () => '/api/v1/alerts',
+      expect: only({ admin: 200, owner: 200, otherOperator: 200, monitor: 200 }),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/alerts/{id}',
+      url: () => `/api/v1/alerts/${alert.id}`,
+      expect: only({ admin: 200, owner: 200, otherOperator: 404, monitor: 200 }),
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/alerts/{id}/ack',
+      url: () => `/api/v1/alerts/${alert.id}/ack`,
+      expect: only({ admin: 200, monitor: 200 }),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/replay',
+      url: () => `/api/v1/replay?bbox=${BBOX}`,
+      expect: only({ admin: 200, monitor: 200 }),
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/tokens',
+      url: () => '/api/v1/tokens',
+      body: () => ({ subject: 'op-new', role: 'operator', ttlSeconds: 600 }),
+      expect: only({ admin: 201 }),
+    },
+    { method: 'GET', path: '/api/v1/tokens', url: () => '/api/v1/tokens', expect: only({ admin: 200 }) },
+    {
+      method: 'DELETE',
+      path: '/api/v1/tokens/{id}',
+      url: async () => {
+        const t = await server.issuer.issue({ subject: 'to-revoke', role: 'monitor', ttlSeconds: 600 }, system('test'));
+        return `/api/v1/tokens/${t.id}`;
+      },
+      expect: only({ admin: 200 }),
+    },
+    { method: 'GET', path: '/api/v1/audit', url: () => '/api/v1/audit', expect: only({ admin: 200 }) },
+  ];
+
+  it('covers every endpoint of the OpenAPI document', async () => {
+    const doc = (await call('public', 'GET', '/openapi.json')).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const verbs = new Set(['get', 'put', 'post', 'delete', 'patch']);
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops)
+        .filter((m) => verbs.has(m))
+        .map((m) => `${m.toUpperCase()} ${p}`),
+    );
+    const walked = new Set(cases().map((c) => `${c.method} ${c.path}`));
+    expect(documented.filter((e) => !walked.has(e))).toEqual([]);
+  });
+
+  it('answers each role as the policy says, refusals with a message', async () => {
+    const seen: string[] = [];
+    for (const c of cases()) {
+      for (const who of WHO) {
+        const r = await call(who, c.method, await c.url(), c.body?.());
+        seen.push(`${c.method} ${c.path} as ${who}: ${r.status}`);
+        if (r.status !== c.expect[who]) {
+          throw new Error(
+            `${c.method} ${c.path} as ${who}: ${r.status}, expected ${c.expect[who]}: ${JSON.stringify(r.body).slice(0, 300)}`,
+          );
+        }
+        if (r.status === 401 || r.status === 403) expect(r.body.message).toMatch(/\w/);
+        if (r.status === 401) expect(r.body.error).toBe('unauthorized');
+      }
+    }
+    expect(seen.length).toBe(cases().length * WHO.length);
+  });
+
+  it('shows the owner, monitors and administrators a plan whole, everyone else anonymous airspace', async () => {
+    for (const who of WHO) {
+      const r = await call(who, 'GET', `/api/v1/flight-plans/${ownerPlan.id}`);
+      const whole = who === 'admin' || who === 'owner' || who === 'monitor';
+      if (whole) {
+        expect(r.body).toMatchObject({ id: ownerPlan.id, droneId: DRONE, operator: 'op-owner' });
+      } else {
+        expect(r.body).toMatchObject({ id: ownerPlan.id, anonymous: true, skyRoad: ownerPlan.skyRoad });
+        expect(JSON.stringify(r.body)).not.toContain(DRONE);
+        expect(JSON.stringify(r.body)).not.toContain('op-owner');
+      }
+    }
+    const other = await call('otherOperator', 'GET', '/api/v1/flight-plans?limit=1000');
+    expect((other.body as FlightPlan[]).every((p) => p.operator === 'op-other')).toBe(true);
+    const mine = await call('owner', 'GET', '/api/v1/flight-plans?limit=1000');
+    expect((mine.body as FlightPlan[]).some((p) => p.id === ownerPlan.id)).toBe(true);
+  });
+
+  it('shows drones to everyone, but who relays and operates them only to monitors, administrators and their operator', async () => {
+    for (const who of WHO) {
+      const states = (await call(who, 'GET', '/api/v1/drones')).body as Array<Record<string, unknown>>;
+      const drone = states.find((s) => s['droneId'] === DRONE)!;
+      expect(drone).toBeDefined();
+      if (who === 'admin' || who === 'monitor' || who === 'owner') {
+        expect(drone['gatewayId']).toBe('gs-roles');
+      } else {
+        expect(drone).toMatchObject({ anonymous: true });
+        expect(drone['gatewayId']).toBeUndefined();
+      }
+    }
+  });
+
+  it('lists to an operator the alerts on its own plans only', async () => {
+    const owner = (await call('owner', 'GET', '/api/v1/alerts')).body as Alert[];
+    const other = (await call('otherOperator', 'GET', '/api/v1/alerts')).body as Alert[];
+    expect(owner.map((a) => a.id)).toContain(alert.id);
+    expect(other.map((a) => a.id)).not.toContain(alert.id);
+  });
+
+  describe('/gateway', () => {
+    const connect = (who: Who, gatewayId: string) =>
+      new Promise<{ socket: Socket; error: string | null }>((resolve) => {
+        const token = tokens[who];
+        const socket = io(`${server.url}/gateway`, {
+          auth: { ...(token ? { token } : {}), gatewayId },
+          transports: ['websocket'],
+          reconnection: false,
+        });
+        socket.once('connect', () => resolve({ socket, error: null }));
+        socket.once('connect_error', (e) => resolve({ socket, error: e.message }));
+      });
+
+    it('lets gateways and administrators connect, and nobody else', async () => {
+      for (const who of WHO) {
+        const { socket, error } = await connect(who, `gw-${who}`);
+        socket.close();
+        if (who === 'gateway' || who === 'admin') expect(error).toBeNull();
+        else expect(error).toMatch(/unauthorized/);
+      }
+    });
+
+    it('stores telemetry only for the drones bound to the gateway’s token', async () => {
+      const ack = (await gatewaySocket.timeout(10_000).emitWithAck('telemetry', {
+        samples: [sample(BOUND[1]!, KAGA.station), sample(UNBOUND, KAGA.station)],
+      })) as TelemetryAck;
+      expect(ack.accepted).toBe(1);
+      expect(ack.rejected).toEqual([expect.objectContaining({ message: expect.stringContaining('not bound') })]);
+      const states = (await server.api<Array<{ droneId: string }>>('GET', '/api/v1/drones')).body;
+      expect(states.some((s) => s.droneId === BOUND[1])).toBe(true);
+      expect(states.some((s) => s.droneId === UNBOUND)).toBe(false);
+    });
+
+    it('ignores link reports for drones the gateway is not bound to', async () => {
+      gatewaySocket.emit('link', { droneId: UNBOUND, link: 'lost', at: new Date().toISOString() });
+      gatewaySocket.emit('link', { droneId: BOUND[1], link: 'lost', at: new Date().toISOString() });
+      await until('the bound drone reported lost', async () => {
+        const states = (await server.api<Array<{ droneId: string; link: string }>>('GET', '/api/v1/drones')).body;
+        return states.find((s) => s.droneId === BOUND[1])?.link === 'lost';
+      });
+      const states = (await server.api<Array<{ droneId: string }>>('GET', '/api/v1/drones')).body;
+      expect(states.some((s) => s.droneId === UNBOUND)).toBe(false);
+    });
+  });
+
+  describe('/live', () => {
+    const watch = async (who: Who) => {
+      const token = tokens[who];
+      const socket = io(`${server.url}/live`, { transports: ['websocket'], ...(token ? { auth: { token } } : {}) });
+      const events: Array<{ event: string; payload: any }> = [];
+      socket.onAny((event: string, payload: unknown) => events.push({ event, payload }));
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('connect_error', reject);
+      });
+      const snapshot = (await socket
+        .timeout(10_000)
+        .emitWithAck('subscribe', { cells: [], full: true })) as LiveSnapshot;
+      return { socket, events, snapshot };
+    };
+
+    it('refuses a connection with a token that does not verify', async () => {
+      const socket = io(`${server.url}/live`, {
+        transports: ['websocket'],
+        auth: { token: 'forged.jwt.token' },
+        reconnection: false,
+      });
+      const error = await new Promise<string>((resolve) => socket.once('connect_error', (e) => resolve(e.message)));
+      socket.close();
+      expect(error).toMatch(/unauthorized/);
+    });
+
+    it('streams each viewer the plans and alerts it may see', async () => {
+      const viewers = Object.fromEntries(
+        await Promise.all(WHO.map(async (w) => [w, await watch(w)] as const)),
+      ) as Record<Who, Awaited<ReturnType<typeof watch>>>;
+      const whole = (w: Who) => w === 'admin' || w === 'owner' || w === 'monitor';
+      for (const w of WHO) {
+        const plan = viewers[w].snapshot.plans!.find((p) => p.id === ownerPlan.id)!;
+        expect(plan).toBeDefined();
+        expect('anonymous' in plan).toBe(!whole(w));
+        const alerts = viewers[w].snapshot.alerts!.map((a) => a.id);
+        expect(alerts.includes(alert.id)).toBe(whole(w));
+      }
+
+      // A change of the owner's plan, and a new alert on it, as events.
+      const changed = await freshOwnerPlan();
+      const raised = (await server.alerts.raise(
+        {
+          kind: 'proximity',
+          droneId: DRONE,
+          planId: ownerPlan.id,
+          subjectId: 'JUOTHER',
+          message: 'too close',
+          lat: null,
+          lon: null,
+          altW84: null,
+        },
+        'notify',
+      ))!;
+      for (const w of WHO) {
+        const v = viewers[w];
+        await until(`${w} hears of the new plan`, () =>
+          v.events.some((e) => e.event === 'plan' && e.payload.id === changed.id),
+        );
+        const plan = v.events.find((e) => e.event === 'plan' && e.payload.id === changed.id)!.payload;
+        expect('anonymous' in plan).toBe(!whole(w));
+      }
+      await until('the monitor hears of the alert', () =>
+        viewers.monitor.events.some((e) => e.event === 'alert' && e.payload.id === raised.id),
+      );
+      await until('the owner hears of the alert', () =>
+        viewers.owner.events.some((e) => e.event === 'alert' && e.payload.id === raised.id),
+      );
+      for (const w of ['otherOperator', 'gateway', 'public'] as const) {
+        expect(viewers[w].events.some((e) => e.event === 'alert')).toBe(false);
+      }
+      for (const v of Object.values(viewers)) v.socket.close();
+    });
+  });
+});
