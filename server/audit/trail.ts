@@ -8,6 +8,19 @@ import type { Db } from '../store/db.ts';
 /** The shortest retention the table allows: investigations need at least this much. */
 export const MIN_AUDIT_RETENTION_DAYS = 30;
 
+/** What PostgreSQL cannot store in text — a NUL, an unpaired surrogate — becomes U+FFFD: a refusal of hostile input must still be recorded. */
+const storable = (s: string) =>
+  s.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+
+const storableDeep = (v: unknown): unknown =>
+  typeof v === 'string'
+    ? storable(v)
+    : Array.isArray(v)
+      ? v.map(storableDeep)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [storable(k), storableDeep(x)]))
+        : v;
+
 export interface AuditRecordInput {
   who: Principal;
   action: string;
@@ -23,9 +36,22 @@ export interface AuditRecordInput {
  * answer to a client) awaits `record`.
  */
 export class AuditTrail {
-  private readonly batch = new Batch(async (drafts: AuditDraft[]) => {
-    await appendAudit(this.deps.db, drafts);
-    return drafts.map(() => undefined);
+  /** Entries made together go in one statement; should that fail, each is tried alone, so one bad entry loses no other. */
+  private readonly batch = new Batch(async (drafts: AuditDraft[]): Promise<Array<Error | null>> => {
+    try {
+      await appendAudit(this.deps.db, drafts);
+      return drafts.map(() => null);
+    } catch (err) {
+      if (drafts.length === 1) return [err as Error];
+      return Promise.all(
+        drafts.map((d) =>
+          appendAudit(this.deps.db, [d]).then(
+            () => null,
+            (e: unknown) => e as Error,
+          ),
+        ),
+      );
+    }
   });
 
   constructor(private readonly deps: { db: Db; clock: () => number; log: Logger; retentionMs: number }) {}
@@ -33,20 +59,19 @@ export class AuditTrail {
   async record(e: AuditRecordInput): Promise<void> {
     const draft: AuditDraft = {
       at: this.deps.clock(),
-      actor: e.who.subject,
+      actor: storable(e.who.subject),
       role: e.who.role,
-      action: e.action,
-      target: e.target,
-      outcome: e.outcome,
+      action: storable(e.action),
+      target: e.target === null ? null : storable(e.target),
+      outcome: storable(e.outcome),
       remote: e.remote,
-      detail: e.detail ?? null,
+      detail: e.detail ? (storableDeep(e.detail) as Record<string, unknown>) : null,
     };
-    try {
-      await this.batch.add(draft);
-    } catch (err) {
+    const failed = await this.batch.add(draft);
+    if (failed) {
       // The act itself has happened; the log keeps what the table could not.
-      this.deps.log.error({ err, audit: draft }, 'audit entry not stored');
-      throw err;
+      this.deps.log.error({ err: failed, audit: draft }, 'audit entry not stored');
+      throw failed;
     }
   }
 

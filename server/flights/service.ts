@@ -33,6 +33,7 @@ import {
 } from '../store/plans.ts';
 import { proposeAlternatives } from './alternatives.ts';
 import { conflictSummary, explainConflicts } from './explain.ts';
+import { checkVolumes } from './extent.ts';
 import { toGeometry } from './geometry.ts';
 import { OPERATIONS, REPLANNABLE, type Operation } from './lifecycle.ts';
 import type { AirspaceMirror } from './mirror.ts';
@@ -183,6 +184,7 @@ export class FlightPlans {
 
   private compile(req: FlightPlanRequest, now: number): CompiledPlan {
     this.checkTimes(req, now);
+    checkVolumes(req);
     const compiled = compilePlan(toGeometry(req), this.deps.datum, this.deps.config.airspace);
     if (compiled.keys.length === 0) throw BadRequest.field(req.route ? 'route' : 'volumes', 'covers no airspace');
     return compiled;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bbox as turfBbox } from '@turf/turf';
+import { area as turfArea, bbox as turfBbox } from '@turf/turf';
 import { cellToChildren, cellToParent, getResolution } from 'h3-js';
 import { bandRangeM, toW84, type Datum } from '../airspace/altitude.ts';
 import { ReservationIndex, type CompiledZone } from '../airspace/index.ts';
@@ -70,6 +70,12 @@ function describe(a: Altitude): string {
 async function listZonesById(db: Db, ids: readonly string[]): Promise<Map<string, ZoneRecord>> {
   return new Map((await getZones(db, ids)).map((z) => [z.id, z]));
 }
+
+/**
+ * The largest zone the API declares: a city (Kaga is 306 km²). Compiling a zone costs time in
+ * proportion to its cells, and a request must not hold the server for minutes.
+ */
+const MAX_DECLARED_AREA_M2 = 500e6;
 
 /**
  * Zones declared by the city's administrator (flood, fire, event): in force when the request
@@ -262,6 +268,13 @@ export class Geofences {
 
   /** Floor above ceiling can only be told once both are W84; at the outline's centre, as imports do. */
   private checkLimits(feature: ZoneFeature, box: [number, number, number, number]): void {
+    const size = turfArea(feature.geometry);
+    if (size > MAX_DECLARED_AREA_M2) {
+      throw BadRequest.field(
+        'geometry',
+        `the zone covers ${(size / 1e6).toFixed(0)} km²; a zone declared here is at most ${MAX_DECLARED_AREA_M2 / 1e6} km² (a city's worth: load larger ones from a zone file)`,
+      );
+    }
     const { lower, upper } = feature.properties;
     const lat = (box[1] + box[3]) / 2;
     const lon = (box[0] + box[2]) / 2;

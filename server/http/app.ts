@@ -30,6 +30,7 @@ import { replayRouter } from './routes/replay.ts';
 import { tokensRouter } from './routes/tokens.ts';
 import { aboutRouter } from './routes/about.ts';
 import { corsPolicy, securityHeaders } from './security.ts';
+import { refuseUnstorableText } from './storable-text.ts';
 
 export interface AppDeps {
   db: Db;
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/geo+json', 'application/*+json'] }),
   );
+  app.use(refuseUnstorableText);
   app.use(authenticate(deps.authenticator));
   app.use('/api', perTokenRateLimit(deps.http.rateLimitPerMinute));
   app.use((req, res, next) => {

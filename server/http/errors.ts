@@ -29,7 +29,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
         issues: [{ path: 'body', message: 'not valid JSON' }],
       });
     }
-    if (e.expose && e.status && e.status >= 400 && e.status < 500) {
+    // Express's and body-parser's own refusals (an undecodable path parameter, a body too large).
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       return send(e.status, { error: e.type ?? 'bad_request', message: e.message ?? 'bad request' });
     }
     log.error({ err: faultSummary(err), method: req.method, url: req.originalUrl }, 'request failed');

@@ -1,9 +1,17 @@
 import { z } from 'zod';
-import { Altitude, BboxQuery, Id, Latitude, Longitude, Timestamp } from './common.ts';
+import { distanceM } from '../airspace/geo.ts';
+import { Altitude, BboxQuery, Id, Longitude, OperatingLatitude, Timestamp } from './common.ts';
 import { wire } from './registry.ts';
 
 /** Vertices a plan may carry in all (route waypoints or volume outlines). */
 export const MAX_VERTICES = 10_000;
+/**
+ * A route's length and a volume's radius bound the work of deciding a plan (cells grow with
+ * them): far beyond any drone flight in a city, well short of a request that would stall the
+ * arbiter.
+ */
+export const MAX_ROUTE_LENGTH_M = 500_000;
+export const MAX_CIRCLE_RADIUS_M = 5_000;
 
 export const PlanState = z
   .enum(['Accepted', 'Activated', 'Nonconforming', 'Contingent', 'Ended', 'Cancelled', 'Preempted'])
@@ -13,7 +21,7 @@ export const PlanState = z
 export const LIVE_STATES = ['Accepted', 'Activated', 'Nonconforming', 'Contingent'] as const;
 
 const Waypoint = z.object({
-  lat: Latitude,
+  lat: OperatingLatitude,
   lon: Longitude,
   alt: z.number().finite().min(-500).max(20_000).optional().describe("altitude in the route's reference"),
 });
@@ -23,7 +31,20 @@ export const Route = z
     waypoints: z
       .array(Waypoint)
       .min(2, 'a route needs at least two waypoints')
-      .max(MAX_VERTICES, `a route has at most ${MAX_VERTICES} waypoints`),
+      .max(MAX_VERTICES, `a route has at most ${MAX_VERTICES} waypoints`)
+      .superRefine((w, ctx) => {
+        let length = 0;
+        for (let i = 1; i < w.length; i++) {
+          if (Math.abs(w[i]!.lon - w[i - 1]!.lon) > 180) {
+            ctx.addIssue({ code: 'custom', path: [i], message: 'a leg may not cross the antimeridian' });
+            return;
+          }
+          length += distanceM(w[i - 1]!, w[i]!);
+        }
+        if (length > MAX_ROUTE_LENGTH_M) {
+          ctx.addIssue({ code: 'custom', message: `a route is at most ${MAX_ROUTE_LENGTH_M / 1000} km long` });
+        }
+      }),
     altitude: Altitude,
     speedMps: z.number().finite().positive('speed must be positive').max(150, 'speed must be at most 150 m/s'),
     departure: Timestamp,
@@ -38,7 +59,7 @@ export const Route = z
       'Waypoints flown in order at cruise speed, after a vertical take-off at the first and before a vertical landing at the last.',
   });
 
-const LatLngPoint = z.object({ lat: Latitude, lng: Longitude });
+const LatLngPoint = z.object({ lat: OperatingLatitude, lng: Longitude });
 const Time = z.object({ value: Timestamp, format: z.literal('RFC3339').default('RFC3339') });
 
 export const Volume4D = z
@@ -50,7 +71,14 @@ export const Volume4D = z
       outline_circle: z
         .object({
           center: LatLngPoint,
-          radius: z.object({ value: z.number().finite().positive().max(50_000), units: z.literal('M').default('M') }),
+          radius: z.object({
+            value: z
+              .number()
+              .finite()
+              .positive()
+              .max(MAX_CIRCLE_RADIUS_M, `a circle's radius is at most ${MAX_CIRCLE_RADIUS_M} m`),
+            units: z.literal('M').default('M'),
+          }),
         })
         .optional(),
       altitude_lower: Altitude,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { Altitude, BboxQuery, Id, Latitude, Longitude, Timestamp } from './common.ts';
+import { Altitude, BboxQuery, Id, Latitude, Longitude, OperatingLatitude, QueryNumber, Timestamp } from './common.ts';
 import { wire } from './registry.ts';
 
 const Position = z
-  .tuple([z.number().finite().min(-180).max(180), z.number().finite().min(-90).max(90)])
+  .tuple([z.number().finite().min(-180).max(180), OperatingLatitude])
   .rest(z.number().finite())
   .describe('[lon, lat]');
 
@@ -14,7 +14,7 @@ const Ring = z
   .min(4, 'a ring needs at least four positions (closed)')
   .max(MAX_ZONE_VERTICES)
   .refine(
-    (r) => r[0]![0] === r[r.length - 1]![0] && r[0]![1] === r[r.length - 1]![1],
+    (r) => r.length > 0 && r[0]![0] === r[r.length - 1]![0] && r[0]![1] === r[r.length - 1]![1],
     'a ring must be closed (last position equal to the first)',
   );
 
@@ -153,9 +153,9 @@ export const GeofenceQuery = z.object({
 });
 
 export const AirspaceCheckQuery = z.object({
-  lat: z.coerce.number().pipe(Latitude),
-  lon: z.coerce.number().pipe(Longitude),
-  alt: z.coerce.number().pipe(z.number().finite().min(-500).max(20_000)),
+  lat: QueryNumber.pipe(Latitude),
+  lon: QueryNumber.pipe(Longitude),
+  alt: QueryNumber.pipe(z.number().min(-500).max(20_000)),
   reference: z
     .enum(['W84', 'AMSL', 'AGL'], { error: 'reference must be one of W84, AMSL, AGL' })
     .default('W84')

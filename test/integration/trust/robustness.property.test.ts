@@ -1593,11 +1593,21 @@ describe('hostile input at every endpoint (fast-check): a 4xx with a message, no
     );
   });
 
-  it('answers methods and paths that match no route under /api with a JSON 404', async () => {
+  it('answers methods and paths that match no route under /api with a JSON 404 (400 when the path itself is malformed)', async () => {
     const ROUTES = 'flight-plans geofences airspace drones alerts replay tokens audit transparency whoami'.split(' ');
     const method = words('GET POST PUT PATCH DELETE');
+    // A path that cannot be decoded, or decodes to text no store can hold, is refused before routing.
+    const malformed = (url: string) => {
+      try {
+        return /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(
+          decodeURIComponent(url),
+        );
+      } catch {
+        return true;
+      }
+    };
     const unrouted = (m: string, url: string, what: string) =>
-      hostile(`${m} /api/(unrouted)`, url, what, { status: 404 });
+      hostile(`${m} /api/(unrouted)`, url, what, { status: malformed(url) ? 400 : 404 });
     await holds(
       fc.oneof(
         fc
