@@ -132,7 +132,11 @@ async function main() {
   const rows: Array<Array<string | number>> = [];
   for (const a of APPROACHES) {
     const r = await run(a.make, plans, CONCURRENCY);
+    const judging = performance.now();
     const { missed, missedWithin, needless } = judge(r);
+    console.error(
+      `${r.name}: decided in ${r.seconds.toFixed(1)} s, judged in ${((performance.now() - judging) / 1000).toFixed(1)} s`,
+    );
     const acc = summarize(r.acceptedLatency);
     const rej = summarize(r.refusedLatency);
     rows.push([

@@ -317,7 +317,8 @@ async function relayCpu(): Promise<void> {
     ]);
     children.push(sim);
 
-    const api = async <T>(p: string): Promise<T> => (await fetch(`${url}${p}`)).json() as Promise<T>;
+    const api = async <T>(p: string): Promise<T> =>
+      (await fetch(`${url}${p}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json() as Promise<T>;
     await waitFor(
       `all ${DRONES} drones on the server`,
       async () => (await api<unknown[]>('/api/v1/drones')).length >= DRONES,

@@ -13,7 +13,7 @@ import { createLogger } from '../server/log.ts';
 import { startServer } from '../server/server.ts';
 import type { FlightPlanRequest } from '../server/protocol/index.ts';
 import { random, randomRoute } from './city.ts';
-import { BENCH_OPERATOR, fmt, machine, runConcurrently, summarize, table } from './support.ts';
+import { BENCH_ADMIN_TOKEN, BENCH_OPERATOR, fmt, machine, runConcurrently, summarize, table } from './support.ts';
 
 const POSTGRES =
   process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -64,6 +64,8 @@ async function run(kind: 'pglite' | 'postgres', level: number): Promise<Row> {
     HOST: '127.0.0.1',
     DATA_DIR: 'memory://',
     LOG_LEVEL: 'silent',
+    // Its own administrator, so the embedded server does not issue and print one.
+    ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
     ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
   });
   const server = await startServer(config, createLogger('silent'));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Principal } from '../server/auth/principal.ts';
 import os from 'node:os';
 
@@ -75,3 +76,6 @@ export const spread = (r: { median: number; min: number; max: number }, digits =
 
 /** The operator the benchmarks file their plans as, when they call the service in-process. */
 export const BENCH_OPERATOR: Principal = { subject: 'bench', role: 'operator', drones: [], tokenId: null };
+
+/** The administrator token of the servers the benchmarks start. */
+export const BENCH_ADMIN_TOKEN = randomBytes(18).toString('base64url');

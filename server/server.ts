@@ -59,6 +59,8 @@ export interface RunningServer {
   mirror: AirspaceMirror;
   /** socket.io on the server's port: `/gateway` today; the live map adds its namespace here. */
   io: SocketServer;
+  /** Each change of a plan or zone, whichever instance made it. */
+  airspaceEvents: AirspaceEvents;
   /** Each accepted telemetry sample and each link change, for conformance and the live map. */
   droneEvents: DroneEvents;
   telemetry: TelemetryIngest;
@@ -252,6 +254,7 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
     geofences,
     mirror,
     io,
+    airspaceEvents: events,
     droneEvents,
     telemetry,
     commands,

@@ -9,6 +9,15 @@ interface Sample {
   alt: number;
 }
 
+/** Each plan's samples, taken once whichever oracle asks (they depend on the plan alone). */
+const SAMPLES = new WeakMap<BenchPlan, Sample[]>();
+
+/** A sample of a flight already added, where the index keeps it. */
+interface Entry {
+  flight: number;
+  sample: Sample;
+}
+
 /**
  * An independent judge of what truly conflicts. It samples each flight's expected position every
  * second and knows nothing of cells, bands, windows or databases. Two flights conflict when some
@@ -16,28 +25,77 @@ interface Sample {
  * (horizontally and vertically) and at most `slackMs` apart in time: 0 asks "at the same
  * moment"; the time tolerances operators declare (early + late) ask "could they meet, given how
  * early or late each may be".
+ *
+ * Samples are indexed by time slice (the slack, at least a second) and by squares of the
+ * separation's size, so a sample is compared only with those in neighbouring slices and squares:
+ * thousands of flights are judged in seconds, not in the hours all pairs would take.
  */
 export class Oracle {
-  private readonly flights: Array<{ plan: BenchPlan; samples: Sample[] }> = [];
+  private readonly plans: BenchPlan[] = [];
+  /** time slice → square → samples there. */
+  private readonly index = new Map<number, Map<number, Entry[]>>();
   private readonly frame = localFrame({ lat: 36.3, lon: 136.34 });
+  private readonly sliceMs: number;
 
   constructor(
     private readonly horizontalM: number,
     private readonly verticalM: number,
     private readonly slackMs: number,
-  ) {}
+  ) {
+    this.sliceMs = Math.max(1000, slackMs);
+  }
 
   add(p: BenchPlan): void {
-    this.flights.push({ plan: p, samples: this.sample(p) });
+    const flight = this.plans.push(p) - 1;
+    for (const sample of this.sample(p)) {
+      const slice = Math.floor(sample.t / this.sliceMs);
+      let squares = this.index.get(slice);
+      if (!squares) this.index.set(slice, (squares = new Map()));
+      const key = this.square(sample.x, sample.y);
+      const list = squares.get(key);
+      if (list) list.push({ flight, sample });
+      else squares.set(key, [{ flight, sample }]);
+    }
   }
 
   /** The flights already added that truly conflict with p. */
   conflictsWith(p: BenchPlan): BenchPlan[] {
-    const mine = this.sample(p);
-    return this.flights.filter((f) => f.plan !== p && this.meet(p, mine, f.plan, f.samples)).map((f) => f.plan);
+    const found = new Set<number>();
+    const h2 = this.horizontalM * this.horizontalM;
+    for (const s of this.sample(p)) {
+      const slice = Math.floor(s.t / this.sliceMs);
+      const gx = Math.floor(s.x / this.horizontalM);
+      const gy = Math.floor(s.y / this.horizontalM);
+      for (let ds = -1; ds <= 1; ds++) {
+        const squares = this.index.get(slice + ds);
+        if (!squares) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          for (let dy = -1; dy <= 1; dy++) {
+            for (const { flight, sample: o } of squares.get(this.squareOf(gx + dx, gy + dy)) ?? []) {
+              if (found.has(flight) || this.plans[flight] === p) continue;
+              if (Math.abs(o.t - s.t) > this.slackMs) continue;
+              if (Math.abs(o.alt - s.alt) >= this.verticalM) continue;
+              if ((o.x - s.x) ** 2 + (o.y - s.y) ** 2 < h2) found.add(flight);
+            }
+          }
+        }
+      }
+    }
+    return [...found].map((f) => this.plans[f]!);
+  }
+
+  private square(x: number, y: number): number {
+    return this.squareOf(Math.floor(x / this.horizontalM), Math.floor(y / this.horizontalM));
+  }
+
+  /** A square as one number (square indices within ±1,000,000, far beyond any city). */
+  private squareOf(gx: number, gy: number): number {
+    return (gx + 1_000_000) * 2_000_003 + (gy + 1_000_000);
   }
 
   private sample(p: BenchPlan): Sample[] {
+    const known = SAMPLES.get(p);
+    if (known) return known;
     const path = p.compiled.path!;
     const out: Sample[] = [];
     for (let t = Math.ceil(path[0]!.t / 1000) * 1000; t <= path[path.length - 1]!.t; t += 1000) {
@@ -45,40 +103,7 @@ export class Oracle {
       const { x, y } = toLocal(this.frame, q.lat, q.lon);
       out.push({ t, x, y, alt: q.altW84 });
     }
+    SAMPLES.set(p, out);
     return out;
-  }
-
-  private meet(a: BenchPlan, sa: Sample[], b: BenchPlan, sb: Sample[]): boolean {
-    const [a0, a1, a2, a3] = a.compiled.bbox;
-    const [b0, b1, b2, b3] = b.compiled.bbox;
-    if (a2 < b0 || b2 < a0 || a3 < b1 || b3 < a1) return false;
-    const first = sb[0];
-    const last = sb[sb.length - 1];
-    if (!first || !last || !sa[0]) return false;
-    if (sa[0].t > last.t + this.slackMs || sa[sa.length - 1]!.t < first.t - this.slackMs) return false;
-    // b's samples in a grid of separation-sized squares: only neighbouring squares can meet.
-    const size = this.horizontalM;
-    const grid = new Map<string, Sample[]>();
-    for (const s of sb) {
-      const key = `${Math.floor(s.x / size)},${Math.floor(s.y / size)}`;
-      const list = grid.get(key);
-      if (list) list.push(s);
-      else grid.set(key, [s]);
-    }
-    const h2 = this.horizontalM * this.horizontalM;
-    for (const s of sa) {
-      const gx = Math.floor(s.x / size);
-      const gy = Math.floor(s.y / size);
-      for (let dx = -1; dx <= 1; dx++) {
-        for (let dy = -1; dy <= 1; dy++) {
-          for (const o of grid.get(`${gx + dx},${gy + dy}`) ?? []) {
-            if (Math.abs(o.t - s.t) > this.slackMs) continue;
-            if (Math.abs(o.alt - s.alt) >= this.verticalM) continue;
-            if ((o.x - s.x) ** 2 + (o.y - s.y) ** 2 < h2) return true;
-          }
-        }
-      }
-    }
-    return false;
   }
 }

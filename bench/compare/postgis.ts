@@ -9,6 +9,8 @@ import type { BenchPlan } from './demand.ts';
  */
 export async function postgisApproach(url: string, lateralBufferM: number, concurrency: number): Promise<Approach> {
   const pool = new pg.Pool({ connectionString: url, max: concurrency, options: '-c jit=off' });
+  // The database is dropped with FORCE after the run: an idle connection it ends must not end the benchmark.
+  pool.on('error', (err) => console.error(`idle connection: ${err.message}`));
   await pool.query('CREATE EXTENSION IF NOT EXISTS postgis');
   await pool.query(`CREATE TABLE postgis_plans (
     id int PRIMARY KEY, geom geometry(Polygon, 4326) NOT NULL, alt numrange NOT NULL, during tstzrange NOT NULL)`);

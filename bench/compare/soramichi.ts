@@ -2,9 +2,10 @@ import { loadConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
 import { startServer } from '../../server/server.ts';
 import { spawnServer, type ServerProcess } from '../../test/support/process.ts';
+import { ADMIN_TOKEN } from '../../test/support/server.ts';
 import type { Approach } from './approach.ts';
 import type { BenchPlan } from './demand.ts';
-import { BENCH_OPERATOR } from '../support.ts';
+import { BENCH_ADMIN_TOKEN, BENCH_OPERATOR } from '../support.ts';
 
 /** soramichi in this process, on PGlite (url undefined) or on PostgreSQL. */
 export async function soramichiApproach(url: string | undefined): Promise<Approach> {
@@ -13,6 +14,10 @@ export async function soramichiApproach(url: string | undefined): Promise<Approa
     HOST: '127.0.0.1',
     DATA_DIR: 'memory://',
     LOG_LEVEL: 'silent',
+    // The alternatives know no zones: soramichi decides against flights only here too.
+    GEOFENCES_DIR: '',
+    // Its own administrator, so the embedded server does not issue and print one.
+    ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
     ...(url ? { DATABASE_URL: url } : {}),
   });
   const server = await startServer(config, createLogger('silent'));
@@ -27,7 +32,10 @@ export async function soramichiApproach(url: string | undefined): Promise<Approa
 export async function soramichiCluster(url: string, instances: number): Promise<Approach> {
   const servers: ServerProcess[] = [];
   // One after the other, so the first applies the migrations and the others find them applied.
-  for (let i = 0; i < instances; i++) servers.push(await spawnServer({ DATABASE_URL: url }));
+  // No rate limit: the benchmark measures decisions, not the policy that would meter one client.
+  for (let i = 0; i < instances; i++) {
+    servers.push(await spawnServer({ DATABASE_URL: url, RATE_LIMIT_PER_MINUTE: '0' }));
+  }
   let next = 0;
   return {
     name: `soramichi (${instances} instances, one PostgreSQL, HTTP)`,
@@ -35,7 +43,7 @@ export async function soramichiCluster(url: string, instances: number): Promise<
       const server = servers[next++ % servers.length]!;
       const res = await fetch(`${server.url}/api/v1/flight-plans`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
         body: JSON.stringify(p.request),
       });
       await res.arrayBuffer();

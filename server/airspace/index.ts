@@ -1,4 +1,4 @@
-import { cellToParent, getResolution } from 'h3-js';
+import { cellAncestor, cellResolution } from './h3.ts';
 import { overlaps } from './keys.ts';
 import type { ActiveWindow, SkyKey, ZoneKind } from './types.ts';
 
@@ -64,6 +64,9 @@ export type Conflict = FlightConflict | ZoneConflict;
  * enough to explain conflicts and search alternatives. It never decides acceptance alone; the
  * database does, and the service keeps this in step with it.
  */
+/** Cells whose zone holds are remembered at most (a city is about 100,000 cells at resolution 11). */
+const ZONES_MEMO_LIMIT = 500_000;
+
 export class ReservationIndex {
   private readonly flights = new Map<string, FlightHold[]>();
   private readonly plans = new Map<string, MirroredPlan>();
@@ -71,6 +74,12 @@ export class ReservationIndex {
   private readonly zones = new Map<string, CompiledZone>();
   /** How many zone cells exist at each resolution, so lookups walk only the parents in use. */
   private readonly zoneResolutions = new Map<number, number>();
+  /**
+   * Zone holds already gathered per cell: a decision asks again for the same cells (its altitude
+   * alternatives are the same cells in other bands), and so do the plans after it. Forgotten
+   * whenever a zone comes or goes.
+   */
+  private readonly zonesMemo = new Map<string, readonly ZoneHold[]>();
 
   get planCount(): number {
     return this.plans.size;
@@ -114,6 +123,7 @@ export class ReservationIndex {
   }
 
   putZone(zone: CompiledZone): void {
+    this.zonesMemo.clear();
     this.removeZone(zone.id);
     this.zones.set(zone.id, zone);
     for (const c of zone.cells) {
@@ -128,7 +138,7 @@ export class ReservationIndex {
       const list = this.zoneHolds.get(c.cell);
       if (list) list.push(hold);
       else this.zoneHolds.set(c.cell, [hold]);
-      const res = getResolution(c.cell);
+      const res = cellResolution(c.cell);
       this.zoneResolutions.set(res, (this.zoneResolutions.get(res) ?? 0) + 1);
     }
   }
@@ -136,6 +146,7 @@ export class ReservationIndex {
   removeZone(zoneId: string): void {
     const zone = this.zones.get(zoneId);
     if (!zone) return;
+    this.zonesMemo.clear();
     this.zones.delete(zoneId);
     for (const c of zone.cells) {
       const list = this.zoneHolds.get(c.cell);
@@ -144,7 +155,7 @@ export class ReservationIndex {
         if (rest.length) this.zoneHolds.set(c.cell, rest);
         else this.zoneHolds.delete(c.cell);
       }
-      const res = getResolution(c.cell);
+      const res = cellResolution(c.cell);
       const left = (this.zoneResolutions.get(res) ?? 1) - 1;
       if (left > 0) this.zoneResolutions.set(res, left);
       else this.zoneResolutions.delete(res);
@@ -164,15 +175,19 @@ export class ReservationIndex {
   }
 
   /** Zone holds on a cell or on any of its ancestors. */
-  zonesAt(cell: string): ZoneHold[] {
+  zonesAt(cell: string): readonly ZoneHold[] {
+    const known = this.zonesMemo.get(cell);
+    if (known) return known;
     const out: ZoneHold[] = [];
-    if (this.zoneResolutions.size === 0) return out;
-    const res = getResolution(cell);
+    const res = cellResolution(cell);
     for (const r of this.zoneResolutions.keys()) {
       if (r > res) continue;
-      const holds = this.zoneHolds.get(r === res ? cell : cellToParent(cell, r));
+      const holds = this.zoneHolds.get(cellAncestor(cell, r));
       if (holds) out.push(...holds);
     }
+    // A country's worth of cells asked once each would otherwise grow it without bound.
+    if (this.zonesMemo.size >= ZONES_MEMO_LIMIT) this.zonesMemo.clear();
+    this.zonesMemo.set(cell, out);
     return out;
   }
 

@@ -1,4 +1,4 @@
-import { cellToParent } from 'h3-js';
+import { cellAncestor } from '../airspace/h3.ts';
 import type { SkyKey } from '../airspace/types.ts';
 
 /**
@@ -78,7 +78,7 @@ export function stripeWindows(keys: readonly SkyKey[], stripeResolution: number)
   for (const k of keys) {
     if (k.cell !== lastCell) {
       lastCell = k.cell;
-      lastStripe = BigInt(`0x${cellToParent(k.cell, stripeResolution)}`);
+      lastStripe = BigInt(`0x${cellAncestor(k.cell, stripeResolution)}`);
     }
     const w = windows.get(lastStripe);
     if (w) {

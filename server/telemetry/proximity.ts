@@ -1,4 +1,5 @@
-import { cellToParent, getHexagonEdgeLengthAvg, getResolution, gridDisk, latLngToCell, UNITS } from 'h3-js';
+import { getHexagonEdgeLengthAvg, gridDisk, latLngToCell, UNITS } from 'h3-js';
+import { cellAncestor, cellResolution } from '../airspace/h3.ts';
 
 /** How close two airborne drones may come before the city is told. */
 export interface ProximityParams {
@@ -56,8 +57,8 @@ export class DroneGrid {
   /** Records a drone's position; `cell` may be its cell at any resolution as fine as the grid's or finer. */
   put(fix: GridFix, cell?: string): void {
     const coarse =
-      cell && getResolution(cell) >= this.resolution
-        ? cellToParent(cell, this.resolution)
+      cell && cellResolution(cell) >= this.resolution
+        ? cellAncestor(cell, this.resolution)
         : latLngToCell(fix.lat, fix.lon, this.resolution);
     const old = this.drones.get(fix.droneId);
     if (old && old.cell !== coarse) this.leave(fix.droneId, old.cell);

@@ -1,0 +1,173 @@
+/**
+ * npm run bench:cluster — two server instances on one PostgreSQL: how soon the second instance's
+ * reservation mirror holds a plan the first accepted (LISTEN/NOTIFY, then the plan's keys read),
+ * and how soon a position reported to the first reaches a map viewer of the second (the socket.io
+ * PostgreSQL adapter). Both instances run in this process, so the figures include each other's
+ * work on one event loop: a bound, not the best case. PostgreSQL from BENCH_DATABASE_URL or
+ * TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test.
+ */
+import { io } from 'socket.io-client';
+import pg from 'pg';
+import { loadConfig } from '../server/config.ts';
+import { createLogger } from '../server/log.ts';
+import { LIVE_CELL_RESOLUTION, type LiveFrame, type TelemetrySample } from '../server/protocol/index.ts';
+import { startServer, type RunningServer } from '../server/server.ts';
+import { viewportCells } from '../ui/src/map/viewport-cells.ts';
+import { random, randomRoute } from './city.ts';
+import { BENCH_ADMIN_TOKEN, BENCH_OPERATOR, fmt, machine, summarize, table } from './support.ts';
+
+const POSTGRES =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PLANS = 500;
+const PLANS_PER_S = 50;
+const DRONES = 500;
+const SECONDS = 15;
+const CITY = { lat: 36.3, lon: 136.34 };
+
+async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `soramichi_cluster_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: POSTGRES });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(POSTGRES);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: POSTGRES });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+async function instance(url: string): Promise<RunningServer> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: 'memory://',
+    DATABASE_URL: url,
+    GEOFENCES_DIR: '',
+    ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+    RATE_LIMIT_PER_MINUTE: '0',
+    // Instances behind one load balancer share their secrets.
+    JWT_SECRET: 'bench-cluster-shared-secret-0123456789abcdef',
+    DATA_KEY: Buffer.alloc(32, 5).toString('base64'),
+  });
+  return startServer(config, createLogger('warn'));
+}
+
+/** From A's answer to B's mirror holding the plan, per plan, at a steady pace. */
+async function mirrorFollows(a: RunningServer, b: RunningServer): Promise<number[]> {
+  const heard = new Map<string, number>();
+  const onPlan = (p: { id: string; state: string }) => {
+    if (p.state === 'Accepted' && !heard.has(p.id)) heard.set(p.id, performance.now());
+  };
+  b.airspaceEvents.on('plan', onPlan);
+  const rand = random(11);
+  const start = Date.now() + 3_600_000;
+  const answered = new Map<string, number>();
+  const t0 = performance.now();
+  for (let i = 0; i < PLANS; i++) {
+    const wait = t0 + (i * 1000) / PLANS_PER_S - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const d = await a.flights.create(randomRoute(rand, start, 86_400_000), BENCH_OPERATOR);
+    if (d.accepted) answered.set(d.plan.id, performance.now());
+  }
+  const deadline = Date.now() + 10_000;
+  while ([...answered.keys()].some((id) => !heard.has(id)) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  b.airspaceEvents.off('plan', onPlan);
+  return [...answered].flatMap(([id, at]) => (heard.has(id) ? [Math.max(0, heard.get(id)! - at)] : []));
+}
+
+/** From A receiving a position to a viewer of B getting it in a frame. */
+async function liveFollows(a: RunningServer, b: RunningServer): Promise<number[]> {
+  const viewer = io(`${b.url}/live`, { transports: ['websocket'], auth: { token: BENCH_ADMIN_TOKEN } });
+  const gateway = io(`${a.url}/gateway`, {
+    transports: ['websocket'],
+    auth: { token: BENCH_ADMIN_TOKEN, gatewayId: 'bench-cluster' },
+    forceNew: true,
+  });
+  await Promise.all(
+    [viewer, gateway].map(
+      (s) => new Promise<void>((resolve, reject) => (s.once('connect', resolve), s.once('connect_error', reject))),
+    ),
+  );
+  const cells = viewportCells([136.2, 36.2, 136.5, 36.45], LIVE_CELL_RESOLUTION, 2000);
+  await viewer.timeout(10_000).emitWithAck('subscribe', { cells, full: false });
+  const delays: number[] = [];
+  viewer.on('frame', (f: LiveFrame) => {
+    const now = Date.now();
+    for (const row of f.drones) delays.push(now - row[11]);
+  });
+  let seq = 0;
+  for (let s = 0; s < SECONDS; s++) {
+    const samples: TelemetrySample[] = Array.from({ length: DRONES }, (_, i) => ({
+      seq: seq++,
+      time: new Date().toISOString(),
+      droneId: `JUBENCHCL${String(i).padStart(5, '0')}`,
+      lat: CITY.lat + (i % 50) * 0.002,
+      lon: CITY.lon + Math.floor(i / 50) * 0.002 + s * 1e-5,
+      altW84: 120,
+      altAmsl: 83,
+      altRelative: 80,
+      groundSpeedMps: 10,
+      verticalSpeedMps: 0,
+      headingDeg: 90,
+      batteryPercent: 80,
+      batteryVoltage: 15,
+      mode: 'AUTO',
+      armed: false,
+      gpsFix: 3,
+      remoteId: null,
+    }));
+    await gateway.timeout(10_000).emitWithAck('telemetry', { samples });
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  viewer.close();
+  gateway.close();
+  return delays;
+}
+
+const db = await freshDatabase();
+const a = await instance(db.url);
+const b = await instance(db.url);
+try {
+  const mirror = summarize(await mirrorFollows(a, b));
+  const live = await liveFollows(a, b);
+  const l = summarize(live);
+  console.log(`Two instances in one process on one PostgreSQL, ${machine()}.\n`);
+  console.log(
+    table(
+      ['what follows', 'measured', 'p50 ms', 'p99 ms', 'max ms'],
+      [
+        [
+          `B's mirror holds a plan A accepted (${PLANS} plans, ${PLANS_PER_S}/s)`,
+          'A answers → B holds its keys',
+          fmt(mirror.p50),
+          fmt(mirror.p99),
+          fmt(mirror.max),
+        ],
+        [
+          `a viewer of B sees a drone reported to A (${DRONES} drones at 1 Hz, ${SECONDS} s)`,
+          'A receives → B’s viewer',
+          fmt(l.p50),
+          fmt(l.p99),
+          fmt(l.max),
+        ],
+      ],
+    ),
+  );
+  console.log(
+    `\nPositions that reached B's viewer: ${live.length} of ${DRONES * SECONDS}. Target: mirrors follow within 100 ms.`,
+  );
+} finally {
+  await a.close();
+  await b.close();
+  await db.drop();
+}
