@@ -1,6 +1,7 @@
 import type { Datum } from './altitude.ts';
 import { timeSpan } from './keys.ts';
 import { timeRoute, type RouteSpec } from './route.ts';
+import { mergeKeys } from './keys.ts';
 import { skyRoadOfPath } from './skyroad.ts';
 import type { AirspaceParams, SkyKey, TimedPath } from './types.ts';
 import { skyRoadOfVolumes, type VolumeSpec } from './volumes.ts';
@@ -11,6 +12,8 @@ export interface CompiledPlan {
   keys: SkyKey[];
   /** Expected trajectory (routes only). */
   path: TimedPath | null;
+  /** The keys of each leg of the path, unmerged (routes only): what altitude variants are derived from. */
+  legs: SkyKey[][] | null;
   /** Span of the whole reservation, tolerances included (epoch ms). */
   timeStart: number;
   timeEnd: number;
@@ -24,10 +27,11 @@ const METRES_PER_DEGREE = 111_195;
 export function compilePlan(geometry: PlanGeometry, datum: Datum, params: AirspaceParams): CompiledPlan {
   let keys: SkyKey[];
   let path: TimedPath | null = null;
+  let legs: SkyKey[][] | null = null;
   let points: Array<{ lat: number; lon: number }>;
   if ('route' in geometry) {
     path = timeRoute(geometry.route, datum, params.climbRateMps);
-    keys = skyRoadOfPath(path, params);
+    ({ keys, legs } = skyRoadOfPath(path, params));
     points = path;
   } else {
     keys = skyRoadOfVolumes(geometry.volumes, datum, params);
@@ -38,7 +42,7 @@ export function compilePlan(geometry: PlanGeometry, datum: Datum, params: Airspa
     );
   }
   const { t0, t1 } = timeSpan(keys);
-  return { keys, path, timeStart: t0, timeEnd: t1, bbox: paddedBbox(points, params) };
+  return { keys, path, legs, timeStart: t0, timeEnd: t1, bbox: paddedBbox(points, params) };
 }
 
 function circleCorner(circle: { center: { lat: number; lon: number }; radiusM: number }, sign: number) {

@@ -20,8 +20,9 @@ const SLACK_M = 0.5;
  * reserves each cell whose centre comes that close, for exactly the time it does (solved in closed
  * form per leg), so both roads hold that cell at that moment, in the band of the vertical midpoint.
  */
-export function skyRoadOfPath(path: TimedPath, params: AirspaceParams): SkyKey[] {
-  return mergeKeys(skyRoadLegs(path, params).flat());
+export function skyRoadOfPath(path: TimedPath, params: AirspaceParams): { keys: SkyKey[]; legs: SkyKey[][] } {
+  const legs = skyRoadLegs(path, params);
+  return { keys: mergeKeys(legs.flat()), legs };
 }
 
 /**

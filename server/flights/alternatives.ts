@@ -2,7 +2,6 @@ import { earliestDelay, firstClear } from '../airspace/alternatives.ts';
 import { groundW84, toW84, type Datum } from '../airspace/altitude.ts';
 import type { ReservationIndex } from '../airspace/index.ts';
 import { compilePlan, type CompiledPlan } from '../airspace/plan.ts';
-import { skyRoadLegs } from '../airspace/skyroad.ts';
 import { raisedKeys } from '../airspace/variants.ts';
 import { judge, type Claimant } from '../airspace/priority.ts';
 import type { AirspaceParams } from '../airspace/types.ts';
@@ -81,7 +80,7 @@ function* altitudeCandidates(
   claimant: Claimant,
   exceptPlanId: string | undefined,
 ) {
-  const legs = compiled.path ? skyRoadLegs(compiled.path, ctx.params) : null;
+  const legs = compiled.legs;
   for (const step of BAND_STEPS) {
     const deltaM = step * ctx.params.bandHeightM;
     const screened = legs
