@@ -29,6 +29,8 @@ const SPAN_MS = Number(process.env.BENCH_SPAN_H ?? 3) * 3_600_000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const HOTSPOT_PLANS = 300;
 const HOTSPOT_CONCURRENCY = 30;
+/** The same flight filed this many times at once: exactly one may hold its airspace. */
+const RACERS = 30;
 
 const config = loadConfig({ DATA_DIR: 'memory://' });
 const params = config.airspace;
@@ -193,7 +195,23 @@ async function main() {
   }
   out.push(
     table(['approach', 'accepted', 'successful flights/s', 'decisions/s', 'missed conflicts', 'retries'], spotRows),
+    '',
   );
+
+  // One flight, filed by 30 clients at the same moment: every copy conflicts with every other.
+  const [one] = demand(1, 7, from, 600_000, datum, params);
+  const racers = Array.from({ length: RACERS }, (_, index) => ({ ...one!, index }));
+  out.push(
+    `Race: the same flight filed ${RACERS} times at once, ${RACERS} decisions in flight; more than one accepted is a double booking.`,
+    '',
+  );
+  const raceRows: Array<Array<string | number>> = [];
+  for (const a of APPROACHES) {
+    const r = await run(a.make, racers, RACERS);
+    raceRows.push([r.name, r.accepted.length, Math.max(0, r.accepted.length - 1), r.retries ?? '–']);
+    console.error(`done (race): ${r.name}`);
+  }
+  out.push(table(['approach', 'accepted', 'double bookings', 'retries'], raceRows));
   console.log(out.join('\n'));
 }
 

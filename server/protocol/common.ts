@@ -36,7 +36,8 @@ export const Timestamp = z.iso
   .datetime({ offset: true, error: 'must be an RFC 3339 date-time with a time zone' })
   .refine((s) => {
     const t = Date.parse(s);
-    return t >= 0 && t < YEAR_3000;
+    // Not a date at all is the format check's to say, once.
+    return Number.isNaN(t) || (t >= 0 && t < YEAR_3000);
   }, 'must be between 1970 and 2999');
 
 /**
