@@ -7,41 +7,20 @@
  * TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test.
  */
 import { io } from 'socket.io-client';
-import pg from 'pg';
 import { loadConfig } from '../server/config.ts';
 import { createLogger } from '../server/log.ts';
 import { LIVE_CELL_RESOLUTION, type LiveFrame, type TelemetrySample } from '../server/protocol/index.ts';
 import { startServer, type RunningServer } from '../server/server.ts';
 import { viewportCells } from '../ui/src/map/viewport-cells.ts';
 import { random, randomRoute } from './city.ts';
+import { freshDatabase } from './database.ts';
 import { BENCH_ADMIN_TOKEN, BENCH_OPERATOR, fmt, machine, summarize, table } from './support.ts';
 
-const POSTGRES =
-  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PLANS = 500;
 const PLANS_PER_S = 50;
 const DRONES = 500;
 const SECONDS = 15;
 const CITY = { lat: 36.3, lon: 136.34 };
-
-async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `soramichi_cluster_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: POSTGRES });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(POSTGRES);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: POSTGRES });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 async function instance(url: string): Promise<RunningServer> {
   const config = loadConfig({
@@ -134,7 +113,7 @@ async function liveFollows(a: RunningServer, b: RunningServer): Promise<number[]
   return delays;
 }
 
-const db = await freshDatabase();
+const db = await freshDatabase('cluster');
 const a = await instance(db.url);
 const b = await instance(db.url);
 try {

@@ -11,19 +11,17 @@
  * (accepted pairs that truly conflict) and needless refusals (refused plans that truly conflict
  * with nothing accepted). Prints markdown; bench/all.ts puts it in BENCHMARKS.md.
  */
-import pg from 'pg';
 import { loadConfig } from '../server/config.ts';
 import { makeDatum } from '../server/geofences/datum.ts';
 import type { Approach } from './compare/approach.ts';
 import { demand, type BenchPlan } from './compare/demand.ts';
 import { dssApproach } from './compare/dss.ts';
 import { Oracle } from './compare/oracle.ts';
+import { freshDatabase } from './database.ts';
 import { postgisApproach } from './compare/postgis.ts';
 import { soramichiApproach, soramichiCluster } from './compare/soramichi.ts';
 import { fmt, machine, rateSpread, runConcurrently, spread, summarize, table } from './support.ts';
 
-const POSTGRES =
-  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PLANS = Number(process.env.BENCH_PLANS ?? 5000);
 const SPAN_MS = Number(process.env.BENCH_SPAN_H ?? 3) * 3_600_000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -35,25 +33,6 @@ const RACERS = 30;
 const config = loadConfig({ DATA_DIR: 'memory://' });
 const params = config.airspace;
 const datum = makeDatum(config.groundElevationM);
-
-async function database(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `soramichi_cmp_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  const admin = new pg.Client({ connectionString: POSTGRES });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(POSTGRES);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: POSTGRES });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 type Make = (url: string) => Promise<Approach>;
 const APPROACHES: Array<{ key: string; make: Make }> = [
@@ -76,7 +55,7 @@ interface Result {
 }
 
 async function run(make: Make, plans: BenchPlan[], concurrency: number): Promise<Result> {
-  const db = await database();
+  const db = await freshDatabase('compare');
   const approach = await make(db.url);
   try {
     const { results, latencies, seconds, finishedAt } = await runConcurrently(plans, concurrency, (p) =>

@@ -6,42 +6,21 @@
  * mirror; not HTTP), 8 at a time. PostgreSQL comes from BENCH_DATABASE_URL or TEST_DATABASE_URL,
  * else postgres://postgres@127.0.0.1:5432/test; each run gets a fresh database.
  */
-import pg from 'pg';
 import { loadConfig } from '../server/config.ts';
 import type { Decision } from '../server/flights/service.ts';
 import { createLogger } from '../server/log.ts';
 import { startServer } from '../server/server.ts';
 import type { FlightPlanRequest } from '../server/protocol/index.ts';
 import { random, randomRoute } from './city.ts';
+import { freshDatabase } from './database.ts';
 import { BENCH_ADMIN_TOKEN, BENCH_OPERATOR, fmt, machine, runConcurrently, summarize, table } from './support.ts';
 
-const POSTGRES =
-  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const LEVELS = (process.env.BENCH_LEVELS ?? '0,1000,10000').split(',').map(Number);
 const KINDS = (process.env.BENCH_KINDS ?? 'pglite,postgres').split(',') as Array<'pglite' | 'postgres'>;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const NEW_PLANS = 500;
 const DUPLICATES = 1000;
 const DAY = 86_400_000;
-
-async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `soramichi_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: POSTGRES });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(POSTGRES);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: POSTGRES });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 interface Row {
   kind: string;
@@ -58,7 +37,7 @@ interface Row {
 }
 
 async function run(kind: 'pglite' | 'postgres', level: number): Promise<Row> {
-  const pgdb = kind === 'postgres' ? await freshPostgres() : null;
+  const pgdb = kind === 'postgres' ? await freshDatabase('plans') : null;
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',

@@ -83,7 +83,8 @@ function run(plan: ClientPlan): {
   });
 
   const ready = (async () => {
-    const viewer = await connect(plan.url, '/live', null);
+    // The city's monitoring screen: alerts go to viewers signed in as monitors, not to the public.
+    const viewer = await connect(plan.url, '/live', { token: plan.token });
     viewer.on('alert', (a: Alert) => {
       if (a.closedAt !== null || a.droneId === null) return;
       const c = crossing.get(a.droneId);
@@ -161,8 +162,8 @@ process.on('message', (m: { type: string; plan?: ClientPlan }) => {
     void current.ready.then(() => process.send!({ type: 'ready' }));
   } else if (m.type === 'stop' && current) {
     void current.stop().then((r) => {
-      process.send!({ type: 'results', ...r });
-      process.disconnect();
+      // Only once the message is out: disconnecting at once can drop a large one.
+      process.send!({ type: 'results', ...r }, undefined, {}, () => process.disconnect());
     });
   }
 });

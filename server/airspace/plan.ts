@@ -1,7 +1,6 @@
 import type { Datum } from './altitude.ts';
 import { timeSpan } from './keys.ts';
 import { timeRoute, type RouteSpec } from './route.ts';
-import { mergeKeys } from './keys.ts';
 import { skyRoadOfPath } from './skyroad.ts';
 import type { AirspaceParams, SkyKey, TimedPath } from './types.ts';
 import { skyRoadOfVolumes, type VolumeSpec } from './volumes.ts';

@@ -3,15 +3,14 @@ import {
   LIVE_CELL_RESOLUTION,
   type CommandOutcome,
   type FlightPlan,
-  type GatewayCommand,
   type Rejection,
 } from '../../server/protocol/index.ts';
 import { viewportCells } from '../../ui/src/map/viewport-cells.ts';
 import { until } from './gateway/support.ts';
 import { fakeGateway, sample, viewer } from './live/support.ts';
-import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../support/databases.ts';
+import { POSTGRES_URL } from '../support/databases.ts';
 import { KAGA, inHours, routePlan } from '../support/plans.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { startTwoInstances, type TestServer } from '../support/server.ts';
 
 const KAGA_VIEW = viewportCells([136.25, 36.23, 136.45, 36.37], LIVE_CELL_RESOLUTION, 2000);
 
@@ -21,24 +20,16 @@ const KAGA_VIEW = viewportCells([136.25, 36.23, 136.45, 36.37], LIVE_CELL_RESOLU
  * seen live, and commanded, through the other.
  */
 describe.skipIf(!POSTGRES_URL)('two server instances on one PostgreSQL', () => {
-  let database: TestDatabase;
+  let cluster: Awaited<ReturnType<typeof startTwoInstances>>;
   let a: TestServer;
   let b: TestServer;
 
   beforeAll(async () => {
-    database = await createTestDatabase('postgres');
-    // Behind one load balancer, instances share their secrets (tokens and sealed data work on both).
-    const env = {
-      JWT_SECRET: 'q8F3kLm2Zx7Rt5Wy9Bn4Hc6Vd1Js0GpA',
-      DATA_KEY: Buffer.alloc(32, 11).toString('base64'),
-    };
-    a = await startTestServer('postgres', env, database);
-    b = await startTestServer('postgres', env, database);
+    cluster = await startTwoInstances();
+    ({ a, b } = cluster);
   });
   afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await database?.drop();
+    await cluster?.stop();
   });
 
   it('a plan accepted through one is refused as a conflict through the other, and both mirrors hold it', async () => {
@@ -85,26 +76,11 @@ describe.skipIf(!POSTGRES_URL)('two server instances on one PostgreSQL', () => {
 
   it('a command sent through one reaches the drone’s gateway on the other, and its answer comes back', async () => {
     const gateway = await fakeGateway(a.url, 'gw-commands');
-    const received: GatewayCommand[] = [];
-    gateway.socket.on('command', (c: GatewayCommand, ack: (o: CommandOutcome) => void) => {
-      received.push(c);
-      ack({
-        id: c.id,
-        droneId: c.droneId,
-        action: c.action,
-        ok: true,
-        result: 'MAV_RESULT_ACCEPTED',
-        message: 'returning',
-        steps: [],
-        gatewayId: 'gw-commands',
-        completedAt: new Date().toISOString(),
-      });
-    });
     await gateway.send([sample('JUCLUSTERCMD', KAGA.cityHall)]);
     const outcome = await b.api<CommandOutcome>('POST', '/api/v1/drones/JUCLUSTERCMD/commands', { type: 'rtl' });
     expect(outcome.status).toBe(200);
     expect(outcome.body).toMatchObject({ ok: true, gatewayId: 'gw-commands', action: 'rtl' });
-    expect(received.map((c) => c.action)).toEqual(['rtl']);
+    expect(gateway.commands.map((c) => c.action)).toEqual(['rtl']);
     gateway.close();
   });
 });

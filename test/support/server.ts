@@ -49,3 +49,25 @@ export async function startTestServer(
     },
   };
 }
+
+/** The secrets instances behind one load balancer share, so tokens and sealed data hold on each. */
+export const SHARED_SECRETS = {
+  JWT_SECRET: 'q8F3kLm2Zx7Rt5Wy9Bn4Hc6Vd1Js0GpA',
+  DATA_KEY: Buffer.alloc(32, 11).toString('base64'),
+};
+
+/** Two instances on one new PostgreSQL database, as a cluster runs them; `stop` drops the database too. */
+export async function startTwoInstances(): Promise<{ a: TestServer; b: TestServer; stop(): Promise<void> }> {
+  const database = await createTestDatabase('postgres');
+  const a = await startTestServer('postgres', SHARED_SECRETS, database);
+  const b = await startTestServer('postgres', SHARED_SECRETS, database);
+  return {
+    a,
+    b,
+    async stop() {
+      await a.stop();
+      await b.stop();
+      await database.drop();
+    },
+  };
+}

@@ -9,7 +9,7 @@ import { startFleet, type Fleet } from '../../../gateway/sim/fleet.ts';
 import { openPtyPair, type PtyPair } from '../../../gateway/sim/pty.ts';
 import type { DroneState } from '../../../server/protocol/index.ts';
 import { DATABASE_KINDS } from '../../support/databases.ts';
-import { ADMIN_TOKEN, startTestServer, type TestServer } from '../../support/server.ts';
+import { startTestServer, type TestServer } from '../../support/server.ts';
 import { fullTrack, until } from './support.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

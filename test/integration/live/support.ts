@@ -1,5 +1,12 @@
 import { io, type Socket } from 'socket.io-client';
-import type { DroneRow, LiveFrame, LiveSnapshot, TelemetrySample } from '../../../server/protocol/index.ts';
+import type {
+  CommandOutcome,
+  DroneRow,
+  GatewayCommand,
+  LiveFrame,
+  LiveSnapshot,
+  TelemetrySample,
+} from '../../../server/protocol/index.ts';
 import { ADMIN_TOKEN } from '../../support/server.ts';
 
 let seq = 0;
@@ -32,15 +39,34 @@ export function sample(
   };
 }
 
-/** A gateway speaking the real `/gateway` protocol: batches of samples, acknowledged once stored. */
-export async function fakeGateway(url: string, gatewayId: string) {
-  const socket = io(`${url}/gateway`, { auth: { token: ADMIN_TOKEN, gatewayId }, transports: ['websocket'] });
+/**
+ * A gateway speaking the real `/gateway` protocol: batches of samples, acknowledged once stored;
+ * every command it is given is recorded and answered as a drone that accepts it would.
+ */
+export async function fakeGateway(url: string, gatewayId: string, token: string = ADMIN_TOKEN) {
+  const socket = io(`${url}/gateway`, { auth: { token, gatewayId }, transports: ['websocket'] });
+  const commands: GatewayCommand[] = [];
+  socket.on('command', (c: GatewayCommand, ack: (o: CommandOutcome) => void) => {
+    commands.push(c);
+    ack({
+      id: c.id,
+      droneId: c.droneId,
+      action: c.action,
+      ok: true,
+      result: 'MAV_RESULT_ACCEPTED',
+      message: 'accepted',
+      steps: [],
+      gatewayId,
+      completedAt: new Date().toISOString(),
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);
   });
   return {
     socket,
+    commands,
     send: (samples: TelemetrySample[]) => socket.timeout(10_000).emitWithAck('telemetry', { samples }),
     close: () => socket.close(),
   };

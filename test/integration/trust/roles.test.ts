@@ -1,16 +1,9 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { system } from '../../../server/auth/principal.ts';
-import type {
-  Alert,
-  CommandOutcome,
-  FlightPlan,
-  GatewayCommand,
-  LiveSnapshot,
-  TelemetryAck,
-} from '../../../server/protocol/index.ts';
+import type { Alert, FlightPlan, LiveSnapshot, TelemetryAck } from '../../../server/protocol/index.ts';
 import { until } from '../gateway/support.ts';
-import { sample } from '../live/support.ts';
+import { fakeGateway, sample } from '../live/support.ts';
 import { KAGA, inHours, routePlan, squareZone } from '../../support/plans.ts';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../../support/server.ts';
 
@@ -121,27 +114,7 @@ describe('who may do what: every endpoint and socket event with every role', () 
     zoneId = await freshZone();
 
     // The bound ground station relays the owner's drone, and answers every command it is given.
-    gatewaySocket = io(`${server.url}/gateway`, {
-      auth: { token: tokens.gateway, gatewayId: 'gs-roles' },
-      transports: ['websocket'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      gatewaySocket.once('connect', resolve);
-      gatewaySocket.once('connect_error', reject);
-    });
-    gatewaySocket.on('command', (c: GatewayCommand, ack: (o: CommandOutcome) => void) =>
-      ack({
-        id: c.id,
-        droneId: c.droneId,
-        action: c.action,
-        ok: true,
-        result: 'MAV_RESULT_ACCEPTED',
-        message: 'accepted',
-        steps: [],
-        gatewayId: 'gs-roles',
-        completedAt: new Date().toISOString(),
-      }),
-    );
+    gatewaySocket = (await fakeGateway(server.url, 'gs-roles', tokens.gateway!)).socket;
     const ack = (await gatewaySocket
       .timeout(10_000)
       .emitWithAck('telemetry', { samples: [sample(DRONE, KAGA.medicalCenter)] })) as TelemetryAck;

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IssuedToken, TokenInfo, WhoAmI } from '../../../server/protocol/index.ts';
 import { until } from '../gateway/support.ts';
-import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../../support/databases.ts';
+import { POSTGRES_URL } from '../../support/databases.ts';
 import { spawnServer } from '../../support/process.ts';
-import { ADMIN_TOKEN, startTestServer, type TestServer } from '../../support/server.ts';
+import { ADMIN_TOKEN, startTestServer, startTwoInstances, type TestServer } from '../../support/server.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -183,26 +183,16 @@ describe('the embedded server’s administrator', () => {
 });
 
 describe.skipIf(!POSTGRES_URL)('revocation across instances on one PostgreSQL', () => {
-  let database: TestDatabase;
-  let a: TestServer;
-  let b: TestServer;
+  let cluster: Awaited<ReturnType<typeof startTwoInstances>>;
   beforeAll(async () => {
-    database = await createTestDatabase('postgres');
-    // Instances share the signing secret, as instances behind one load balancer must.
-    const env = {
-      JWT_SECRET: 'k'.repeat(8) + 'Z9y8X7w6V5u4T3s2R1q0PpOoNnMmLlKk',
-      DATA_KEY: Buffer.alloc(32, 3).toString('base64'),
-    };
-    a = await startTestServer('postgres', env, database);
-    b = await startTestServer('postgres', env, database);
+    cluster = await startTwoInstances();
   });
   afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await database?.drop();
+    await cluster?.stop();
   });
 
   it('a token revoked on one instance is refused by the other', async () => {
+    const { a, b } = cluster;
     const issued = await a.api<IssuedToken>('POST', '/api/v1/tokens', { subject: 'op-9', role: 'operator' });
     expect((await whoami(b.url, issued.body.token)).status).toBe(200);
     expect((await a.api('DELETE', `/api/v1/tokens/${issued.body.id}`)).status).toBe(200);

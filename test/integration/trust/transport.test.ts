@@ -74,7 +74,11 @@ describe('HTTPS and WSS when a certificate is configured', () => {
   });
 
   it('streams the live map over WSS', async () => {
-    const socket = io(`${server.url}/live`, { transports: ['websocket'], ca: cert.toString(), auth: { token: ADMIN_TOKEN } });
+    const socket = io(`${server.url}/live`, {
+      transports: ['websocket'],
+      ca: cert.toString(),
+      auth: { token: ADMIN_TOKEN },
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('connect_error', reject);
