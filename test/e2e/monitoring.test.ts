@@ -170,4 +170,20 @@ describe('the city monitoring screen, with Kaga’s simulated drones flying thro
     await expect.poll(() => browser.page.getByTestId('live-status').getAttribute('data-status')).toBe('live');
     expect(browser.errors).toEqual([]);
   });
+
+  it('shows a citizen without a token the drones live, but not the stored tracks to replay', async () => {
+    const citizen = await openBrowser();
+    try {
+      await openPage(citizen.page, world.server.url);
+      await until('the drones on the public map', async () => {
+        const ids = (await citizen.page.evaluate(() => window.__soramichi!.drones())) as Shown[];
+        return ids.length === IDS.length;
+      });
+      await expect.poll(() => citizen.page.getByTestId('replay').isHidden()).toBe(true);
+      expect(await browser.page.getByTestId('replay').isVisible()).toBe(true);
+      expect(citizen.errors).toEqual([]);
+    } finally {
+      await citizen.close();
+    }
+  });
 });

@@ -269,6 +269,10 @@ async function main(): Promise<void> {
     },
   };
   const replayEl = byId('replay');
+  // Replay reads the stored history, which only monitors and administrators may.
+  void chrome.whoami.then((me) => {
+    replayEl.hidden = me.role !== 'monitor' && me.role !== 'admin';
+  });
   function replayView(): ReplayView {
     if (replayLoading) return { mode: 'loading' };
     if (!replay) return { mode: 'live' };
