@@ -20,6 +20,13 @@ function alternativeText(a: Alternative): string {
   return t('plan.altAltitude', { change, value: Math.round(a.altitude.value), reference: a.altitude.reference });
 }
 
+function conflictSummary(r: Rejection): string {
+  const flights = r.conflicts.filter((c) => c.type === 'flight').length;
+  const zones = r.conflicts.length - flights;
+  const key = flights && zones ? 'both' : zones ? 'zones' : 'flights';
+  return t(`plan.conflictSummary.${key}`, { flights, zones });
+}
+
 /** The server's answer: the accepted plan, or every conflict with the alternatives it offers, one click each. */
 export function renderDecision(el: HTMLElement, view: DecisionView | null, take: (a: Alternative) => void): void {
   el.hidden = view === null;
@@ -56,7 +63,7 @@ export function renderDecision(el: HTMLElement, view: DecisionView | null, take:
   fill(
     el,
     h('h2', { class: 'bad', 'data-testid': 'decision-state' }, t('plan.rejected')),
-    h('p', {}, r.message),
+    h('p', { title: r.message }, conflictSummary(r)),
     h('h3', {}, t('plan.conflicts')),
     h(
       'ul',
@@ -71,7 +78,7 @@ export function renderDecision(el: HTMLElement, view: DecisionView | null, take:
           h(
             'div',
             { class: 'sub' },
-            `${formatTime(Date.parse(c.start))}–${formatTime(Date.parse(c.end))} · ${Math.round(c.floorM)}–${Math.round(c.ceilingM)} m W84 · ${c.cellCount}`,
+            `${formatTime(Date.parse(c.start))}–${formatTime(Date.parse(c.end))} · ${Math.round(c.floorM)}–${Math.round(c.ceilingM)} m W84 · ${t('plan.conflictCells', { cells: c.cellCount })}`,
           ),
         ),
       ),
