@@ -34,13 +34,14 @@ const config = loadConfig({ DATA_DIR: 'memory://' });
 const params = config.airspace;
 const datum = makeDatum(config.groundElevationM);
 
-type Make = (url: string) => Promise<Approach>;
+/** An approach on a fresh database, ready for this many decisions at once. */
+type Make = (url: string, concurrency: number) => Promise<Approach>;
 const APPROACHES: Array<{ key: string; make: Make }> = [
   { key: 'soramichi-pglite', make: () => soramichiApproach(undefined) },
   { key: 'soramichi-postgres', make: (url) => soramichiApproach(url) },
   { key: 'soramichi-3', make: (url) => soramichiCluster(url, 3) },
-  { key: 'postgis', make: (url) => postgisApproach(url, params.lateralBufferM, CONCURRENCY) },
-  { key: 'dss', make: (url) => dssApproach(url, CONCURRENCY) },
+  { key: 'postgis', make: (url, concurrency) => postgisApproach(url, params.lateralBufferM, concurrency) },
+  { key: 'dss', make: (url, concurrency) => dssApproach(url, concurrency) },
 ];
 
 interface Result {
@@ -56,7 +57,7 @@ interface Result {
 
 async function run(make: Make, plans: BenchPlan[], concurrency: number): Promise<Result> {
   const db = await freshDatabase('compare');
-  const approach = await make(db.url);
+  const approach = await make(db.url, concurrency);
   try {
     const { results, latencies, seconds, finishedAt } = await runConcurrently(plans, concurrency, (p) =>
       approach.decide(p),

@@ -1,6 +1,6 @@
-import pg from 'pg';
 import type { Approach } from './approach.ts';
 import type { BenchPlan } from './demand.ts';
+import { openPool } from './pool.ts';
 
 /** A DSS client gives up after this many serialization failures; the operator sees an error. */
 const MAX_ATTEMPTS = 20;
@@ -13,9 +13,7 @@ const MAX_ATTEMPTS = 20;
  * retries keep it safe, as the DSS's CockroachDB does.
  */
 export async function dssApproach(url: string, concurrency: number): Promise<Approach> {
-  const pool = new pg.Pool({ connectionString: url, max: concurrency, options: '-c jit=off' });
-  // The database is dropped with FORCE after the run: an idle connection it ends must not end the benchmark.
-  pool.on('error', (err) => console.error(`idle connection: ${err.message}`));
+  const pool = await openPool(url, concurrency);
   await pool.query(`CREATE TABLE dss_plans (
     id int PRIMARY KEY, cells bigint[] NOT NULL, alt_lo float8 NOT NULL, alt_hi float8 NOT NULL, t0 bigint NOT NULL, t1 bigint NOT NULL)`);
   await pool.query('CREATE INDEX ON dss_plans USING gin (cells)');

@@ -1,6 +1,6 @@
-import pg from 'pg';
 import type { Approach } from './approach.ts';
 import type { BenchPlan } from './demand.ts';
+import { onEveryConnection, openPool } from './pool.ts';
 
 /**
  * The PostGIS way: one row per plan holding the route buffered into a polygon, one altitude range
@@ -8,13 +8,13 @@ import type { BenchPlan } from './demand.ts';
  * INSERT … WHERE NOT EXISTS in autocommit). What a city would build first.
  */
 export async function postgisApproach(url: string, lateralBufferM: number, concurrency: number): Promise<Approach> {
-  const pool = new pg.Pool({ connectionString: url, max: concurrency, options: '-c jit=off' });
-  // The database is dropped with FORCE after the run: an idle connection it ends must not end the benchmark.
-  pool.on('error', (err) => console.error(`idle connection: ${err.message}`));
+  const pool = await openPool(url, concurrency);
   await pool.query('CREATE EXTENSION IF NOT EXISTS postgis');
   await pool.query(`CREATE TABLE postgis_plans (
     id int PRIMARY KEY, geom geometry(Polygon, 4326) NOT NULL, alt numrange NOT NULL, during tstzrange NOT NULL)`);
   await pool.query('CREATE INDEX ON postgis_plans USING gist (geom, during)');
+  // Warm as a long-running service is: every backend has loaded PostGIS before the first plan.
+  await onEveryConnection(pool, concurrency, 'SELECT ST_Buffer(ST_MakePoint(0, 0)::geography, 1)');
   return {
     name: 'PostGIS polygons, whole-flight window',
     async decide(p: BenchPlan) {
