@@ -1,5 +1,6 @@
 import type { ReservationIndex } from './index.ts';
-import { flightBlocks, judge, zoneBlocks, type Claimant } from './priority.ts';
+import { isBlocked } from './blocking.ts';
+import { flightBlocks, zoneBlocks, type Claimant } from './priority.ts';
 import type { SkyKey } from './types.ts';
 
 export interface ShiftSearch {
@@ -67,7 +68,7 @@ export function firstClear<T extends { keys: readonly SkyKey[] }>(
   exceptPlanId?: string,
 ): T | null {
   for (const c of candidates) {
-    if (judge(index.conflicts(c.keys, exceptPlanId), claimant).blocking.length === 0) return c;
+    if (!isBlocked(index, c.keys, claimant, exceptPlanId)) return c;
   }
   return null;
 }

@@ -1,9 +1,10 @@
 import { earliestDelay, firstClear } from '../airspace/alternatives.ts';
+import { isBlocked } from '../airspace/blocking.ts';
 import { groundW84, toW84, type Datum } from '../airspace/altitude.ts';
 import type { ReservationIndex } from '../airspace/index.ts';
 import { compilePlan, type CompiledPlan } from '../airspace/plan.ts';
 import { raisedKeys } from '../airspace/variants.ts';
-import { judge, type Claimant } from '../airspace/priority.ts';
+import type { Claimant } from '../airspace/priority.ts';
 import type { AirspaceParams } from '../airspace/types.ts';
 import type { Alternative, FlightPlanRequest } from '../protocol/index.ts';
 import { delayed, raised, requestedStart, statedAltitude, toGeometry } from './geometry.ts';
@@ -86,7 +87,7 @@ function* altitudeCandidates(
     const screened = legs
       ? raisedKeys(compiled.path!, legs, deltaM, ctx.params, req.route!.takeoffAndLanding)
       : { path: null, keys: compiled.keys.map((k) => ({ ...k, bandLo: k.bandLo + step, bandHi: k.bandHi + step })) };
-    if (judge(ctx.index.conflicts(screened.keys, exceptPlanId), claimant).blocking.length > 0) continue;
+    if (isBlocked(ctx.index, screened.keys, claimant, exceptPlanId)) continue;
     const request = raised(req, deltaM);
     const plan = compilePlan(toGeometry(request), ctx.datum, ctx.params);
     if (clearanceM(plan, request, ctx.datum) < ctx.minClearanceM) continue;
