@@ -3,46 +3,58 @@ import type { Queryable } from './db.ts';
 
 /**
  * Locks the gateway's row and returns the highest seq already stored for it (-1 for a new
- * gateway). Held until the transaction ends, so two server instances handed the same replayed
- * batch store it once.
+ * gateway), in one statement: the upsert's no-op update takes the row lock, and under
+ * concurrency returns the seq the previous holder committed. Held until the transaction ends,
+ * so two server instances handed the same replayed batch store it once.
  */
 export async function lockGatewaySeq(tx: Queryable, gatewayId: string): Promise<number> {
-  await tx.query(
-    'INSERT INTO telemetry_gateways (gateway_id, last_seq) VALUES ($1, -1) ON CONFLICT (gateway_id) DO NOTHING',
-    [gatewayId],
-  );
   const rows = await tx.query<{ last_seq: number }>(
-    'SELECT last_seq::float8 AS last_seq FROM telemetry_gateways WHERE gateway_id = $1 FOR UPDATE',
+    `INSERT INTO telemetry_gateways (gateway_id, last_seq) VALUES ($1, -1)
+     ON CONFLICT (gateway_id) DO UPDATE SET last_seq = telemetry_gateways.last_seq
+     RETURNING last_seq::float8 AS last_seq`,
     [gatewayId],
   );
   return rows[0]!.last_seq;
 }
 
-export async function advanceGatewaySeq(tx: Queryable, gatewayId: string, lastSeq: number): Promise<void> {
-  await tx.query('UPDATE telemetry_gateways SET last_seq = $2, updated_at = now() WHERE gateway_id = $1', [
-    gatewayId,
-    lastSeq,
-  ]);
+export interface StoredBatch {
+  gatewayId: string;
+  /** New samples, in seq order. */
+  samples: readonly TelemetrySample[];
+  /** Each drone's newest state among them. */
+  states: readonly DroneState[];
+  receivedAt: number;
 }
 
-/** Appends samples to the history: one statement, parallel arrays, any number of rows. */
-export async function insertSamples(
-  tx: Queryable,
-  gatewayId: string,
-  samples: readonly TelemetrySample[],
-  receivedAt: number,
-): Promise<void> {
+/**
+ * Appends the samples to the history, folds the states into each drone's latest (an older state,
+ * a replay arriving late, never overwrites a newer one) and advances the gateway's seq — one
+ * statement, so a gateway's lock is held for two round trips, not four: a gateway's batches are
+ * stored one after another, and its drones reach the live map only once stored.
+ */
+export async function storeBatch(tx: Queryable, batch: StoredBatch): Promise<void> {
+  const { gatewayId, samples, states, receivedAt } = batch;
   if (!samples.length) return;
   const col = <T>(f: (s: TelemetrySample) => T) => samples.map(f);
   await tx.query(
-    `INSERT INTO telemetry_samples (drone_id, time, gateway_id, seq, lat, lon, alt_w84, alt_amsl, alt_relative,
-       ground_speed_mps, vertical_speed_mps, heading_deg, battery_percent, battery_voltage, mode, armed, gps_fix,
-       remote_id, received_at)
-     SELECT d, t::timestamptz, $3, s, la, lo, w, a, r, gs, vs, h, bp, bv, m, ar, g, rid::jsonb, $19::timestamptz
-     FROM unnest($1::text[], $2::text[], $4::int8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[],
-       $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::float8[], $15::text[],
-       $16::bool[], $17::int2[], $18::text[])
-       AS u(d, t, s, la, lo, w, a, r, gs, vs, h, bp, bv, m, ar, g, rid)`,
+    `WITH history AS (
+       INSERT INTO telemetry_samples (drone_id, time, gateway_id, seq, lat, lon, alt_w84, alt_amsl, alt_relative,
+         ground_speed_mps, vertical_speed_mps, heading_deg, battery_percent, battery_voltage, mode, armed, gps_fix,
+         remote_id, received_at)
+       SELECT d, t::timestamptz, $3, s, la, lo, w, a, r, gs, vs, h, bp, bv, m, ar, g, rid::jsonb, $19::timestamptz
+       FROM unnest($1::text[], $2::text[], $4::int8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[],
+         $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::float8[], $15::text[],
+         $16::bool[], $17::int2[], $18::text[])
+         AS u(d, t, s, la, lo, w, a, r, gs, vs, h, bp, bv, m, ar, g, rid)
+     ), latest AS (
+       INSERT INTO drone_states (drone_id, gateway_id, time, received_at, link, state)
+       SELECT s->>'droneId', s->>'gatewayId', (s->>'time')::timestamptz, (s->>'receivedAt')::timestamptz, s->>'link', s
+       FROM jsonb_array_elements($20::jsonb) AS s
+       ON CONFLICT (drone_id) DO UPDATE SET gateway_id = excluded.gateway_id, time = excluded.time,
+         received_at = excluded.received_at, link = excluded.link, state = excluded.state
+       WHERE drone_states.time <= excluded.time
+     )
+     UPDATE telemetry_gateways SET last_seq = $21, updated_at = now() WHERE gateway_id = $3`,
     [
       col((s) => s.droneId),
       col((s) => s.time),
@@ -63,21 +75,9 @@ export async function insertSamples(
       col((s) => s.gpsFix),
       col((s) => (s.remoteId ? JSON.stringify(s.remoteId) : null)),
       new Date(receivedAt).toISOString(),
+      JSON.stringify(states),
+      samples.at(-1)!.seq,
     ],
-  );
-}
-
-/** Stores drones' latest states; an older state (a replay arriving late) never overwrites a newer one. */
-export async function upsertStates(tx: Queryable, states: readonly DroneState[]): Promise<void> {
-  if (!states.length) return;
-  await tx.query(
-    `INSERT INTO drone_states (drone_id, gateway_id, time, received_at, link, state)
-     SELECT s->>'droneId', s->>'gatewayId', (s->>'time')::timestamptz, (s->>'receivedAt')::timestamptz, s->>'link', s
-     FROM jsonb_array_elements($1::jsonb) AS s
-     ON CONFLICT (drone_id) DO UPDATE SET gateway_id = excluded.gateway_id, time = excluded.time,
-       received_at = excluded.received_at, link = excluded.link, state = excluded.state
-     WHERE drone_states.time <= excluded.time`,
-    [JSON.stringify(states)],
   );
 }
 

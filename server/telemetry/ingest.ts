@@ -8,14 +8,7 @@ import {
   type TelemetryAck,
 } from '../protocol/index.ts';
 import type { Db } from '../store/db.ts';
-import {
-  advanceGatewaySeq,
-  insertSamples,
-  listStates,
-  lockGatewaySeq,
-  setLink,
-  upsertStates,
-} from '../store/telemetry.ts';
+import { listStates, lockGatewaySeq, setLink, storeBatch } from '../store/telemetry.ts';
 import type { DroneEvents } from './events.ts';
 
 /** The batch's envelope; each sample is then checked on its own so one bad sample does not sink the rest. */
@@ -98,15 +91,13 @@ export class TelemetryIngest {
       const last = await lockGatewaySeq(tx, gatewayId);
       const fresh = valid.filter((s) => s.seq > last);
       if (!fresh.length) return fresh;
-      await insertSamples(tx, gatewayId, fresh, receivedAt);
       const newest = new Map<string, DroneState>();
       for (const s of fresh) {
         const prev = newest.get(s.droneId);
         if (!prev || Date.parse(prev.time) <= Date.parse(s.time))
           newest.set(s.droneId, toState(s, gatewayId, received));
       }
-      await upsertStates(tx, [...newest.values()]);
-      await advanceGatewaySeq(tx, gatewayId, fresh.at(-1)!.seq);
+      await storeBatch(tx, { gatewayId, samples: fresh, states: [...newest.values()], receivedAt });
       return fresh;
     });
 

@@ -132,4 +132,18 @@ describe.each(DATABASE_KINDS)('the /gateway namespace and the telemetry ingest (
     );
     expect(track.body.points.map((p) => p.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 10, 30, 31]);
   });
+
+  it('stores a batch once when the gateway sends it on two connections at the same moment', async () => {
+    const twin = await connect(server.url, 'gw-1');
+    const batch = range(40, 49).map((s) => ({ ...s, droneId: 'JU0000000045' }));
+    const acks = await Promise.all([send(socket, batch), send(twin, batch)]);
+    twin.close();
+    expect(acks.map((a) => a.accepted).sort((a, b) => a - b)).toEqual([0, 10]);
+    expect(acks.map((a) => a.duplicates).sort((a, b) => a - b)).toEqual([0, 10]);
+    const track = await server.api<{ points: Array<{ seq: number }> }>(
+      'GET',
+      `/api/v1/drones/JU0000000045/track?from=${new Date(T0).toISOString()}&to=${new Date(T0 + 60_000).toISOString()}`,
+    );
+    expect(track.body.points.map((p) => p.seq)).toEqual(batch.map((s) => s.seq));
+  });
 });
