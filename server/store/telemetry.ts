@@ -29,7 +29,7 @@ export interface StoredBatch {
 /**
  * Appends the samples to the history, folds the states into each drone's latest (an older state,
  * a replay arriving late, never overwrites a newer one) and advances the gateway's seq — one
- * statement, so a gateway's lock is held for two round trips, not four: a gateway's batches are
+ * statement, so a gateway's lock is held for two statements, not five: a gateway's batches are
  * stored one after another, and its drones reach the live map only once stored.
  */
 export async function storeBatch(tx: Queryable, batch: StoredBatch): Promise<void> {
