@@ -15,7 +15,6 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { loadConfig } from '../server/config.ts';
 import { AirspaceEvents } from '../server/events.ts';
 import { AirspaceMirror } from '../server/flights/mirror.ts';
@@ -25,6 +24,7 @@ import { importZoneFile } from '../server/geofences/import/load.ts';
 import { openZoneFile } from '../server/geofences/import/read.ts';
 import { createLogger } from '../server/log.ts';
 import { openDb, type Db } from '../server/store/db.ts';
+import { freshDatabase } from './database.ts';
 import { migrate } from '../server/store/migrate.ts';
 
 const TARGET_BUILDINGS = 50_000;
@@ -87,30 +87,15 @@ async function makeFiles(dir: string): Promise<{ files: string[]; buildings: num
 }
 
 async function freshDb(): Promise<{ db: Db; drop: () => Promise<void> }> {
-  const url = process.env.BENCH_DATABASE_URL;
-  if (!url) {
+  if (!process.env.BENCH_DATABASE_URL) {
     const db = await openDb({ dataDir: 'memory://' });
     await migrate(db);
     return { db, drop: async () => {} };
   }
-  const name = `soramichi_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const db = await openDb({ databaseUrl: u.toString(), dataDir: 'memory://' });
+  const fresh = await freshDatabase('geofences');
+  const db = await openDb({ databaseUrl: fresh.url, dataDir: 'memory://' });
   await migrate(db);
-  return {
-    db,
-    async drop() {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  return { db, drop: fresh.drop };
 }
 
 function percentile(sorted: Float64Array, p: number): number {

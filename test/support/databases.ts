@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { scratchDatabase } from './scratch-database.ts';
 
 /**
  * The databases a store test runs against: PGlite always, and the real PostgreSQL named by
@@ -20,22 +19,6 @@ export const DATABASE_KINDS: Array<'pglite' | 'postgres'> = POSTGRES_URL ? ['pgl
 export async function createTestDatabase(kind: 'pglite' | 'postgres'): Promise<TestDatabase> {
   if (kind === 'pglite') return { name: 'pglite', url: undefined, dataDir: 'memory://', drop: async () => {} };
   if (!POSTGRES_URL) throw new Error('TEST_DATABASE_URL is not set');
-  const dbName = `soramichi_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  await admin.end();
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${dbName}`;
-  return {
-    name: 'postgres',
-    url: url.toString(),
-    dataDir: 'memory://',
-    async drop() {
-      const c = new pg.Client({ connectionString: POSTGRES_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  const db = await scratchDatabase(POSTGRES_URL, 'soramichi_test');
+  return { name: 'postgres', url: db.url, dataDir: 'memory://', drop: db.drop };
 }
