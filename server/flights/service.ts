@@ -73,8 +73,6 @@ interface Outcome {
   conflicts: CoreConflict[];
   plan: PlanRecord | null;
   preempted: PlanRecord[];
-  /** For an accepted plan, the advisory zones it enters, explained once for both the hook and the answer. */
-  advisories: Conflict[];
 }
 
 /** A sky road as the store writes it. */
@@ -258,7 +256,7 @@ export class FlightPlans {
         return this.reject(
           req,
           compiled,
-          { verdict: foreseen, conflicts: predicted, plan: null, preempted: [], advisories: [] },
+          { verdict: foreseen, conflicts: predicted, plan: null, preempted: [] },
           claimant,
           except,
         );
@@ -286,13 +284,16 @@ export class FlightPlans {
         ...mirror.index.zoneConflicts(compiled.keys),
       ];
       const verdict = judge(conflicts, claimant);
-      if (verdict.blocking.length > 0) return { verdict, conflicts, plan: null, preempted: [], advisories: [] };
+      if (verdict.blocking.length > 0) return { verdict, conflicts, plan: null, preempted: [] };
       const reason = `pre-empted by a priority ${req.priority} plan`;
       const preempted = await transition(tx, verdict.preempted, LIVE_STATES, 'Preempted', reason, this.deps.clock());
       const plan = await write(tx, road);
-      const advisories = explainConflicts(verdict.advisories, this.deps.config.airspace.bandHeightM);
-      await withAcceptance?.(tx, { plan, preempted: preempted.map((p) => p.id), advisories });
-      return { verdict, conflicts, plan, preempted, advisories };
+      await withAcceptance?.(tx, {
+        plan,
+        preempted: preempted.map((p) => p.id),
+        advisories: explainConflicts(verdict.advisories, this.deps.config.airspace.bandHeightM),
+      });
+      return { verdict, conflicts, plan, preempted };
     });
 
     if (!outcome.plan) return this.reject(req, compiled, outcome, claimant, except);
@@ -301,7 +302,7 @@ export class FlightPlans {
       accepted: true,
       plan: outcome.plan,
       preempted: outcome.preempted.map((p) => p.id),
-      advisories: outcome.advisories,
+      advisories: explainConflicts(outcome.verdict.advisories, this.deps.config.airspace.bandHeightM),
     };
   }
 

@@ -108,8 +108,8 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
 
   /** Drones changed since the last frame, each with the first cell it left meanwhile (a viewer there must see it go). */
   let changed = new Map<string, string | null>();
-  /** Of those, the newest row of each drone this instance's own gateways reported, for the other instances. */
-  let reported = new Map<string, DroneRow>();
+  /** Of those, the rows this instance's own gateways reported, for the other instances. */
+  let reported: DroneRow[] = [];
 
   const onRow = (row: DroneRow) => {
     const { left } = index.put(row);
@@ -118,7 +118,7 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
   };
   const onState = (s: DroneState) => {
     const row = droneRow(s);
-    if (deps.clustered) reported.set(row[0], row);
+    if (deps.clustered) reported.push(row);
     onRow(row);
   };
   const showLink = ({ droneId, link, at }: LinkChange) => {
@@ -162,9 +162,9 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
   function flush(): void {
     timer = null;
     lastFlush = performance.now();
-    if (reported.size) {
-      nsp.serverSideEmit('drones', [...reported.values()]);
-      reported = new Map();
+    if (reported.length) {
+      nsp.serverSideEmit('drones', reported);
+      reported = [];
     }
     if (!changed.size) return;
     const batch = changed;
