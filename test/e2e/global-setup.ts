@@ -1,11 +1,12 @@
-import fs from 'node:fs';
 import { ensureUiBuilt } from '../../scripts/build-ui.ts';
-import { CHROMIUM } from './support/browser.ts';
+import { findChromium } from '../../scripts/demo/chromium.ts';
 
-/** The browser tests need Debian's Chromium and the built pages (built here when the sources changed). */
+/**
+ * The browser tests need a Chromium (Debian's, `CHROMIUM_PATH`, or the one `@sparticuz/chromium`
+ * carries, unpacked here once so that no test pays for it) and the built pages (built here when
+ * the sources changed).
+ */
 export default async function setup(): Promise<void> {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`the end-to-end tests drive ${CHROMIUM}: apt-get install -y chromium (.ci/run does it)`);
-  }
+  await findChromium();
   await ensureUiBuilt();
 }

@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../../../scripts/demo/chromium.ts';
 
-export { CHROMIUM } from '../../../scripts/demo/chromium.ts';
 export { clickMapAt, home, jumpTo, nextFrames, openPage } from '../../../scripts/demo/page.ts';
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../artifacts');
 

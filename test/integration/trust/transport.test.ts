@@ -1,16 +1,13 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { generate } from 'selfsigned';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { system } from '../../../server/auth/principal.ts';
 import type { LiveSnapshot } from '../../../server/protocol/index.ts';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../../support/server.ts';
-
-const run = promisify(execFile);
 
 /** A GET over HTTPS that trusts only the given certificate. */
 function httpsGet(
@@ -35,25 +32,15 @@ describe('HTTPS and WSS when a certificate is configured', () => {
 
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'soramichi-tls-'));
-    await run('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      path.join(dir, 'key.pem'),
-      '-out',
-      path.join(dir, 'cert.pem'),
-    ]);
+    const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      notAfterDate: new Date(Date.now() + 2 * 86_400_000),
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+    });
+    await fs.writeFile(path.join(dir, 'key.pem'), pems.private);
+    await fs.writeFile(path.join(dir, 'cert.pem'), pems.cert);
     cert = await fs.readFile(path.join(dir, 'cert.pem'));
     server = await startTestServer('pglite', {
       TLS_CERT: path.join(dir, 'cert.pem'),
