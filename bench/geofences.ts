@@ -15,6 +15,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { systemClock } from '../server/clock.ts';
 import { loadConfig } from '../server/config.ts';
 import { AirspaceEvents } from '../server/events.ts';
 import { AirspaceMirror } from '../server/flights/mirror.ts';
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
       datum,
       params: config.airspace,
       buildingMarginM: config.buildingMarginM,
-      clock: Date.now,
+      clock: systemClock,
       actor: 'bench',
     };
     for (const file of made.files) {
@@ -156,7 +157,7 @@ async function main(): Promise<void> {
       params: config.airspace,
       log,
       events: new AirspaceEvents(),
-      clock: Date.now,
+      clock: systemClock,
       horizonMs: config.planningHorizonMs,
     });
     await mirror.start();

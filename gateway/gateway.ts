@@ -9,7 +9,7 @@ import { UdpClient, UdpListener } from './links/udp.ts';
 import { MavlinkPort, type PortStats } from './port.ts';
 import { SequenceNumbers } from './sequence.ts';
 import { Spool } from './spool.ts';
-import { Uplink, type UplinkStats } from './uplink.ts';
+import { Uplink, type Delivered, type UplinkStats } from './uplink.ts';
 import { Vehicles, type Vehicle } from './vehicles.ts';
 
 export type LinkSpec = {
@@ -66,6 +66,8 @@ export interface GatewayEvents {
   /** Every sample the gateway made, in seq order. */
   sample: [TelemetrySample];
   link: [LinkReport];
+  /** Every batch the server acknowledged. */
+  delivered: [Delivered];
 }
 
 export interface RunningGateway {
@@ -157,6 +159,7 @@ export async function startGateway(
           log,
           execute: run,
           linkStates: () => vehicles.list().flatMap((v) => report(v, v.link) ?? []),
+          delivered: (batch) => events.emit('delivered', batch),
         })
       : null;
 

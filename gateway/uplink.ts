@@ -26,6 +26,15 @@ export interface UplinkOptions {
   execute: (command: GatewayCommand) => Promise<CommandOutcome>;
   /** The link state of every identified drone, sent again on each (re)connection. */
   linkStates: () => LinkReport[];
+  /** Told of every batch the server acknowledged. */
+  delivered?: (batch: Delivered) => void;
+}
+
+/** A batch the server acknowledged: how many samples, whether from the spool, and how many are still spooled. */
+export interface Delivered {
+  samples: number;
+  replayed: boolean;
+  spoolLeft: number;
 }
 
 export interface UplinkStats {
@@ -167,7 +176,8 @@ export class Uplink {
     const spool = this.options.spool;
     let samples: TelemetrySample[];
     let done: () => void;
-    if (spool.size > 0) {
+    const replayed = spool.size > 0;
+    if (replayed) {
       const batch = spool.peek(this.options.batchSize);
       if (batch.lines === 0) return;
       samples = batch.samples;
@@ -206,6 +216,7 @@ export class Uplink {
           this.options.log.error({ rejected: ack.data.rejected }, 'the server rejected samples');
       }
       done();
+      this.options.delivered?.({ samples: samples.length, replayed, spoolLeft: spool.size });
       this.pump();
     });
   }

@@ -1,3 +1,4 @@
+import type { Clock } from './clock.ts';
 import type { Logger } from './log.ts';
 
 /**
@@ -5,7 +6,13 @@ import type { Logger } from './log.ts';
  * logged and the next one tries again. Returns the stop function, which waits for a run under way
  * so that nothing reaches a database being closed.
  */
-export function every(intervalMs: number, what: string, job: () => Promise<unknown>, log: Logger): () => Promise<void> {
+export function every(
+  clock: Clock,
+  intervalMs: number,
+  what: string,
+  job: () => Promise<unknown>,
+  log: Logger,
+): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
   const run = () => {
     running = running
@@ -13,10 +20,9 @@ export function every(intervalMs: number, what: string, job: () => Promise<unkno
       .catch((err: unknown) => log.error({ err, job: what }, `${what} failed; it runs again later`));
   };
   run();
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
+  const timer = clock.setInterval(run, intervalMs);
   return async () => {
-    clearInterval(timer);
+    clock.clear(timer);
     await running;
   };
 }

@@ -44,6 +44,7 @@ import { ConformanceMonitor } from './telemetry/monitor.ts';
 import { conformanceParams } from './telemetry/params.ts';
 import { SafeActions } from './telemetry/policy.ts';
 import { purgeTelemetry } from './telemetry/retention.ts';
+import { systemClock, type Clock } from './clock.ts';
 
 /** How long an Idempotency-Key's answer is kept: long enough for any client's retries. */
 const IDEMPOTENCY_KEEP_MS = 86_400_000;
@@ -79,7 +80,7 @@ export interface RunningServer {
 }
 
 /** Wires config → store → services → HTTP, and starts listening. */
-export async function startServer(config: Config, log: Logger, clock: () => number = Date.now): Promise<RunningServer> {
+export async function startServer(config: Config, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {
   // Before anything is opened: a production server with a weak secret must not start at all.
   const secrets = await loadSecrets({
     jwtSecret: config.auth.jwtSecret,
@@ -128,7 +129,7 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
   const mirror = new AirspaceMirror({ db, datum, params: config.airspace, log, events, clock, horizonMs });
   await mirror.start();
   const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events, vault });
-  const stopExpiry = every(60_000, 'ending expired plans', () => endExpiredPlans(flights, log), log);
+  const stopExpiry = every(clock, 60_000, 'ending expired plans', () => endExpiredPlans(flights, log), log);
   const { stripeResolution } = config;
   const geofences = new Geofences({
     db,
@@ -178,9 +179,9 @@ export async function startServer(config: Config, log: Logger, clock: () => numb
   const retention = { db, retentionMs: config.telemetryRetentionMs, clock, log };
   const housekeeping = [
     stopExpiry,
-    every(HOUR_MS, 'telemetry purge', () => purgeTelemetry(retention), log),
-    every(HOUR_MS, 'audit purge', () => audit.purge(), log),
-    every(HOUR_MS, 'idempotency purge', () => answers.purge(), log),
+    every(clock, HOUR_MS, 'telemetry purge', () => purgeTelemetry(retention), log),
+    every(clock, HOUR_MS, 'audit purge', () => audit.purge(), log),
+    every(clock, HOUR_MS, 'idempotency purge', () => answers.purge(), log),
   ];
   const viewers = attachViewerNamespace(io, {
     droneEvents,

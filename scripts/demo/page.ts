@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 /** Opens a page of the UI and waits until it has drawn its map and connected. */
 export async function openPage(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await page.waitForFunction(() => window.__soramichi?.ready === true, null, { timeout: 60_000 });
+  await page.waitForFunction(() => window.__soramichi?.ready === true);
 }
 
 /** Clicks the map where a point at a height above the ground is drawn. */

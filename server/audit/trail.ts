@@ -4,6 +4,7 @@ import type { AuditEntry } from '../protocol/index.ts';
 import { appendAudit, listAudit, purgeAudit, type AuditDraft } from '../store/audit.ts';
 import { Batch } from '../store/batch.ts';
 import type { Db } from '../store/db.ts';
+import { type Clock } from '../clock.ts';
 
 /** The shortest retention the table allows: investigations need at least this much. */
 export const MIN_AUDIT_RETENTION_DAYS = 30;
@@ -54,11 +55,11 @@ export class AuditTrail {
     }
   });
 
-  constructor(private readonly deps: { db: Db; clock: () => number; log: Logger; retentionMs: number }) {}
+  constructor(private readonly deps: { db: Db; clock: Clock; log: Logger; retentionMs: number }) {}
 
   async record(e: AuditRecordInput): Promise<void> {
     const draft: AuditDraft = {
-      at: this.deps.clock(),
+      at: this.deps.clock.now(),
       actor: storable(e.who.subject),
       role: e.who.role,
       action: storable(e.action),
@@ -85,7 +86,7 @@ export class AuditTrail {
   }
 
   async purge(): Promise<void> {
-    const before = this.deps.clock() - this.deps.retentionMs;
+    const before = this.deps.clock.now() - this.deps.retentionMs;
     const n = await purgeAudit(this.deps.db, before);
     if (n > 0)
       this.deps.log.info({ purged: n, before: new Date(before).toISOString() }, 'audit entries past retention purged');

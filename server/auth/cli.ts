@@ -11,6 +11,7 @@ import { TokenIssuer } from './issuer.ts';
 import { system } from './principal.ts';
 import { loadSecrets } from './secrets.ts';
 import { Tokens } from './tokens.ts';
+import { systemClock } from '../clock.ts';
 
 const USAGE = `usage:
   npm run token -- --role <operator|monitor|gateway|admin> --sub <subject> [--drones ID,ID|*] [--ttl 30d]
@@ -102,12 +103,12 @@ async function direct(config: Config, c: Command): Promise<unknown> {
     await migrate(db);
     const issuer = new TokenIssuer({
       db,
-      tokens: new Tokens({ secret: secrets.jwtSecret, clock: Date.now }),
-      clock: Date.now,
+      tokens: new Tokens({ secret: secrets.jwtSecret, clock: systemClock }),
+      clock: systemClock,
       log,
     });
     const who = system('cli');
-    const audit = new AuditTrail({ db, clock: Date.now, log, retentionMs: config.auditRetentionMs });
+    const audit = new AuditTrail({ db, clock: systemClock, log, retentionMs: config.auditRetentionMs });
     if (c.kind === 'list') return await issuer.list(c.subject);
     const done = c.kind === 'issue' ? await issuer.issue(c.request, who) : await issuer.revoke(c.id);
     if (!done) throw new Error(`no token ${c.kind === 'revoke' ? c.id : ''}`);

@@ -5,6 +5,7 @@ import type { Db } from '../store/db.ts';
 import { insertToken, listTokens, revokedTokenIds, revokeToken, tokenInfo } from '../store/tokens.ts';
 import type { Principal } from './principal.ts';
 import type { Tokens } from './tokens.ts';
+import { type Clock } from '../clock.ts';
 
 /**
  * Issues and revokes this server's tokens. Every token issued is recorded (never the token
@@ -15,11 +16,11 @@ export class TokenIssuer {
   private readonly revoked = new Set<string>();
   private unlisten: (() => Promise<void>) | null = null;
 
-  constructor(private readonly deps: { db: Db; tokens: Tokens; clock: () => number; log: Logger }) {}
+  constructor(private readonly deps: { db: Db; tokens: Tokens; clock: Clock; log: Logger }) {}
 
   async start(): Promise<void> {
     this.unlisten = await this.deps.db.listen(TOKENS_CHANNEL, (id) => this.revoked.add(id));
-    for (const id of await revokedTokenIds(this.deps.db, this.deps.clock())) this.revoked.add(id);
+    for (const id of await revokedTokenIds(this.deps.db, this.deps.clock.now())) this.revoked.add(id);
   }
 
   async stop(): Promise<void> {
@@ -50,11 +51,11 @@ export class TokenIssuer {
   }
 
   async list(subject?: string, expired = false): Promise<TokenInfo[]> {
-    return (await listTokens(this.deps.db, { subject, now: this.deps.clock(), expired })).map(tokenInfo);
+    return (await listTokens(this.deps.db, { subject, now: this.deps.clock.now(), expired })).map(tokenInfo);
   }
 
   async revoke(id: string): Promise<TokenInfo | null> {
-    const t = await revokeToken(this.deps.db, id, this.deps.clock());
+    const t = await revokeToken(this.deps.db, id, this.deps.clock.now());
     if (t) this.revoked.add(t.id);
     return t ? tokenInfo(t) : null;
   }

@@ -3,6 +3,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWT
 import { z } from 'zod';
 import { BoundDrones, Role } from '../protocol/trust.ts';
 import type { Principal } from './principal.ts';
+import { type Clock } from '../clock.ts';
 
 const ISSUER = 'soramichi';
 const AUDIENCE = 'soramichi';
@@ -21,7 +22,7 @@ export interface TokenOptions {
   secret: Uint8Array;
   /** An identity provider's key set, when people's tokens come from one. */
   jwksUrl?: string | undefined;
-  clock: () => number;
+  clock: Clock;
 }
 
 export interface SignedToken {
@@ -46,7 +47,7 @@ export class Tokens {
     p: { subject: string; role: Principal['role']; drones?: Principal['drones'] | undefined },
     ttlSeconds: number,
   ): Promise<SignedToken> {
-    const issuedAt = Math.floor(this.options.clock() / 1000);
+    const issuedAt = Math.floor(this.options.clock.now() / 1000);
     const id = randomUUID();
     const claims: JWTPayload = {
       role: p.role,
@@ -65,7 +66,7 @@ export class Tokens {
   }
 
   async verify(token: string): Promise<Principal> {
-    const currentDate = new Date(this.options.clock());
+    const currentDate = new Date(this.options.clock.now());
     let payload: JWTPayload;
     try {
       // Our own tokens are HS256; anything else can only come from the identity provider.

@@ -8,6 +8,7 @@ import type { Db, Queryable } from '../store/db.ts';
 import { getZones, listZoneIds, zoneRevision, type ZoneRecord } from '../store/geofences.ts';
 import { AIRSPACE_CHANNEL } from '../store/coordination.ts';
 import { getPlans, livePlanKeys, type PlanRecord } from '../store/plans.ts';
+import { type Clock } from '../clock.ts';
 
 /** A plan's committed state as the mirror needs it; `keys` is null once it no longer holds a sky road. */
 export interface PlanChange {
@@ -45,7 +46,7 @@ export class AirspaceMirror {
       params: AirspaceParams;
       log: Logger;
       events: AirspaceEvents;
-      clock: () => number;
+      clock: Clock;
       /** How far ahead plans may be filed: scheduled zones' windows must always reach past it. */
       horizonMs: number;
     },
@@ -74,7 +75,7 @@ export class AirspaceMirror {
       this.index.putPlan({ id: plan.id, version: plan.version, priority: plan.priority, keys: plan.keys });
     } else {
       this.index.removePlan(plan.id);
-      this.freed.set(plan.id, { version: plan.version, at: this.deps.clock() });
+      this.freed.set(plan.id, { version: plan.version, at: this.deps.clock.now() });
     }
     return true;
   }
@@ -136,7 +137,7 @@ export class AirspaceMirror {
 
   /** A zone compiled with its schedule expanded two planning horizons ahead. */
   private compile(zone: ZoneRecord): { compiled: CompiledZone; expandedUntil: number | null } {
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     return compileStoredZone(zone, this.deps.datum, this.deps.params, {
       from: now - DAY_MS,
       to: now + 2 * this.deps.horizonMs + DAY_MS,
@@ -150,7 +151,7 @@ export class AirspaceMirror {
 
   /** Re-expands daily schedules before the last plan that may be filed could outrun their windows. */
   private renewSchedules(): void {
-    if (this.deps.clock() < this.schedulesRenewAt) return;
+    if (this.deps.clock.now() < this.schedulesRenewAt) return;
     this.schedulesRenewAt = Infinity;
     for (const zone of this.scheduled.values()) {
       const { compiled, expandedUntil } = this.compile(zone);
@@ -174,7 +175,7 @@ export class AirspaceMirror {
   }
 
   private pruneFreed(): void {
-    const before = this.deps.clock() - TOMBSTONE_MS;
+    const before = this.deps.clock.now() - TOMBSTONE_MS;
     for (const [id, f] of this.freed) if (f.at < before) this.freed.delete(id);
   }
 }

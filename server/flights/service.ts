@@ -38,6 +38,7 @@ import { toGeometry } from './geometry.ts';
 import { OPERATIONS, REPLANNABLE, type Operation } from './lifecycle.ts';
 import type { AirspaceMirror } from './mirror.ts';
 import { summarizeSkyRoad } from './summary.ts';
+import { type Clock } from '../clock.ts';
 
 export type Decision =
   | { accepted: true; plan: PlanRecord; preempted: string[]; advisories: Conflict[] }
@@ -48,7 +49,7 @@ export interface FlightPlansDeps {
   mirror: AirspaceMirror;
   datum: Datum;
   config: Pick<Config, 'airspace' | 'stripeResolution' | 'planningHorizonMs' | 'departureGraceMs'>;
-  clock: () => number;
+  clock: Clock;
   log: Logger;
   events: AirspaceEvents;
   /** Seals the operator's contact details before they are stored. */
@@ -93,7 +94,7 @@ export class FlightPlans {
   constructor(private readonly deps: FlightPlansDeps) {}
 
   async create(req: FlightPlanRequest, who: Principal, withAcceptance?: WithAcceptance): Promise<Decision> {
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     const compiled = this.compile(req, now);
     const id = randomUUID();
     return this.decide(
@@ -110,7 +111,7 @@ export class FlightPlans {
   async replan(id: string, req: FlightPlanRequest, who: Principal): Promise<Decision> {
     const current = await this.requireManaged(id, who);
     if (!REPLANNABLE.includes(current.state)) throw new StateConflict(`a ${current.state} plan cannot be replanned`);
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     const compiled = this.compile(req, now);
     const oldKeys = this.deps.mirror.index.plan(id)?.keys ?? (await planKeys(this.deps.db, id));
     return this.decide(
@@ -130,10 +131,10 @@ export class FlightPlans {
   async operate(id: string, op: Operation, who: Principal): Promise<PlanRecord> {
     const { from, to } = OPERATIONS[op];
     const current = await this.requireManaged(id, who);
-    if (op === 'activate' && current.timeEnd <= this.deps.clock()) {
+    if (op === 'activate' && current.timeEnd <= this.deps.clock.now()) {
       throw new StateConflict('the plan’s reservation has already ended');
     }
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     const [moved] = await transition(this.deps.db, [id], from, to, null, now);
     if (!moved) throw new StateConflict(`cannot ${op} a ${current.state} plan`);
     this.learn([{ plan: moved }]);
@@ -142,7 +143,7 @@ export class FlightPlans {
 
   /** Ends accepted plans whose reservation is over; returns how many. */
   async expire(): Promise<number> {
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     const ids = await expiredPlanIds(this.deps.db, now);
     const ended = await transition(
       this.deps.db,
@@ -286,7 +287,7 @@ export class FlightPlans {
       const verdict = judge(conflicts, claimant);
       if (verdict.blocking.length > 0) return { verdict, conflicts, plan: null, preempted: [] };
       const reason = `pre-empted by a priority ${req.priority} plan`;
-      const preempted = await transition(tx, verdict.preempted, LIVE_STATES, 'Preempted', reason, this.deps.clock());
+      const preempted = await transition(tx, verdict.preempted, LIVE_STATES, 'Preempted', reason, this.deps.clock.now());
       const plan = await write(tx, road);
       await withAcceptance?.(tx, {
         plan,
@@ -319,7 +320,7 @@ export class FlightPlans {
         index: this.deps.mirror.index,
         datum: this.deps.datum,
         params: this.deps.config.airspace,
-        now: this.deps.clock(),
+        now: this.deps.clock.now(),
         horizonMs: this.deps.config.planningHorizonMs,
         minClearanceM: MIN_CLEARANCE_M,
       },

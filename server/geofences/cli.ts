@@ -14,6 +14,7 @@ import { fileKey } from './directory.ts';
 import { importZoneFile, type FileReport } from './import/load.ts';
 import { ZONE_FILE } from './import/read.ts';
 import { Geofences } from './service.ts';
+import { systemClock } from '../clock.ts';
 
 const USAGE = `usage:
   npm run geofences -- import <file|dir>...          import zone files (GeoJSON, ED-269, ED-318, PLATEAU CityGML)
@@ -99,7 +100,7 @@ async function runImport(config: Config, targets: string[]): Promise<number> {
             datum,
             params: config.airspace,
             buildingMarginM: config.buildingMarginM,
-            clock: Date.now,
+            clock: systemClock,
             actor: 'cli',
           },
           { onBytes: (bytes) => bar.update(done + bytes, { mb: mb(done + bytes), buildings }) },
@@ -160,13 +161,13 @@ async function runCheck(config: Config, args: string[], reference: string | unde
   const log = createLogger('warn');
   const events = new AirspaceEvents();
   const horizonMs = config.planningHorizonMs;
-  const mirror = new AirspaceMirror({ db, datum, params: config.airspace, log, events, clock: Date.now, horizonMs });
+  const mirror = new AirspaceMirror({ db, datum, params: config.airspace, log, events, clock: systemClock, horizonMs });
   try {
     await mirror.start();
     const geofences = new Geofences({
       db,
       mirror,
-      clock: Date.now,
+      clock: systemClock,
       events,
       datum,
       params: config.airspace,

@@ -34,11 +34,12 @@ import { holdsAt } from './check.ts';
 import { outlineProblem } from './import/rings.ts';
 import { zoneToGeofence } from './present.ts';
 import { compileStoredZone } from './stored.ts';
+import { type Clock } from '../clock.ts';
 
 export interface GeofencesDeps {
   db: Db;
   mirror: AirspaceMirror;
-  clock: () => number;
+  clock: Clock;
   events: AirspaceEvents;
   datum: Datum;
   params: AirspaceParams;
@@ -94,7 +95,7 @@ export class Geofences {
     this.checkLimits(feature, box);
 
     const id = randomUUID();
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     const zone: NewZone = {
       id,
       name: p.name,

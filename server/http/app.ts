@@ -31,6 +31,7 @@ import { tokensRouter } from './routes/tokens.ts';
 import { aboutRouter } from './routes/about.ts';
 import { corsPolicy, securityHeaders } from './security.ts';
 import { refuseUnstorableText } from './storable-text.ts';
+import { type Clock } from '../clock.ts';
 
 export interface AppDeps {
   db: Db;
@@ -39,7 +40,7 @@ export interface AppDeps {
   mirror: AirspaceMirror;
   metrics: Metrics;
   log: Logger;
-  clock: () => number;
+  clock: Clock;
   authenticator: Authenticator;
   issuer: TokenIssuer;
   audit: AuditTrail;

@@ -6,6 +6,7 @@ import type { Logger } from '../log.ts';
 import type { Vault } from '../privacy/vault.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { findAnswer, keepAnswer, purgeAnswers } from '../store/idempotency.ts';
+import { type Clock } from '../clock.ts';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -34,7 +35,7 @@ export class Replayed {
  * Answers are sealed (they carry contact details) and kept for a day.
  */
 export class IdempotentAnswers {
-  constructor(private readonly deps: { db: Db; vault: Vault; clock: () => number; log: Logger; keepMs: number }) {}
+  constructor(private readonly deps: { db: Db; vault: Vault; clock: Clock; log: Logger; keepMs: number }) {}
 
   static digest(body: unknown): string {
     return createHash('sha256').update(JSON.stringify(body)).digest('base64url');
@@ -58,12 +59,12 @@ export class IdempotentAnswers {
       who.subject,
       key,
       { requestHash: digest, status: answer.status, sealedBody },
-      this.deps.clock(),
+      this.deps.clock.now(),
     );
   }
 
   async purge(): Promise<void> {
-    const n = await purgeAnswers(this.deps.db, this.deps.clock() - this.deps.keepMs);
+    const n = await purgeAnswers(this.deps.db, this.deps.clock.now() - this.deps.keepMs);
     if (n > 0) this.deps.log.info({ purged: n }, 'idempotency answers past their day purged');
   }
 }

@@ -7,13 +7,14 @@ import { CommandOutcome, LinkReport, type GatewayCommand } from '../protocol/ind
 import type { GatewayChannel } from '../telemetry/commands.ts';
 import type { TelemetryIngest } from '../telemetry/ingest.ts';
 import { socketPrincipal, type SocketAuthenticator } from './socket-auth.ts';
+import { type Clock } from '../clock.ts';
 
 const GATEWAY_ID = /^[\w.-]{1,48}$/;
 
 export interface GatewayNamespaceDeps {
   ingest: TelemetryIngest;
   authenticate: SocketAuthenticator;
-  clock: () => number;
+  clock: Clock;
   log: Logger;
 }
 
@@ -102,7 +103,7 @@ export function attachGatewayNamespace(io: Server, deps: GatewayNamespaceDeps): 
         message,
         steps: [],
         gatewayId,
-        completedAt: new Date(deps.clock()).toISOString(),
+        completedAt: new Date(deps.clock.now()).toISOString(),
       });
       let raw: unknown;
       try {

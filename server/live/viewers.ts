@@ -22,6 +22,7 @@ import { DroneIndex } from './drone-index.ts';
 import { droneRow } from './rows.ts';
 import { socketPrincipal, type SocketAuthenticator } from './socket-auth.ts';
 import { Viewport } from './viewport.ts';
+import { type Clock } from '../clock.ts';
 
 export interface ViewerNamespaceDeps {
   droneEvents: DroneEvents;
@@ -35,7 +36,7 @@ export interface ViewerNamespaceDeps {
   /** The operator who filed a plan, for routing its alerts. */
   planOwner: (planId: string) => Promise<string | null>;
   authenticate: SocketAuthenticator;
-  clock: () => number;
+  clock: Clock;
   log: Logger;
   frameIntervalMs?: number;
   /**
@@ -179,7 +180,7 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
       rows.push(row);
       if (left !== null) movers.push({ row, cell, left });
     }
-    const now = deps.clock();
+    const now = deps.clock.now();
     for (const g of groups.values()) {
       const drones: DroneRow[] = [];
       for (const [cell, rows] of byCell) if (g.viewport.covers(cell)) for (const r of rows) drones.push(r);
@@ -249,7 +250,7 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
         }
       }
       // Taken after the await, so no frame sent in the meantime carries a newer drone than this.
-      snapshot.now = deps.clock();
+      snapshot.now = deps.clock.now();
       snapshot.drones = index.within((cell) => viewport.covers(cell));
       ack(snapshot);
     });

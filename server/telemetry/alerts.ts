@@ -16,6 +16,7 @@ import {
 import type { Db } from '../store/db.ts';
 import type { AlertEvents } from './alert-events.ts';
 import { Batch } from '../store/batch.ts';
+import { type Clock } from '../clock.ts';
 
 /** What a new alert says; the book gives it its id, times and dedupe. */
 export interface AlertDraft {
@@ -46,7 +47,7 @@ interface Tracked {
 export interface AlertBookDeps {
   db: Db;
   events: AlertEvents;
-  clock: () => number;
+  clock: Clock;
   log: Logger;
 }
 
@@ -72,7 +73,7 @@ export class AlertBook {
   );
   private readonly closing = new Batch(async (ids: string[]) => {
     const closed = new Map(
-      (await closeAlerts(this.deps.db, ids, this.deps.clock(), this.origin)).map((a) => [a.id, a]),
+      (await closeAlerts(this.deps.db, ids, this.deps.clock.now(), this.origin)).map((a) => [a.id, a]),
     );
     return ids.map((id) => closed.get(id) ?? null);
   });
@@ -128,7 +129,7 @@ export class AlertBook {
       const proposed: Alert = {
         id: randomUUID(),
         ...draft,
-        openedAt: new Date(this.deps.clock()).toISOString(),
+        openedAt: new Date(this.deps.clock.now()).toISOString(),
         closedAt: null,
         acknowledgedAt: null,
         acknowledgedBy: null,
@@ -161,14 +162,14 @@ export class AlertBook {
   }
 
   async acknowledge(id: string, by: string): Promise<Alert | null> {
-    const done = await acknowledgeAlert(this.deps.db, id, by, this.deps.clock(), this.origin);
+    const done = await acknowledgeAlert(this.deps.db, id, by, this.deps.clock.now(), this.origin);
     if (done?.changed) this.deps.events.emit('alert', done.alert);
     return done?.alert ?? null;
   }
 
   async recordAction(id: string, action: NonNullable<Alert['action']>): Promise<Alert | null> {
     if (this.stopped) return null;
-    const alert = await setAlertAction(this.deps.db, id, action, this.deps.clock(), this.origin);
+    const alert = await setAlertAction(this.deps.db, id, action, this.deps.clock.now(), this.origin);
     if (alert) this.deps.events.emit('alert', alert);
     return alert;
   }

@@ -10,6 +10,7 @@ import {
 import type { Db } from '../store/db.ts';
 import { listStates, lockGatewaySeq, setLink, storeBatch } from '../store/telemetry.ts';
 import type { DroneEvents } from './events.ts';
+import type { Clock, Timer } from '../clock.ts';
 
 /** The batch's envelope; each sample is then checked on its own so one bad sample does not sink the rest. */
 const Envelope = z.object({ samples: z.array(z.unknown()).max(MAX_TELEMETRY_BATCH) });
@@ -19,7 +20,7 @@ export interface IngestDeps {
   events: DroneEvents;
   /** A drone is stale this long after its newest sample arrived. */
   staleAfterMs: number;
-  clock: () => number;
+  clock: Clock;
   log: Logger;
 }
 
@@ -31,19 +32,18 @@ export interface IngestDeps {
  */
 export class TelemetryIngest {
   private readonly latest = new Map<string, DroneState>();
-  private timer: NodeJS.Timeout | null = null;
+  private timer: Timer | null = null;
 
   constructor(private readonly deps: IngestDeps) {}
 
   /** Loads the drones' last known states, so staleness and commands carry on across a restart. */
   async start(): Promise<void> {
     for (const s of await listStates(this.deps.db)) this.latest.set(s.droneId, s);
-    this.timer = setInterval(() => void this.markStale(), 1000);
-    this.timer.unref();
+    this.timer = this.deps.clock.setInterval(() => void this.markStale(), 1000);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.deps.clock.clear(this.timer);
     this.timer = null;
   }
 
@@ -85,7 +85,7 @@ export class TelemetryIngest {
     if (rejected.length) this.deps.log.warn({ gatewayId, rejected: rejected.slice(0, 10) }, 'samples rejected');
     if (!valid.length) return { accepted: 0, duplicates: 0, rejected };
 
-    const receivedAt = this.deps.clock();
+    const receivedAt = this.deps.clock.now();
     const received = new Date(receivedAt).toISOString();
     const fresh = await this.deps.db.transaction(async (tx) => {
       const last = await lockGatewaySeq(tx, gatewayId);
@@ -127,7 +127,7 @@ export class TelemetryIngest {
   }
 
   private async markStale(): Promise<void> {
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     for (const [droneId, state] of this.latest) {
       if (state.link !== 'live' || now - Date.parse(state.receivedAt) <= this.deps.staleAfterMs) continue;
       this.latest.set(droneId, { ...state, link: 'stale' });

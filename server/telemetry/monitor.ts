@@ -25,6 +25,7 @@ import { DronePlans, type DronePlan, type LiveState } from './drone-plans.ts';
 import type { DroneEvents } from './events.ts';
 import type { SafeActions } from './policy.ts';
 import { DroneGrid } from './proximity.ts';
+import type { Clock, Timer } from '../clock.ts';
 
 export interface MonitorDeps {
   db: Db;
@@ -39,7 +40,7 @@ export interface MonitorDeps {
   lostLinkMs: number;
   /** How long a Nonconforming plan has to come back before it is Contingent. */
   contingentAfterMs: number;
-  clock: () => number;
+  clock: Clock;
   log: Logger;
 }
 
@@ -64,7 +65,7 @@ interface Watch {
   flight: { home: LatLon; battery: { t: number; percent: number } | null } | null;
   /** The plan the last sample was matched to. */
   flying: string | null;
-  silence: NodeJS.Timeout | null;
+  silence: Timer | null;
   /** Checks of one drone run one after the other, in sample order. */
   queue: Promise<void>;
 }
@@ -80,7 +81,7 @@ export class ConformanceMonitor {
   readonly plans: DronePlans;
   private readonly grid: DroneGrid;
   private readonly watches = new Map<string, Watch>();
-  private readonly graces = new Map<string, NodeJS.Timeout>();
+  private readonly graces = new Map<string, Timer>();
   /** Plans moved alike (same states, same reason) while one batch of samples is checked: one statement. */
   private readonly moves = new Map<string, Batch<string, PlanRecord | null>>();
   private stopped = false;
@@ -132,9 +133,9 @@ export class ConformanceMonitor {
     this.deps.airspaceEvents.off('zone', this.onZone);
     this.plans.stop();
     await this.idle();
-    for (const t of this.graces.values()) clearTimeout(t);
+    for (const t of this.graces.values()) this.deps.clock.clear(t);
     this.graces.clear();
-    for (const w of this.watches.values()) if (w.silence) clearTimeout(w.silence);
+    for (const w of this.watches.values()) this.deps.clock.clear(w.silence);
   }
 
   /** Resolves once the checks queued so far have run. */
@@ -281,7 +282,7 @@ export class ConformanceMonitor {
   private startGrace(plan: DronePlan): void {
     this.stopGrace(plan.id);
     if (this.stopped) return;
-    const timer = setTimeout(() => {
+    const timer = this.deps.clock.setTimeout(() => {
       this.graces.delete(plan.id);
       this.enqueue(plan.droneId, async () => {
         const current = this.plans.get(plan.id);
@@ -305,13 +306,11 @@ export class ConformanceMonitor {
         });
       });
     }, this.deps.contingentAfterMs);
-    timer.unref();
     this.graces.set(plan.id, timer);
   }
 
   private stopGrace(planId: string): void {
-    const timer = this.graces.get(planId);
-    if (timer) clearTimeout(timer);
+    this.deps.clock.clear(this.graces.get(planId));
     this.graces.delete(planId);
   }
 
@@ -325,7 +324,7 @@ export class ConformanceMonitor {
     let batch = this.moves.get(key);
     if (!batch) {
       batch = new Batch(async (ids: string[]) => {
-        const moved = new Map((await transition(db, ids, from, to, reason, this.deps.clock())).map((p) => [p.id, p]));
+        const moved = new Map((await transition(db, ids, from, to, reason, this.deps.clock.now())).map((p) => [p.id, p]));
         return ids.map((id) => moved.get(id) ?? null);
       });
       this.moves.set(key, batch);
@@ -351,7 +350,7 @@ export class ConformanceMonitor {
 
   /** A sample arrived: the drone is heard again. */
   private heard(w: Watch): void {
-    if (w.silence) clearTimeout(w.silence);
+    this.deps.clock.clear(w.silence);
     w.silence = null;
     const lost = conditionOf({ kind: 'lost_link', droneId: w.droneId, subjectId: null });
     if (this.deps.book.isOpen(lost)) this.resolve(lost);
@@ -360,14 +359,13 @@ export class ConformanceMonitor {
   /** While a drone flies (a plan, or in the air), its silence is timed. */
   private arm(w: Watch): void {
     if (this.stopped || (!w.airborne && !w.flying)) return;
-    w.silence = setTimeout(() => {
+    w.silence = this.deps.clock.setTimeout(() => {
       w.silence = null;
       this.enqueue(w.droneId, async () => {
         const seconds = Math.round(this.deps.lostLinkMs / 1000);
         this.raiseLostLink(w, `no telemetry from ${w.droneId} for ${seconds} s`);
       });
     }, this.deps.lostLinkMs);
-    w.silence.unref();
   }
 
   private async linkLost(w: Watch, gatewayId: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Logger } from '../log.ts';
 import type { Db } from '../store/db.ts';
 import { purgeSamplesBefore } from '../store/telemetry-history.ts';
+import { type Clock } from '../clock.ts';
 
 /** Samples deleted per transaction. */
 const BATCH = 10_000;
@@ -9,13 +10,13 @@ export interface RetentionDeps {
   db: Db;
   /** Telemetry older than this is deleted. */
   retentionMs: number;
-  clock: () => number;
+  clock: Clock;
   log: Logger;
 }
 
 /** Deletes the telemetry history older than the retention period, in short batches; returns how many samples went. */
 export async function purgeTelemetry(deps: RetentionDeps): Promise<number> {
-  const before = deps.clock() - deps.retentionMs;
+  const before = deps.clock.now() - deps.retentionMs;
   let total = 0;
   for (;;) {
     const n = await purgeSamplesBefore(deps.db, before, BATCH);

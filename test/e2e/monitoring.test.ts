@@ -36,7 +36,7 @@ describe('the city monitoring screen, with Kaga’s simulated drones flying thro
     for (const s of KAGA_SCENARIOS) plans.set(s.droneId, await world.fly(s));
     browser = await openBrowser();
     await openPage(browser.page, `${world.server.url}/#token=${world.tokens.monitor}`);
-  }, 180_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

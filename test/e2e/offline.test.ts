@@ -34,7 +34,7 @@ describe('the map without a tile URL asks nothing of any host but its own server
     );
     expect(plan.status).toBe(201);
     browser = await openBrowser();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -77,7 +77,7 @@ describe('with a tile URL configured, the map draws those tiles and credits them
       TILE_ATTRIBUTION: '地理院タイル',
     });
     browser = await openBrowser();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

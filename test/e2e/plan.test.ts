@@ -48,7 +48,7 @@ describe("the operator's page /plan", () => {
     );
     browser = await openBrowser();
     await openPage(browser.page, `${server.url}/plan#token=${operator.token}`);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

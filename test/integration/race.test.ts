@@ -25,7 +25,7 @@ describe.skipIf(!POSTGRES_URL)('two server processes on one PostgreSQL', () => {
     database = await createTestDatabase('postgres');
     // Started one after the other so the migration runs once; both then serve the same database.
     servers = [await spawnServer({ DATABASE_URL: database.url! }), await spawnServer({ DATABASE_URL: database.url! })];
-  }, 120_000);
+  });
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.stop()));
     await database?.drop();

@@ -1,3 +1,4 @@
+import type { Clock } from '../../server/clock.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
@@ -17,7 +18,7 @@ export async function startTestServer(
   kind: 'pglite' | 'postgres',
   env: Record<string, string> = {},
   existing?: TestDatabase,
-  clock?: () => number,
+  clock?: Clock,
 ): Promise<TestServer> {
   const database = existing ?? (await createTestDatabase(kind));
   const config = loadConfig({

@@ -16,6 +16,7 @@ import { compileZone } from '../compile.ts';
 import { openZoneFile, type ReadOptions } from './read.ts';
 import { outlineProblem } from './rings.ts';
 import type { ImportFormat, Skip, ZoneDraft } from './types.ts';
+import { type Clock } from '../../clock.ts';
 
 /** Rows handed to the database at a time while a file streams in. */
 const BATCH = 1000;
@@ -27,7 +28,7 @@ export interface LoadDeps {
   datum: Datum;
   params: AirspaceParams;
   buildingMarginM: number;
-  clock: () => number;
+  clock: Clock;
   /** Who imports (cli, startup …), kept with each zone's import record. */
   actor: string;
 }
@@ -80,7 +81,7 @@ export async function importZoneFile(
     unchanged: false,
     revision: null,
   };
-  const now = deps.clock();
+  const now = deps.clock.now();
   const refs = new Map<string, number>();
   return deps.db.transaction(async (tx) => {
     const stored = await lockImport(tx, key);

@@ -18,6 +18,7 @@ import type { DroneCommands } from '../../telemetry/commands.ts';
 import { noteAudit } from '../audit.ts';
 import { principalOf } from '../auth.ts';
 import { parse } from '../validate.ts';
+import { type Clock } from '../../clock.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -26,7 +27,7 @@ export interface DronesRouterDeps {
   commands: DroneCommands;
   /** A live link older than this is shown stale, whichever instance stored it. */
   staleAfterMs: number;
-  clock: () => number;
+  clock: Clock;
 }
 
 function anonymous(s: DroneState): AnonymousDroneState {
@@ -37,7 +38,7 @@ function anonymous(s: DroneState): AnonymousDroneState {
 export function dronesRouter(deps: DronesRouterDeps): Router {
   const r = Router();
   const shown = (s: DroneState): DroneState =>
-    s.link === 'live' && deps.clock() - Date.parse(s.receivedAt) > deps.staleAfterMs ? { ...s, link: 'stale' } : s;
+    s.link === 'live' && deps.clock.now() - Date.parse(s.receivedAt) > deps.staleAfterMs ? { ...s, link: 'stale' } : s;
 
   /** Whether the principal sees this drone whole: monitors, administrators, and the operator flying it. */
   const mayFollow = async (who: Principal, droneId: string) =>
@@ -63,7 +64,7 @@ export function dronesRouter(deps: DronesRouterDeps): Router {
       if (!(await mayFollow(who, id))) throw new NotFound(`no drone ${id} among this operator’s plans`);
     }
     const q = parse(TrackQuery, req.query, 'query');
-    const to = q.to ? Date.parse(q.to) : deps.clock();
+    const to = q.to ? Date.parse(q.to) : deps.clock.now();
     const from = q.from ? Date.parse(q.from) : to - HOUR_MS;
     const points = await trackPoints(deps.db, id, from, to, q.limit + 1);
     if (!points.length && !(await getState(deps.db, id))) throw new NotFound(`no drone ${id}`);

@@ -6,12 +6,13 @@ import type { Db } from '../../store/db.ts';
 import { historySamples } from '../../store/telemetry-history.ts';
 import { principalOf } from '../auth.ts';
 import { parse } from '../validate.ts';
+import { type Clock } from '../../clock.ts';
 
 const HOUR_MS = 3_600_000;
 
 export interface ReplayRouterDeps {
   db: Db;
-  clock: () => number;
+  clock: Clock;
 }
 
 /** The stored telemetry of a window and area, one track per drone: what the map replays. */
@@ -21,7 +22,7 @@ export function replayRouter(deps: ReplayRouterDeps): Router {
   r.get('/', async (req, res) => {
     demand(principalOf(req), 'sky:read-all', 'replaying the sky');
     const q = parse(ReplayQuery, req.query, 'query');
-    const to = q.to ? Date.parse(q.to) : deps.clock();
+    const to = q.to ? Date.parse(q.to) : deps.clock.now();
     const from = q.from ? Date.parse(q.from) : to - HOUR_MS;
     if (to <= from) throw BadRequest.field('from', 'must be before to (default now)');
     if (to - from > MAX_REPLAY_HOURS * HOUR_MS) {

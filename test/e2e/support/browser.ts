@@ -21,6 +21,8 @@ export interface Browser {
 /** A fresh headless Chromium with one page, recording what the page asks for and what goes wrong in it. */
 export async function openBrowser(): Promise<Browser> {
   const { context, close } = await launchChromium({ width: 1280, height: 800 });
+  // No deadline of Playwright's own on waits and clicks: the test runner's limit guards against a hang.
+  context.setDefaultTimeout(0);
   const page = context.pages()[0] ?? (await context.newPage());
   const requests: string[] = [];
   const errors: string[] = [];

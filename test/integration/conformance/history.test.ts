@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, DroneTrack, Replay } from '../../../server/protocol/index.ts';
+import { ManualClock } from '../../support/clock.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../support/databases.ts';
 import { KAGA } from '../../support/plans.ts';
 import { startTestServer, type TestServer } from '../../support/server.ts';
@@ -106,12 +107,16 @@ describe.each(DATABASE_KINDS)('telemetry history: replay and retention (%s)', (k
         .body.points;
     expect(await track()).toHaveLength(2);
     await server.stop();
-    server = await startTestServer(kind, { TELEMETRY_RETENTION_DAYS: '30' }, database);
+    const clock = new ManualClock(Date.now());
+    server = await startTestServer(kind, { TELEMETRY_RETENTION_DAYS: '30' }, database, clock);
     const left = await until('the old sample purged', async () => {
       const points = await track();
       return points.length === 1 && points;
     });
     expect(Date.parse(left[0]!.time)).toBe(now - 29 * DAY_MS);
+    // A day and an hour later the other is past 30 days: an hourly purge takes it.
+    await clock.advance(DAY_MS + 3_600_000);
+    await until('the next sample purged', async () => (await track()).length === 0);
   });
 
   it('adopts the alerts left open by the previous start and closes them when their condition is over', async () => {

@@ -70,7 +70,7 @@ describe.each(DATABASE_KINDS)('conformance monitoring of simulated flights (%s)'
       { sysid: SYSIDS.crossB, start: CROSS_B.from },
       { sysid: SYSIDS.unplanned, start: PADS.unplanned },
     ]);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await sc?.stop();
@@ -79,22 +79,18 @@ describe.each(DATABASE_KINDS)('conformance monitoring of simulated flights (%s)'
   const stateOf = (name: keyof typeof SYSIDS) => latest(sc.states, id(name));
   const planState = async (planId: string) => (await planOf(sc.server, planId)).state;
 
-  it.concurrent(
-    'a drone that flies its plan is activated on take-off and raises no alert',
-    async ({ expect }) => {
-      const droneId = id('onPlan');
-      const plan = await fileAndFly(sc.server, routeFrom(droneId, [PADS.onPlan, north(PADS.onPlan, 250)]));
-      await until('the flight to start', () => stateOf('onPlan')?.armed, 30_000);
-      await until('the landing', () => stateOf('onPlan')?.armed === false, 60_000);
+  it.concurrent('a drone that flies its plan is activated on take-off and raises no alert', async ({ expect }) => {
+    const droneId = id('onPlan');
+    const plan = await fileAndFly(sc.server, routeFrom(droneId, [PADS.onPlan, north(PADS.onPlan, 250)]));
+    await until('the flight to start', () => stateOf('onPlan')?.armed);
+    await until('the landing', () => stateOf('onPlan')?.armed === false);
 
-      const { history } = await planOf(sc.server, plan.id);
-      expect(history!.map((h) => h.state)).toEqual(['Accepted', 'Activated']);
-      expect(history![1]!.reason).toBe('took off inside its sky road');
-      expect(await alertsOf(sc.server, droneId)).toEqual([]);
-      await sc.server.api('POST', `/api/v1/flight-plans/${plan.id}/end`);
-    },
-    90_000,
-  );
+    const { history } = await planOf(sc.server, plan.id);
+    expect(history!.map((h) => h.state)).toEqual(['Accepted', 'Activated']);
+    expect(history![1]!.reason).toBe('took off inside its sky road');
+    expect(await alertsOf(sc.server, droneId)).toEqual([]);
+    await sc.server.api('POST', `/api/v1/flight-plans/${plan.id}/end`);
+  });
 
   it.concurrent(
     'a drone drifting 150 m sideways is Nonconforming from its first sample off the sky road, and Activated again when it returns',
@@ -138,7 +134,6 @@ describe.each(DATABASE_KINDS)('conformance monitoring of simulated flights (%s)'
       expect(onMap[0]!.closedAt).toBeNull();
       expect(onMap.at(-1)!.closedAt).not.toBeNull();
     },
-    90_000,
   );
 
   it.concurrent(
@@ -173,28 +168,23 @@ describe.each(DATABASE_KINDS)('conformance monitoring of simulated flights (%s)'
       const heard = sc.mapAlerts.filter((a) => a.id === breach.id);
       expect(heard.map((a) => a.action?.outcome)).toEqual(expect.arrayContaining(['pending', 'accepted']));
     },
-    90_000,
   );
 
-  it.concurrent(
-    'a drone whose radio link dies raises lost_link, closed when it is heard again',
-    async ({ expect }) => {
-      const droneId = id('silent');
-      const autopilot = sc.fleet.drone(SYSIDS.silent);
-      const plan = await fileAndFly(sc.server, routeFrom(droneId, [PADS.silent, north(PADS.silent, 300)]));
-      await until('the plan activated', async () => (await planState(plan.id)) === 'Activated');
+  it.concurrent('a drone whose radio link dies raises lost_link, closed when it is heard again', async ({ expect }) => {
+    const droneId = id('silent');
+    const autopilot = sc.fleet.drone(SYSIDS.silent);
+    const plan = await fileAndFly(sc.server, routeFrom(droneId, [PADS.silent, north(PADS.silent, 300)]));
+    await until('the plan activated', async () => (await planState(plan.id)) === 'Activated');
 
-      autopilot.linkCut = true;
-      const lost = await until('lost_link', async () => (await alertsOf(sc.server, droneId, '&kind=lost_link'))[0]);
-      expect(lost).toMatchObject({ planId: plan.id, closedAt: null });
-      // Whichever tells first: the gateway missing its heartbeats, or the server its samples.
-      expect(lost.message).toMatch(new RegExp(`^(gateway test-gw lost the heartbeat of|no telemetry from) ${droneId}`));
-      autopilot.linkCut = false;
-      await until('lost_link closed', async () => (await alertsOf(sc.server, droneId, '&kind=lost_link'))[0]?.closedAt);
-      expect(await alertsOf(sc.server, droneId, '&kind=lost_link')).toHaveLength(1);
-    },
-    60_000,
-  );
+    autopilot.linkCut = true;
+    const lost = await until('lost_link', async () => (await alertsOf(sc.server, droneId, '&kind=lost_link'))[0]);
+    expect(lost).toMatchObject({ planId: plan.id, closedAt: null });
+    // Whichever tells first: the gateway missing its heartbeats, or the server its samples.
+    expect(lost.message).toMatch(new RegExp(`^(gateway test-gw lost the heartbeat of|no telemetry from) ${droneId}`));
+    autopilot.linkCut = false;
+    await until('lost_link closed', async () => (await alertsOf(sc.server, droneId, '&kind=lost_link'))[0]?.closedAt);
+    expect(await alertsOf(sc.server, droneId, '&kind=lost_link')).toHaveLength(1);
+  });
 
   it.concurrent(
     'two accepted plans crossing at the same moment, one band apart, raise proximity for both drones',
@@ -228,7 +218,6 @@ describe.each(DATABASE_KINDS)('conformance monitoring of simulated flights (%s)'
       });
       for (const p of plans) expect(['Activated', 'Nonconforming']).toContain(await planState(p.id));
     },
-    90_000,
   );
 
   it.concurrent(
@@ -283,11 +272,9 @@ describe.each(DATABASE_KINDS)('conformance monitoring of simulated flights (%s)'
       await until(
         'the alert to close once it has landed',
         async () => (await sc.server.api<Alert>('GET', `/api/v1/alerts/${alert.id}`)).body.closedAt,
-        60_000,
       );
       const open = await sc.server.api<Alert[]>('GET', `/api/v1/alerts?open=true&droneId=${droneId}`);
       expect(open.body).toEqual([]);
     },
-    90_000,
   );
 });

@@ -61,7 +61,6 @@ export async function startScenario(
   await until(
     'every simulated drone on the server',
     () => new Set(states.map((s) => s.droneId)).size === drones.length,
-    60_000,
   );
   return {
     server,

@@ -44,7 +44,7 @@ function connect(url: string, gatewayId: string): Promise<Socket> {
 }
 
 const send = (socket: Socket, samples: unknown[]) =>
-  socket.timeout(10_000).emitWithAck('telemetry', { samples }) as Promise<TelemetryAck>;
+  socket.emitWithAck('telemetry', { samples }) as Promise<TelemetryAck>;
 
 describe.each(DATABASE_KINDS)('the /gateway namespace and the telemetry ingest (%s)', (kind) => {
   let database: TestDatabase;

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFleet } from '../../../gateway/sim/fleet.ts';
+import type { RunningGateway } from '../../../gateway/gateway.ts';
+import type { Delivered } from '../../../gateway/uplink.ts';
 import type { TelemetrySample } from '../../../server/protocol/index.ts';
 import { createTestDatabase, DATABASE_KINDS } from '../../support/databases.ts';
 import { spawnServer, type ServerProcess } from '../../support/process.ts';
@@ -10,7 +12,18 @@ import { ADMIN_TOKEN } from '../../support/server.ts';
 import { freePort, fullTrack, gatewayFor, until } from './support.ts';
 
 const DRONES = 10;
-const OUTAGE_MS = 10_000;
+
+/** Resolves at the first spooled batch the server acknowledges with more still to replay. */
+function midReplay(events: RunningGateway['events']): Promise<void> {
+  return new Promise((resolve) => {
+    const listen = (d: Delivered) => {
+      if (!d.replayed || d.spoolLeft === 0) return;
+      events.off('delivered', listen);
+      resolve();
+    };
+    events.on('delivered', listen);
+  });
+}
 
 describe.each(DATABASE_KINDS)('the server killed and restarted under telemetry (%s)', (kind) => {
   const cleanup: Array<() => Promise<unknown>> = [];
@@ -50,28 +63,35 @@ describe.each(DATABASE_KINDS)('the server killed and restarted under telemetry (
     await until('the server to have a few seconds of it', () => gateway.stats().uplink!.accepted >= DRONES * 5 * 3);
 
     // Twice: a kill while streaming, and a kill while the spool is being replayed.
-    for (const settleMs of [0, 300]) {
-      await new Promise((r) => setTimeout(r, settleMs));
+    let replaying: Promise<void> | null = null;
+    for (const during of ['streaming', 'replay']) {
+      if (during === 'replay') await replaying;
       expect(await server.stop('SIGKILL')).toBeNull();
+      // An outage long enough for five seconds of every drone's samples to go to the spool.
       const spooledBefore = gateway.stats().uplink!.spooled;
-      await new Promise((r) => setTimeout(r, OUTAGE_MS));
-      expect(gateway.stats().uplink!.spooled).toBeGreaterThan(spooledBefore + DRONES * 5 * 5);
+      await until('the outage spooled', () => gateway.stats().uplink!.spooled > spooledBefore + DRONES * 5 * 5);
+      replaying = midReplay(gateway.events);
       server = await start();
-      await until('the gateway back online', () => gateway.stats().uplink!.connected, 30_000);
+      await until('the gateway back online', () => gateway.stats().uplink!.connected);
     }
-    await until('the spool replayed', () => gateway.stats().uplink!.spoolSize === 0, 60_000);
+    await until('the spool replayed', () => gateway.stats().uplink!.spoolSize === 0);
     await fleet.stop();
-    await new Promise((r) => setTimeout(r, 300));
-    await until('everything acknowledged', () => gateway.stats().uplink!.pending === 0, 30_000);
 
+    // Datagrams still on their way when the fleet stopped may yet arrive: compare once the
+    // server holds as many samples as the gateway made, with nothing left to send.
     const stored: number[] = [];
-    for (let i = 1; i <= DRONES; i++) {
-      stored.push(...(await fullTrack(server.url, `JUSIM${String(i).padStart(7, '0')}`)).points.map((p) => p.seq));
-    }
+    await until('everything the gateway made stored', async () => {
+      if (gateway.stats().uplink!.pending > 0) return false;
+      stored.length = 0;
+      for (let i = 1; i <= DRONES; i++) {
+        stored.push(...(await fullTrack(server.url, `JUSIM${String(i).padStart(7, '0')}`)).points.map((p) => p.seq));
+      }
+      return stored.length >= made.length && gateway.stats().uplink!.pending === 0;
+    });
     const sent = made.map((s) => s.seq);
     expect(stored.length).toBe(sent.length);
     expect(new Set(stored).size).toBe(stored.length);
     expect([...stored].sort((a, b) => a - b)).toEqual([...sent].sort((a, b) => a - b));
     expect(gateway.stats().uplink!.duplicates + gateway.stats().uplink!.accepted).toBeGreaterThanOrEqual(sent.length);
-  }, 180_000);
+  });
 });

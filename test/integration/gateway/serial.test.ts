@@ -73,14 +73,10 @@ describe.each(DATABASE_KINDS)(
     });
 
     it('carries both drones’ telemetry to the server', async () => {
-      const drones = await until(
-        'both drones on the server',
-        async () => {
-          const r = await server.api<DroneState[]>('GET', '/api/v1/drones');
-          return r.body.filter((d) => d.gatewayId === 'pty-gw' && d.link === 'live').length === 2 && r.body;
-        },
-        45_000,
-      );
+      const drones = await until('both drones on the server', async () => {
+        const r = await server.api<DroneState[]>('GET', '/api/v1/drones');
+        return r.body.filter((d) => d.gatewayId === 'pty-gw' && d.link === 'live').length === 2 && r.body;
+      });
       expect(drones.map((d) => d.droneId).sort()).toEqual(['JUSIM0000001', 'JUSIM0000002']);
       await until(
         'a track of 10 samples',

@@ -77,7 +77,7 @@ describe.each(DATABASE_KINDS)('simulated drones over UDP, through the gateway, t
 
   it('reports a drone lost when its heartbeats stop, and live again when they return', async () => {
     fleet.drone(2).linkCut = true;
-    await until('drone 2 lost', () => links.some((l) => l.droneId === 'JUSIM0000002' && l.link === 'lost'), 20_000);
+    await until('drone 2 lost', () => links.some((l) => l.droneId === 'JUSIM0000002' && l.link === 'lost'));
     const shown = await server.api<DroneState[]>('GET', '/api/v1/drones');
     expect(shown.body.find((d) => d.droneId === 'JUSIM0000002')!.link).toBe('lost');
     fleet.drone(2).linkCut = false;

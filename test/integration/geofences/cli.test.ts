@@ -46,7 +46,7 @@ describe.each(DATABASE_KINDS)('npm run geofences on %s', (kind) => {
     expect(above.stdout).toContain('"Komatsu Airport (RJNK) horizontal surface"');
     const below = await cli('check', '36.3755', '136.4254', '30', '--reference', 'AMSL', '--json');
     expect(JSON.parse(below.stdout)).toMatchObject({ free: true, zones: [], flights: [] });
-  }, 300_000); // three CLI processes, each starting tsx and its database
+  });
 
   it('reports a file it cannot import and exits non-zero, writing nothing of it', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'soramichi-bad-'));
@@ -60,5 +60,5 @@ describe.each(DATABASE_KINDS)('npm run geofences on %s', (kind) => {
     const usage = (await cli('check', 'north')) as { code?: number; stderr: string };
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/usage:/);
-  }, 300_000);
+  });
 });

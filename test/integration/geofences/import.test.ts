@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../../server/clock.ts';
 import { loadConfig } from '../../../server/config.ts';
 import { makeDatum } from '../../../server/geofences/datum.ts';
 import { egm96Undulation } from '../../../server/geofences/geoid.ts';
@@ -63,7 +64,7 @@ describe.each(DATABASE_KINDS)('importing zone files on %s', (kind) => {
       datum: makeDatum(0),
       params: config.airspace,
       buildingMarginM: MARGIN,
-      clock: Date.now,
+      clock: systemClock,
       actor: 'test',
     };
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'soramichi-import-'));

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../../server/clock.ts';
 import { loadConfig } from '../../../server/config.ts';
 import { AirspaceEvents } from '../../../server/events.ts';
 import { AirspaceMirror } from '../../../server/flights/mirror.ts';
@@ -36,7 +37,7 @@ describe.each(DATABASE_KINDS)("a scheduled zone's windows keep ahead of the plan
       params: config.airspace,
       log: createLogger('silent'),
       events: new AirspaceEvents(),
-      clock: () => now,
+      clock: { ...systemClock, now: () => now },
       horizonMs: HORIZON,
     });
     const d = 0.002;

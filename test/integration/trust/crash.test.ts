@@ -246,7 +246,7 @@ describe.each(DATABASE_KINDS)('the server killed (SIGKILL) in a stream of plan r
       drones: acceptedIds.length,
       keys: REQUESTS,
     });
-  }, 180_000);
+  });
 });
 
 /** Runs `fn` on the server's database: PostgreSQL through pg, or the embedded one's directory. */

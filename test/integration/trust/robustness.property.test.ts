@@ -28,8 +28,11 @@ const { medicalCenter: A, yamashiro: B, katayamazu: NORTH, station: STATION } = 
 /** Has reported telemetry through a gateway that is gone: commands to it get past "no such drone". */
 const DRONE = 'JUROBUSTNESS01';
 const BODY_LIMIT = 2 * 1024 * 1024;
-/** The service answers in milliseconds; this much later, a client has given up. */
-const DEADLINE_MS = 10_000;
+/**
+ * A hang guard, not a speed check (bench:plans measures speed): a request unanswered this long has
+ * sent the server into endless work.
+ */
+const DEADLINE_MS = 60_000;
 /** Shrinking against a real server is slow; after this, the smallest counterexample so far is reported. */
 const SHRINK_BUDGET_MS = 4_000;
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -1658,8 +1661,7 @@ describe('hostile input at every endpoint (fast-check): a 4xx with a message, no
  * the airspace core into long or endless computation. They go to a server of their own in a
  * child process, so that a server frozen by one is killed instead of freezing the test.
  */
-describe('geometry at the edges of the globe: answered within 5 s, never a 5xx', () => {
-  const EDGE_DEADLINE_MS = 5_000;
+describe('geometry at the edges of the globe: answered, never a 5xx', () => {
   const flight = (what: string, json: unknown) =>
     hostile('POST /api/v1/flight-plans', '/api/v1/flight-plans', what, { json, expect: 'tolerated' });
   const zoneOf = (what: string, coordinates: number[][]) =>
@@ -1738,7 +1740,7 @@ describe('geometry at the edges of the globe: answered within 5 s, never a 5xx',
         child ??= await startEdgeServer();
         let a: Answer;
         try {
-          a = await send(child.url, c, EDGE_DEADLINE_MS);
+          a = await send(child.url, c);
         } catch (err) {
           // A frozen event loop ignores SIGTERM.
           await child.stop('SIGKILL');
@@ -1751,7 +1753,7 @@ describe('geometry at the edges of the globe: answered within 5 s, never a 5xx',
           // A zone a few hundred metres wide across the antimeridian must not close the far side of the globe.
           const [, south] = (c.json as Loose).geometry.coordinates[0][0] as number[];
           const far = `/api/v1/airspace/check${qs({ lat: String(south! + 0.0005), lon: '0', alt: '50', reference: 'AGL' })}`;
-          const r = await send(child.url, hostile('GET /api/v1/airspace/check', far, 'the far side'), EDGE_DEADLINE_MS);
+          const r = await send(child.url, hostile('GET /api/v1/airspace/check', far, 'the far side'));
           if ((r.json as { zones?: Array<{ id: string }> }).zones?.some((z) => z.id === id)) {
             problems.push(`zone ${id} also closes longitude 0: it was read as going the long way round the globe`);
           }
@@ -1762,5 +1764,5 @@ describe('geometry at the edges of the globe: answered within 5 s, never a 5xx',
       // One counterexample is enough: each may cost a deadline and a restart.
       { numRuns: 12, endOnFailure: true },
     );
-  }, 120_000);
+  });
 });

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IssuedToken, TokenInfo, WhoAmI } from '../../../server/protocol/index.ts';
 import { until } from '../gateway/support.ts';
+import { ManualClock } from '../../support/clock.ts';
 import { POSTGRES_URL } from '../../support/databases.ts';
 import { spawnServer } from '../../support/process.ts';
 import { ADMIN_TOKEN, startTestServer, startTwoInstances, type TestServer } from '../../support/server.ts';
@@ -36,10 +37,10 @@ function tokenCli(
 
 describe('bearer tokens', () => {
   let server: TestServer;
-  let offset = 0;
+  const clock = new ManualClock();
 
   beforeAll(async () => {
-    server = await startTestServer('pglite', {}, undefined, () => Date.now() + offset);
+    server = await startTestServer('pglite', {}, undefined, clock);
   });
   afterAll(async () => {
     await server?.stop();
@@ -72,14 +73,10 @@ describe('bearer tokens', () => {
       ttlSeconds: 60,
     });
     expect((await whoami(server.url, issued.body.token)).status).toBe(200);
-    offset = 120_000;
-    try {
-      const r = await whoami(server.url, issued.body.token);
-      expect(r.status).toBe(401);
-      expect(r.body.message).toMatch(/exp/);
-    } finally {
-      offset = 0;
-    }
+    await clock.advance(120_000);
+    const r = await whoami(server.url, issued.body.token);
+    expect(r.status).toBe(401);
+    expect(r.body.message).toMatch(/exp/);
   });
 
   it('a forged or tampered token is refused', async () => {

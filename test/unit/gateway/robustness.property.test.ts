@@ -93,7 +93,7 @@ describe('the gateway’s receive path under abuse (fast-check)', () => {
         { numRuns: original.length > 100_000 ? 10 : 50 },
       );
     }
-  }, 120_000);
+  });
 
   it('keeps one framer per UDP peer, never more than its bound', () => {
     fc.assert(
