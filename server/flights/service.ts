@@ -287,7 +287,14 @@ export class FlightPlans {
       const verdict = judge(conflicts, claimant);
       if (verdict.blocking.length > 0) return { verdict, conflicts, plan: null, preempted: [] };
       const reason = `pre-empted by a priority ${req.priority} plan`;
-      const preempted = await transition(tx, verdict.preempted, LIVE_STATES, 'Preempted', reason, this.deps.clock.now());
+      const preempted = await transition(
+        tx,
+        verdict.preempted,
+        LIVE_STATES,
+        'Preempted',
+        reason,
+        this.deps.clock.now(),
+      );
       const plan = await write(tx, road);
       await withAcceptance?.(tx, {
         plan,

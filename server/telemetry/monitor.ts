@@ -324,7 +324,9 @@ export class ConformanceMonitor {
     let batch = this.moves.get(key);
     if (!batch) {
       batch = new Batch(async (ids: string[]) => {
-        const moved = new Map((await transition(db, ids, from, to, reason, this.deps.clock.now())).map((p) => [p.id, p]));
+        const moved = new Map(
+          (await transition(db, ids, from, to, reason, this.deps.clock.now())).map((p) => [p.id, p]),
+        );
         return ids.map((id) => moved.get(id) ?? null);
       });
       this.moves.set(key, batch);
