@@ -12,7 +12,7 @@ import { createLogger } from '../server/log.ts';
 import { LIVE_CELL_RESOLUTION, type LiveFrame, type TelemetrySample } from '../server/protocol/index.ts';
 import { startServer, type RunningServer } from '../server/server.ts';
 import { viewportCells } from '../ui/src/map/viewport-cells.ts';
-import { random, randomRoute } from './city.ts';
+import { CITY, random, randomRoute } from './city.ts';
 import { freshDatabase } from './database.ts';
 import { BENCH_ADMIN_TOKEN, BENCH_OPERATOR, fmt, machine, summarize, table } from './support.ts';
 
@@ -20,7 +20,6 @@ const PLANS = 500;
 const PLANS_PER_S = 50;
 const DRONES = 500;
 const SECONDS = 15;
-const CITY = { lat: 36.3, lon: 136.34 };
 
 async function instance(url: string): Promise<RunningServer> {
   const config = loadConfig({
@@ -39,7 +38,8 @@ async function instance(url: string): Promise<RunningServer> {
 }
 
 /** From A's answer to B's mirror holding the plan, per plan, at a steady pace. */
-async function mirrorFollows(a: RunningServer, b: RunningServer): Promise<number[]> {
+/** Delays of the accepted plans B heard of within 10 s, and how many A accepted: a plan never heard is reported, not hidden. */
+async function mirrorFollows(a: RunningServer, b: RunningServer): Promise<{ delays: number[]; accepted: number }> {
   const heard = new Map<string, number>();
   const onPlan = (p: { id: string; state: string }) => {
     if (p.state === 'Accepted' && !heard.has(p.id)) heard.set(p.id, performance.now());
@@ -60,7 +60,8 @@ async function mirrorFollows(a: RunningServer, b: RunningServer): Promise<number
     await new Promise((r) => setTimeout(r, 20));
   }
   b.airspaceEvents.off('plan', onPlan);
-  return [...answered].flatMap(([id, at]) => (heard.has(id) ? [Math.max(0, heard.get(id)! - at)] : []));
+  const delays = [...answered].flatMap(([id, at]) => (heard.has(id) ? [Math.max(0, heard.get(id)! - at)] : []));
+  return { delays, accepted: answered.size };
 }
 
 /** From A receiving a position to a viewer of B getting it in a frame. */
@@ -117,7 +118,8 @@ const db = await freshDatabase('cluster');
 const a = await instance(db.url);
 const b = await instance(db.url);
 try {
-  const mirror = summarize(await mirrorFollows(a, b));
+  const follows = await mirrorFollows(a, b);
+  const mirror = summarize(follows.delays);
   const live = await liveFollows(a, b);
   const l = summarize(live);
   console.log(`Two instances in one process on one PostgreSQL, ${machine()}.\n`);
@@ -143,7 +145,7 @@ try {
     ),
   );
   console.log(
-    `\nPositions that reached B's viewer: ${live.length} of ${DRONES * SECONDS}. Target: mirrors follow within 100 ms.`,
+    `\nPlans B's mirror heard of: ${follows.delays.length} of ${follows.accepted} accepted on A. Positions that reached B's viewer: ${live.length} of ${DRONES * SECONDS}. Target: mirrors follow within 100 ms.`,
   );
 } finally {
   await a.close();

@@ -59,13 +59,15 @@ export interface ZoneConflict extends ConflictBase {
 }
 export type Conflict = FlightConflict | ZoneConflict;
 
+/** Cells whose zone holds are remembered at most (a city is about 100,000 cells at resolution 11). */
+const ZONES_MEMO_LIMIT = 500_000;
+const NO_ZONES: readonly ZoneHold[] = Object.freeze([]);
+
 /**
  * The in-memory mirror of every reservation and zone: answers "what else is here, then" fast
  * enough to explain conflicts and search alternatives. It never decides acceptance alone; the
  * database does, and the service keeps this in step with it.
  */
-/** Cells whose zone holds are remembered at most (a city is about 100,000 cells at resolution 11). */
-const ZONES_MEMO_LIMIT = 500_000;
 
 export class ReservationIndex {
   private readonly flights = new Map<string, FlightHold[]>();
@@ -176,6 +178,7 @@ export class ReservationIndex {
 
   /** Zone holds on a cell or on any of its ancestors. */
   zonesAt(cell: string): readonly ZoneHold[] {
+    if (this.zoneResolutions.size === 0) return NO_ZONES;
     const known = this.zonesMemo.get(cell);
     if (known) return known;
     const out: ZoneHold[] = [];

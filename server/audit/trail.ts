@@ -4,15 +4,13 @@ import type { AuditEntry } from '../protocol/index.ts';
 import { appendAudit, listAudit, purgeAudit, type AuditDraft } from '../store/audit.ts';
 import { Batch } from '../store/batch.ts';
 import type { Db } from '../store/db.ts';
-import { type Clock } from '../clock.ts';
+import type { Clock } from '../clock.ts';
+import { storable } from '../store/unstorable.ts';
 
 /** The shortest retention the table allows: investigations need at least this much. */
 export const MIN_AUDIT_RETENTION_DAYS = 30;
 
-/** What PostgreSQL cannot store in text — a NUL, an unpaired surrogate — becomes U+FFFD: a refusal of hostile input must still be recorded. */
-const storable = (s: string) =>
-  s.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
-
+/** What PostgreSQL cannot store becomes U+FFFD: a refusal of hostile input must still be recorded. */
 const storableDeep = (v: unknown): unknown =>
   typeof v === 'string'
     ? storable(v)

@@ -7,7 +7,7 @@ export { InvalidToken };
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
 /** The token of an `Authorization: Bearer …` header; null without a header. */
-export function bearerToken(header: string | undefined | null): string | null {
+function bearerToken(header: string | undefined | null): string | null {
   if (!header) return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new InvalidToken('the Authorization header must be "Bearer <token>"');

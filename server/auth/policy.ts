@@ -6,7 +6,7 @@ import type { Principal, Role } from './principal.ts';
  * act on their own plans and drones only; the checks of ownership live beside the resource
  * (`mayManagePlan`, `maySeePlan`), the grants here.
  */
-export const PERMISSIONS = {
+const PERMISSIONS = {
   /** File plans and run one's own. */
   'plans:file': ['admin', 'operator'],
   /** Read and change anybody's plan. */
@@ -48,8 +48,13 @@ export function mayManagePlan(p: Principal, owner: string): boolean {
   return can(p, 'plans:any') || (can(p, 'plans:file') && p.subject === owner);
 }
 
-/** Whether a gateway token may report and command this drone. */
-export function mayCarry(p: Principal, droneId: string): boolean {
-  if (p.role === 'admin') return true;
-  return can(p, 'telemetry:send') && (p.drones === '*' || p.drones.includes(droneId));
+/**
+ * Which drones a gateway token may report and command, as a test built once per connection: it
+ * runs on every telemetry sample, and a token may bind thousands of drones.
+ */
+export function carrier(p: Principal): (droneId: string) => boolean {
+  if (p.role === 'admin' || (can(p, 'telemetry:send') && p.drones === '*')) return () => true;
+  if (!can(p, 'telemetry:send') || p.drones === '*') return () => false;
+  const bound = new Set(p.drones);
+  return (droneId) => bound.has(droneId);
 }

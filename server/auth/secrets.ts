@@ -6,7 +6,7 @@ import path from 'node:path';
  * A value no one should trust as a secret: short, of few distinct characters, or one of the
  * placeholders configuration examples carry ("change-me", "example", "secret"…).
  */
-export function weakSecret(s: string): boolean {
+function weakSecret(s: string): boolean {
   return s.length < 32 || new Set(s).size < 10 || /change.?me|example|secret|password|default|soramichi|test/i.test(s);
 }
 

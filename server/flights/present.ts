@@ -14,47 +14,41 @@ export interface PlanExtras {
   contact?: Contact | null;
 }
 
-/** A stored plan whole, as its operator, monitors and administrators see it. */
-export function presentPlan(p: PlanRecord, extra: PlanExtras = {}): FlightPlan {
+/** What anyone may see of a plan: the airspace it reserves and its state, nobody's identity. */
+function reserved(p: PlanRecord) {
   return {
     id: p.id,
     state: p.state,
     version: p.version,
     priority: p.priority,
-    droneId: p.droneId,
-    operator: p.owner,
-    purpose: p.request.purpose ?? null,
     timeStart: iso(p.timeStart),
     timeEnd: iso(p.timeEnd),
     departure: p.departure === null ? null : iso(p.departure),
     arrival: p.arrival === null ? null : iso(p.arrival),
-    stateReason: p.stateReason,
     skyRoad: p.skyRoad,
-    request: extra.contact ? { ...p.request, contact: extra.contact } : p.request,
-    ...(extra.preempted ? { preempted: extra.preempted } : {}),
-    ...(extra.advisories?.length ? { advisories: extra.advisories } : {}),
-    ...(extra.history ? { history: extra.history.map((e) => ({ ...e, at: iso(e.at) })) } : {}),
     createdAt: iso(p.createdAt),
     updatedAt: iso(p.updatedAt),
   };
 }
 
-/** Someone else's plan: the airspace it reserves and its state, nobody's identity. */
-export function presentAnonymous(p: PlanRecord): AnonymousFlightPlan {
+/** A stored plan whole, as its operator, monitors and administrators see it. */
+export function presentPlan(p: PlanRecord, extra: PlanExtras = {}): FlightPlan {
   return {
-    id: p.id,
-    state: p.state,
-    version: p.version,
-    priority: p.priority,
-    timeStart: iso(p.timeStart),
-    timeEnd: iso(p.timeEnd),
-    departure: p.departure === null ? null : iso(p.departure),
-    arrival: p.arrival === null ? null : iso(p.arrival),
-    skyRoad: p.skyRoad,
-    createdAt: iso(p.createdAt),
-    updatedAt: iso(p.updatedAt),
-    anonymous: true,
+    ...reserved(p),
+    droneId: p.droneId,
+    operator: p.owner,
+    purpose: p.request.purpose ?? null,
+    stateReason: p.stateReason,
+    request: extra.contact ? { ...p.request, contact: extra.contact } : p.request,
+    ...(extra.preempted ? { preempted: extra.preempted } : {}),
+    ...(extra.advisories?.length ? { advisories: extra.advisories } : {}),
+    ...(extra.history ? { history: extra.history.map((e) => ({ ...e, at: iso(e.at) })) } : {}),
   };
+}
+
+/** Someone else's plan, as the public and other operators see it. */
+export function presentAnonymous(p: PlanRecord): AnonymousFlightPlan {
+  return { ...reserved(p), anonymous: true };
 }
 
 /**

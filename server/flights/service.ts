@@ -74,6 +74,8 @@ interface Outcome {
   conflicts: CoreConflict[];
   plan: PlanRecord | null;
   preempted: PlanRecord[];
+  /** For an accepted plan, the advisory zones it enters, explained once for both the hook and the answer. */
+  advisories: Conflict[];
 }
 
 /** A sky road as the store writes it. */
@@ -257,7 +259,7 @@ export class FlightPlans {
         return this.reject(
           req,
           compiled,
-          { verdict: foreseen, conflicts: predicted, plan: null, preempted: [] },
+          { verdict: foreseen, conflicts: predicted, plan: null, preempted: [], advisories: [] },
           claimant,
           except,
         );
@@ -285,7 +287,7 @@ export class FlightPlans {
         ...mirror.index.zoneConflicts(compiled.keys),
       ];
       const verdict = judge(conflicts, claimant);
-      if (verdict.blocking.length > 0) return { verdict, conflicts, plan: null, preempted: [] };
+      if (verdict.blocking.length > 0) return { verdict, conflicts, plan: null, preempted: [], advisories: [] };
       const reason = `pre-empted by a priority ${req.priority} plan`;
       const preempted = await transition(
         tx,
@@ -296,12 +298,9 @@ export class FlightPlans {
         this.deps.clock.now(),
       );
       const plan = await write(tx, road);
-      await withAcceptance?.(tx, {
-        plan,
-        preempted: preempted.map((p) => p.id),
-        advisories: explainConflicts(verdict.advisories, this.deps.config.airspace.bandHeightM),
-      });
-      return { verdict, conflicts, plan, preempted };
+      const advisories = explainConflicts(verdict.advisories, this.deps.config.airspace.bandHeightM);
+      await withAcceptance?.(tx, { plan, preempted: preempted.map((p) => p.id), advisories });
+      return { verdict, conflicts, plan, preempted, advisories };
     });
 
     if (!outcome.plan) return this.reject(req, compiled, outcome, claimant, except);
@@ -310,7 +309,7 @@ export class FlightPlans {
       accepted: true,
       plan: outcome.plan,
       preempted: outcome.preempted.map((p) => p.id),
-      advisories: explainConflicts(outcome.verdict.advisories, this.deps.config.airspace.bandHeightM),
+      advisories: outcome.advisories,
     };
   }
 

@@ -1,11 +1,6 @@
 import type { RequestHandler } from 'express';
 import { BadRequest } from '../errors.ts';
-
-/**
- * A NUL character or an unpaired UTF-16 surrogate: text that PostgreSQL cannot store (in text
- * or jsonb) and that no legitimate client sends.
- */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+import { UNSTORABLE } from '../store/unstorable.ts';
 
 function firstUnstorable(value: unknown, path: string, depth = 0): string | null {
   if (typeof value === 'string') return UNSTORABLE.test(value) ? path : null;

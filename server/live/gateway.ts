@@ -1,5 +1,5 @@
 import type { Namespace, Server } from 'socket.io';
-import { mayCarry } from '../auth/policy.ts';
+import { can, carrier } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
 import { Forbidden } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -35,7 +35,7 @@ export function attachGatewayNamespace(io: Server, deps: GatewayNamespaceDeps): 
   nsp.use(async (socket, next) => {
     const who = await socketPrincipal(deps.authenticate, socket);
     if (who instanceof Error) return next(who);
-    if (who.role !== 'gateway' && who.role !== 'admin') {
+    if (!can(who, 'telemetry:send')) {
       return next(new Error(`unauthorized: a gateway token is required; this one is ${who.role} "${who.subject}"`));
     }
     socket.data.principal = who;
@@ -49,13 +49,14 @@ export function attachGatewayNamespace(io: Server, deps: GatewayNamespaceDeps): 
 
   nsp.on('connection', (socket) => {
     const gatewayId = socket.data.gatewayId as string;
-    const who = socket.data.principal as Principal;
+    // Built here, not kept in socket.data: that travels between instances, a function does not.
+    const carries = carrier(socket.data.principal as Principal);
     void socket.join(gatewayRoom(gatewayId));
     deps.log.info({ gatewayId, address: socket.handshake.address }, 'gateway connected');
 
     socket.on('telemetry', async (batch: unknown, ack?: (answer: unknown) => void) => {
       try {
-        const answer = await deps.ingest.accept(gatewayId, batch, (droneId) => mayCarry(who, droneId));
+        const answer = await deps.ingest.accept(gatewayId, batch, carries);
         ack?.(answer);
       } catch (err) {
         deps.log.error({ err, gatewayId }, 'telemetry batch not stored; the gateway will send it again');
@@ -67,7 +68,7 @@ export function attachGatewayNamespace(io: Server, deps: GatewayNamespaceDeps): 
         deps.log.warn({ gatewayId, report: raw }, 'malformed link report');
         return;
       }
-      if (!mayCarry(who, report.data.droneId)) {
+      if (!carries(report.data.droneId)) {
         deps.log.warn({ gatewayId, droneId: report.data.droneId }, 'link report for a drone not bound to this gateway');
         return;
       }
@@ -91,7 +92,7 @@ export function attachGatewayNamespace(io: Server, deps: GatewayNamespaceDeps): 
         .reverse()
         .sort((a, b) => b.handshake.issued - a.handshake.issued);
       if (!socket) return null;
-      if (!mayCarry(socket.data.principal as Principal, command.droneId)) {
+      if (!carrier(socket.data.principal as Principal)(command.droneId)) {
         throw new Forbidden(`gateway ${gatewayId} is not bound to drone ${command.droneId}`);
       }
       const failed = (result: string, message: string): CommandOutcome => ({

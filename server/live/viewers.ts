@@ -109,8 +109,8 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
 
   /** Drones changed since the last frame, each with the first cell it left meanwhile (a viewer there must see it go). */
   let changed = new Map<string, string | null>();
-  /** Of those, the rows this instance's own gateways reported, for the other instances. */
-  let reported: DroneRow[] = [];
+  /** Of those, the newest row of each drone this instance's own gateways reported, for the other instances. */
+  let reported = new Map<string, DroneRow>();
 
   const onRow = (row: DroneRow) => {
     const { left } = index.put(row);
@@ -119,7 +119,7 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
   };
   const onState = (s: DroneState) => {
     const row = droneRow(s);
-    if (deps.clustered) reported.push(row);
+    if (deps.clustered) reported.set(row[0], row);
     onRow(row);
   };
   const showLink = ({ droneId, link, at }: LinkChange) => {
@@ -163,9 +163,9 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
   function flush(): void {
     timer = null;
     lastFlush = performance.now();
-    if (reported.length) {
-      nsp.serverSideEmit('drones', reported);
-      reported = [];
+    if (reported.size) {
+      nsp.serverSideEmit('drones', [...reported.values()]);
+      reported = new Map();
     }
     if (!changed.size) return;
     const batch = changed;

@@ -1,4 +1,4 @@
-import type { WhoAmI } from '../../server/protocol/index.ts';
+import { PUBLIC, type Principal } from '../../server/auth/principal.ts';
 import { api } from './api.ts';
 import { byId } from './dom.ts';
 import { currentLang, onLangChange, setLang, t } from './i18n/index.ts';
@@ -9,10 +9,9 @@ import { signIn, signOut } from './session.ts';
 export interface Chrome {
   status(s: LiveStatus | 'replay'): void;
   /** Who the page acts as: the public until the server has said otherwise. */
-  whoami: Promise<WhoAmI>;
+  whoami: Promise<Principal>;
 }
 
-const PUBLIC: WhoAmI = { subject: 'public', role: 'public', drones: [], tokenId: null };
 
 /** The header both pages share: language switch, the stream's status, and who the page acts as. */
 export function setupChrome(): Chrome {
@@ -29,7 +28,7 @@ export function setupChrome(): Chrome {
 
   const whoEl = byId('who');
   const session = byId<HTMLButtonElement>('session');
-  let me: WhoAmI = PUBLIC;
+  let me: Principal = PUBLIC;
   let refused = false;
   const showWho = () => {
     whoEl.textContent =

@@ -1,5 +1,6 @@
 import './style.css';
 import type { Layer } from '@deck.gl/core';
+import { can } from '../../server/auth/policy.ts';
 import type { Alert, FlightPlan, Geofence } from '../../server/protocol/index.ts';
 import { api } from './api.ts';
 import { setupChrome } from './chrome.ts';
@@ -271,7 +272,7 @@ async function main(): Promise<void> {
   const replayEl = byId('replay');
   // Replay reads the stored history, which only monitors and administrators may.
   void chrome.whoami.then((me) => {
-    replayEl.hidden = me.role !== 'monitor' && me.role !== 'admin';
+    replayEl.hidden = !can(me, 'sky:read-all');
   });
   function replayView(): ReplayView {
     if (replayLoading) return { mode: 'loading' };

@@ -50,31 +50,33 @@ export function flightPlansRouter(deps: FlightPlansRouterDeps): Router {
     res.status(answer.status).json(answer.body);
   };
 
-  /** Files a plan; with an Idempotency-Key, a retry gets the first answer instead of a second plan. */
+  /**
+   * Files a plan; with an Idempotency-Key (and the digest of the body it came with), a retry gets
+   * the first answer instead of a second plan.
+   */
   const file = async (
     body: FlightPlanRequest,
     who: Principal,
-    key: string | null,
-    digest: string,
+    once: { key: string; digest: string } | null,
   ): Promise<{ answer: Answer; replayed: boolean }> => {
-    const kept = key ? await answers.find(who, key, digest) : null;
+    const kept = once ? await answers.find(who, once.key, once.digest) : null;
     if (kept) return { answer: kept.answer, replayed: true };
     let accepted: Answer | null = null;
     try {
       const d = await decide(() =>
         flights.create(body, who, async (tx, a) => {
           accepted = { status: 201, body: presentPlan(a.plan, { ...a, contact: body.contact ?? null }) };
-          if (key && !(await answers.keep(tx, who, key, digest, accepted))) throw new Superseded();
+          if (once && !(await answers.keep(tx, who, once.key, once.digest, accepted))) throw new Superseded();
         }),
       );
       if (d.accepted) return { answer: accepted!, replayed: false };
       const rejected: Answer = { status: 409, body: d.rejection };
-      if (!key || (await answers.keep(deps.db, who, key, digest, rejected)))
+      if (!once || (await answers.keep(deps.db, who, once.key, once.digest, rejected)))
         return { answer: rejected, replayed: false };
     } catch (err) {
       if (!(err instanceof Superseded)) throw err;
     }
-    const first = (await answers.find(who, key!, digest)) as Replayed;
+    const first = (await answers.find(who, once!.key, once!.digest)) as Replayed;
     return { answer: first.answer, replayed: true };
   };
 
@@ -83,7 +85,9 @@ export function flightPlansRouter(deps: FlightPlansRouterDeps): Router {
     demand(who, 'plans:file', 'filing a flight plan');
     const key = idempotencyKey(req);
     const body = parse(FlightPlanRequest, req.body, 'body');
-    const { answer, replayed } = await file(body, who, key, IdempotentAnswers.digest(req.body));
+    // Hashing a large route costs; only a keyed request needs it.
+    const once = key ? { key, digest: IdempotentAnswers.digest(req.body) } : null;
+    const { answer, replayed } = await file(body, who, once);
     send(res, req.baseUrl, answer, replayed);
   });
 
