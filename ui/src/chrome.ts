@@ -12,7 +12,6 @@ export interface Chrome {
   whoami: Promise<Principal>;
 }
 
-
 /** The header both pages share: language switch, the stream's status, and who the page acts as. */
 export function setupChrome(): Chrome {
   document.documentElement.lang = currentLang();
