@@ -49,7 +49,12 @@ describe.each(DATABASE_KINDS)('the server killed and restarted under telemetry (
     let server: ServerProcess = await start();
     cleanup.push(() => server.stop('SIGKILL'));
 
-    const gateway = await gatewayFor({ url: server.url, token: ADMIN_TOKEN }, { gatewayId: 'restart-gw' });
+    // Batches of 50: an outage's backlog (five seconds of samples or more) replays in several, so a
+    // kill can land in the middle of the replay.
+    const gateway = await gatewayFor(
+      { url: server.url, token: ADMIN_TOKEN },
+      { gatewayId: 'restart-gw', batchSize: 50 },
+    );
     cleanup.push(() => gateway.stop());
     const made: TelemetrySample[] = [];
     gateway.events.on('sample', (s) => made.push(s));
