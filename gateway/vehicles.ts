@@ -79,7 +79,8 @@ export class Vehicle implements VehicleChannel {
   }
 
   deliver(frame: Frame): void {
-    for (const l of this.listeners) l(frame);
+    // A copy: an exchange that ends on this frame may start the next, which must not hear it too.
+    for (const l of [...this.listeners]) l(frame);
   }
 }
 

@@ -111,7 +111,7 @@ export class Encoder {
   }
 
   encode(msg: MavLinkData, version: 1 | 2 = 2): Buffer {
-    const v1 = version === 1 && !this.signer ? this.asV1(msg) : null;
+    const v1 = version === 1 && !this.signer ? this.asV1(msg, false) : null;
     if (v1) return v1;
     const seq = this.next();
     if (!this.signer) return this.plain.serialize(msg, seq);
@@ -124,14 +124,26 @@ export class Encoder {
     return seq;
   }
 
-  /** Null when the message does not fit in MAVLink 1. */
-  private asV1(msg: MavLinkData): Buffer | null {
+  /**
+   * MAVLink 1 whatever the message holds in its extension fields, which are cut off: what an
+   * autopilot on a MAVLink 1 link sends (a simulator's, a test's). Ids above 255 cannot be sent.
+   */
+  encodeV1(msg: MavLinkData): Buffer {
+    const v1 = this.asV1(msg, true);
+    if (!v1) throw new Error(`message id ${(msg.constructor as MessageClass).MSG_ID} does not fit in MAVLink 1`);
+    return v1;
+  }
+
+  /** Null when the message does not fit in MAVLink 1 (unless its extensions may be cut off). */
+  private asV1(msg: MavLinkData, cutExtensions: boolean): Buffer | null {
     const clazz = msg.constructor as MessageClass;
     if (clazz.MSG_ID > 255) return null;
     // node-mavlink's MAVLink 1 serialiser writes the extensions too: keep the original fields only.
     const full = this.v1.serialize(msg, 0);
     const base = baseLength(clazz);
-    for (let i = V1_HEADER + base; i < V1_HEADER + clazz.PAYLOAD_LENGTH; i++) if (full[i] !== 0) return null;
+    for (let i = V1_HEADER + base; i < V1_HEADER + clazz.PAYLOAD_LENGTH; i++) {
+      if (full[i] !== 0 && !cutExtensions) return null;
+    }
     const out = Buffer.alloc(V1_HEADER + base + CRC_LENGTH);
     full.copy(out, 0, 0, V1_HEADER + base);
     out[1] = base;
