@@ -27,6 +27,7 @@ import { decode, REGISTRY } from '../gateway/mavlink/codec.ts';
 import { MavlinkFramer } from '../gateway/mavlink/framer.ts';
 import { MavlinkPort } from '../gateway/port.ts';
 import { Vehicles } from '../gateway/vehicles.ts';
+import { systemClock } from '../gateway/clock.ts';
 import type { TelemetrySample } from '../server/protocol/index.ts';
 import { fmt, machine, table } from './support.ts';
 
@@ -63,7 +64,7 @@ function receivePath() {
     droneIds: new Map(),
     lostAfterMs: 3500,
     identifyMs: 0,
-    clock: Date.now,
+    clock: systemClock,
     log: pino({ level: 'silent' }),
   });
   vehicles.attach(port);

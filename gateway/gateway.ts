@@ -1,7 +1,14 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { CommandOutcome, GatewayCommand, LinkReport, TelemetrySample } from '../server/protocol/index.ts';
+import type {
+  CommandOutcome,
+  GatewayCommand,
+  IdCollisionReport,
+  LinkReport,
+  TelemetrySample,
+} from '../server/protocol/index.ts';
+import { systemClock, type GatewayClock } from './clock.ts';
 import { execute } from './execute.ts';
 import type { Link } from './links/link.ts';
 import { SerialLink } from './links/serial.ts';
@@ -10,7 +17,7 @@ import { MavlinkPort, type PortStats } from './port.ts';
 import { SequenceNumbers } from './sequence.ts';
 import { Spool } from './spool.ts';
 import { Uplink, type Delivered, type UplinkStats } from './uplink.ts';
-import { Vehicles, type Vehicle } from './vehicles.ts';
+import { Vehicles, type IdCollision, type Vehicle } from './vehicles.ts';
 
 export type LinkSpec = {
   name: string;
@@ -66,6 +73,8 @@ export interface GatewayEvents {
   /** Every sample the gateway made, in seq order. */
   sample: [TelemetrySample];
   link: [LinkReport];
+  /** Vehicles found sharing one MAVLink id, and the end of it. */
+  collision: [IdCollisionReport];
   /** Every batch the server acknowledged. */
   delivered: [Delivered];
 }
@@ -81,12 +90,12 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-function openLink(spec: LinkSpec): Link {
+function openLink(spec: LinkSpec, clock: GatewayClock): Link {
   switch (spec.kind) {
     case 'serial':
       return new SerialLink(spec.name, spec.path, spec.baudRate);
     case 'udp':
-      return new UdpListener(spec.name, spec.host, spec.port);
+      return new UdpListener(spec.name, spec.host, spec.port, () => clock.now());
     case 'udp-out':
       return new UdpClient(spec.name, spec.host, spec.port);
   }
@@ -96,7 +105,7 @@ function openLink(spec: LinkSpec): Link {
 export async function startGateway(
   config: GatewayConfig,
   log: Logger,
-  clock: () => number = Date.now,
+  clock: GatewayClock = systemClock,
 ): Promise<RunningGateway> {
   const events = new EventEmitter<GatewayEvents>();
   const stopping = new AbortController();
@@ -109,12 +118,12 @@ export async function startGateway(
     clock,
     log,
   });
-  const seq = new SequenceNumbers(path.join(config.spoolDir, 'seq'), clock);
+  const seq = new SequenceNumbers(path.join(config.spoolDir, 'seq'), () => clock.now());
 
   const ports: MavlinkPort[] = [];
   const udpPorts: Record<string, number> = {};
   for (const [i, spec] of config.links.entries()) {
-    const link = openLink(spec);
+    const link = openLink(spec, clock);
     link.on('fault', (err) => log.warn({ link: spec.name, err: err.message }, 'link fault'));
     await link.open();
     if (link instanceof UdpListener) udpPorts[spec.name] = link.address().port;
@@ -138,7 +147,8 @@ export async function startGateway(
   }
 
   const report = (v: Vehicle, link: 'live' | 'lost'): LinkReport | null =>
-    v.droneId ? { droneId: v.droneId, link, at: new Date(clock()).toISOString() } : null;
+    v.droneId ? { droneId: v.droneId, link, at: new Date(clock.now()).toISOString() } : null;
+  const collisionReport = (c: IdCollision): IdCollisionReport => ({ ...c, at: new Date(clock.now()).toISOString() });
   const run = (command: GatewayCommand) =>
     execute(vehicles, command, { gatewayId: config.gatewayId, clock, signal: stopping.signal });
 
@@ -159,6 +169,7 @@ export async function startGateway(
           log,
           execute: run,
           linkStates: () => vehicles.list().flatMap((v) => report(v, v.link) ?? []),
+          collisions: () => vehicles.openCollisions().map(collisionReport),
           delivered: (batch) => events.emit('delivered', batch),
         })
       : null;
@@ -178,6 +189,11 @@ export async function startGateway(
   };
   vehicles.on('lost', onLink('lost'));
   vehicles.on('found', onLink('live'));
+  vehicles.on('collision', (c) => {
+    const r = collisionReport(c);
+    uplink?.reportCollision(r);
+    events.emit('collision', r);
+  });
 
   vehicles.start();
   uplink?.start();

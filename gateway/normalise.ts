@@ -23,6 +23,16 @@ const UINT16_UNKNOWN = 0xffff;
 const MAV_MODE_FLAG_SAFETY_ARMED = 0x80;
 /** MAV_ODID_ID_TYPE: a civil aviation registration (Japan's JU… marks) beats a serial number. */
 const ODID_ID_PREFERENCE = [2, 1, 3, 4];
+/** A Remote ID that went back to its previous value within this long is two transmitters taking turns. */
+export const REMOTE_ID_CLASH_MS = 10_000;
+
+/** The Remote IDs of one id type a vehicle's system broadcast: a drone changes its own rarely, and never back and forth. */
+interface IdHistory {
+  current: string;
+  previous: string | null;
+  /** When the id last went back to the previous value. */
+  returnedAt: number | null;
+}
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -34,12 +44,15 @@ const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 *
 export class VehicleTelemetry {
   mode: string | null = null;
   armed = false;
+  /** Where altitudes relative to home start, above mean sea level: the latest position's AMSL less its height above home. */
+  homeAmsl: number | null = null;
   private batteryPercent: number | null = null;
   private batteryVoltage: number | null = null;
   /** Once BATTERY_STATUS of battery 0 is heard, SYS_STATUS's coarser battery fields are ignored. */
   private batteryStatusSeen = false;
   private gpsFix: number | null = null;
   private readonly basicIds = new Map<number, string>();
+  private readonly idHistory = new Map<number, IdHistory>();
   /** Replaced, never mutated: readings already made keep the Remote ID they were made with. */
   private remoteId: RemoteId | null = null;
 
@@ -73,6 +86,7 @@ export class VehicleTelemetry {
       case OpenDroneIdBasicId.MSG_ID: {
         const m = decodeAs(frame, OpenDroneIdBasicId);
         const id = bytesToText(m.uasId).trim();
+        if (id) this.noteId(m.idType, id, now);
         if (id && this.basicIds.get(m.idType) !== id) {
           this.basicIds.set(m.idType, id);
           const preferred = ODID_ID_PREFERENCE.map((t) => this.basicIds.get(t)).find(Boolean);
@@ -95,6 +109,26 @@ export class VehicleTelemetry {
     }
   }
 
+  /**
+   * Two Remote IDs that take turns on this one MAVLink id (two drones on one system id on one
+   * serial line), within the last REMOTE_ID_CLASH_MS; null when there are none.
+   */
+  remoteIdClash(now: number): [string, string] | null {
+    for (const h of this.idHistory.values()) {
+      if (h.previous !== null && h.returnedAt !== null && now - h.returnedAt <= REMOTE_ID_CLASH_MS) {
+        return [h.previous, h.current].sort() as [string, string];
+      }
+    }
+    return null;
+  }
+
+  private noteId(idType: number, id: string, now: number): void {
+    const h = this.idHistory.get(idType);
+    if (!h) this.idHistory.set(idType, { current: id, previous: null, returnedAt: null });
+    else if (id === h.previous) Object.assign(h, { previous: h.current, current: id, returnedAt: now });
+    else if (id !== h.current) Object.assign(h, { previous: h.current, current: id });
+  }
+
   private setRemoteId(change: RemoteId): void {
     const next = { ...this.remoteId, ...change };
     const prev = this.remoteId;
@@ -115,6 +149,7 @@ export class VehicleTelemetry {
     const lon = p.lon / 1e7;
     if (lat < -90 || lat > 90 || lon < -180 || lon > 180) return null;
     const altAmsl = p.alt / 1000;
+    this.homeAmsl = altAmsl - p.relativeAlt / 1000;
     return {
       time: new Date(now).toISOString(),
       lat,

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { MavLinkData } from 'node-mavlink';
+import type { GatewayClock } from './clock.ts';
 import type { Link } from './links/link.ts';
 import { Encoder, type Source } from './mavlink/codec.ts';
 import { MavlinkFramer, newCounters, type Frame, type LinkCounters } from './mavlink/framer.ts';
@@ -23,24 +24,29 @@ export interface PortStats extends LinkCounters {
 
 /**
  * The MAVLink side of one link: a framer per peer (UDP datagrams from different drones must not
- * mix), the signing policy, and our own outgoing sequence. Emits every frame it accepts.
+ * mix, and a frame a bridge split over two datagrams is joined again), the signing policy, and
+ * our own outgoing sequence. Emits every frame it accepts.
  */
 export class MavlinkPort extends EventEmitter<{ frame: [frame: Frame, peer: string] }> {
   readonly counters: LinkCounters = newCounters();
   readonly verifier: Verifier;
   readonly relay: boolean;
+  /** Our own MAVLink identity on this link. */
+  readonly source: Source;
   private readonly encoder: Encoder;
   private readonly framers = new Map<string, MavlinkFramer>();
 
   constructor(
     readonly link: Link,
     options: PortOptions,
-    clock: () => number = Date.now,
+    clock: Pick<GatewayClock, 'now'> = { now: Date.now },
   ) {
     super();
     const signing = options.signing;
-    this.verifier = new Verifier({ key: signing?.key ?? null, require: signing?.require ?? false }, clock);
-    this.encoder = new Encoder(options.source, signing ? new Signer(signing.key, signing.linkId, clock) : null);
+    const now = () => clock.now();
+    this.source = options.source;
+    this.verifier = new Verifier({ key: signing?.key ?? null, require: signing?.require ?? false }, now);
+    this.encoder = new Encoder(options.source, signing ? new Signer(signing.key, signing.linkId, now) : null);
     this.relay = options.relay;
     link.on('data', (chunk, peer) => this.receive(chunk, peer));
   }
@@ -54,7 +60,7 @@ export class MavlinkPort extends EventEmitter<{ frame: [frame: Frame, peer: stri
     return this.framers.size;
   }
 
-  /** Bytes held across all peers' framers: at most MAX_FRAME each. */
+  /** Bytes held across all peers' framers: at most MAX_FRAME each (a frame waiting for its rest). */
   get pending(): number {
     let n = 0;
     for (const f of this.framers.values()) n += f.pending;
@@ -72,12 +78,15 @@ export class MavlinkPort extends EventEmitter<{ frame: [frame: Frame, peer: stri
       if (this.verifier.accept(frame)) this.emit('frame', frame, peer);
     };
     framer.push(chunk, onFrame);
-    if (this.link.datagrams) framer.flush(onFrame);
+    if (this.link.datagrams) framer.endOfDatagram(onFrame);
   }
 
-  /** Serialises (and signs, when the link has a key) a message of ours. */
-  send(msg: MavLinkData, peer?: string): void {
-    this.link.send(this.encoder.encode(msg), peer);
+  /**
+   * Serialises (and signs, when the link has a key) a message of ours, to one peer or all;
+   * as MAVLink 1 when the peer speaks only that and the message fits in it.
+   */
+  send(msg: MavLinkData, peer?: string, version: 1 | 2 = 2): void {
+    this.link.send(this.encoder.encode(msg, version), peer);
   }
 
   /** Passes another link's frame on unchanged, signature and unknown message id included. */

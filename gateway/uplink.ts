@@ -4,11 +4,15 @@ import {
   GatewayCommand,
   TelemetryAck,
   type CommandOutcome,
+  type IdCollisionReport,
   type LinkReport,
   type TelemetryBatch,
   type TelemetrySample,
 } from '../server/protocol/index.ts';
 import type { Spool } from './spool.ts';
+
+/** Ended collisions kept for the server while it is away; beyond that the operator closes the alert. */
+const MAX_CLOSED_COLLISIONS = 256;
 
 export interface UplinkOptions {
   /** The server, e.g. http://localhost:8080; the gateway talks to its /gateway namespace. */
@@ -26,6 +30,8 @@ export interface UplinkOptions {
   execute: (command: GatewayCommand) => Promise<CommandOutcome>;
   /** The link state of every identified drone, sent again on each (re)connection. */
   linkStates: () => LinkReport[];
+  /** The MAVLink id collisions open now, sent again on each (re)connection. */
+  collisions: () => IdCollisionReport[];
   /** Told of every batch the server acknowledged. */
   delivered?: (batch: Delivered) => void;
 }
@@ -76,6 +82,8 @@ export class Uplink {
   /** Bumped when in-flight batches must be forgotten (disconnect, spill): late acks are ignored. */
   private epoch = 0;
   private flushTimer: NodeJS.Timeout | null = null;
+  /** Collisions that ended while the server was away: it still shows them open. */
+  private closedCollisions: IdCollisionReport[] = [];
   private unreachableLogged = false;
 
   constructor(private readonly options: UplinkOptions) {
@@ -94,6 +102,8 @@ export class Uplink {
       log.info({ server: url, spooled: options.spool.size }, 'connected to the server');
       this.unreachableLogged = false;
       for (const report of options.linkStates()) this.socket.emit('link', report);
+      for (const report of this.closedCollisions.splice(0)) this.socket.emit('collision', report);
+      for (const report of options.collisions()) this.socket.emit('collision', report);
       this.pump();
     });
     this.socket.on('disconnect', (reason) => {
@@ -137,6 +147,13 @@ export class Uplink {
 
   reportLink(report: LinkReport): void {
     if (this.socket.connected) this.socket.emit('link', report);
+  }
+
+  reportCollision(report: IdCollisionReport): void {
+    if (this.socket.connected) this.socket.emit('collision', report);
+    else if (report.state === 'closed' && this.closedCollisions.length < MAX_CLOSED_COLLISIONS) {
+      this.closedCollisions.push(report);
+    }
   }
 
   snapshot(): UplinkStats {

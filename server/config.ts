@@ -20,6 +20,8 @@ export const DEFAULT_ALERT_POLICY: Readonly<Record<AlertKind, SafeAction>> = {
   unplanned_flight: 'notify',
   low_battery: 'notify',
   zone_over_active_plan: 'notify',
+  // A command to a shared id may reach either drone: only people can sort it out.
+  id_collision: 'notify',
 };
 
 /** `kind:action,kind:action` over the defaults. */

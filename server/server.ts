@@ -155,6 +155,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     plans: flights,
     undulation: egm96Undulation,
     lateralBufferM: config.airspace.lateralBufferM,
+    verticalBufferM: config.airspace.verticalBufferM,
     timeoutMs: config.commandTimeoutMs,
     log,
   });

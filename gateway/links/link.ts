@@ -10,7 +10,7 @@ export interface LinkEvents {
 /** A byte transport to drones: a serial port, a UDP listener or a UDP client. */
 export interface Link extends EventEmitter<LinkEvents> {
   readonly name: string;
-  /** Each chunk is a whole datagram: a frame never continues in the next one. */
+  /** Each chunk is a whole datagram: a frame usually ends with it, but a bridge may have cut one. */
   readonly datagrams: boolean;
   /** Sends to one peer, or to every peer the link knows of. */
   send(bytes: Buffer, peer?: string): void;

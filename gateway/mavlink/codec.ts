@@ -5,6 +5,7 @@ import {
   development,
   icarous,
   minimal,
+  MavLinkProtocolV1,
   MavLinkProtocolV2,
   standard,
   storm32,
@@ -13,7 +14,7 @@ import {
   type MavLinkData,
   type MavLinkDataConstructor,
 } from 'node-mavlink';
-import type { Frame } from './framer.ts';
+import { CRC_LENGTH, frameCrc, V1_HEADER, type Frame } from './framer.ts';
 import type { Signer } from './signing.ts';
 
 export type MessageClass<T extends MavLinkData = MavLinkData> = MavLinkDataConstructor<T>;
@@ -79,13 +80,26 @@ export interface Source {
 }
 
 /**
- * Serialises messages from one system on one link as MAVLink 2: its own sequence numbers and,
- * when the link has a key, signatures.
+ * The length of a message's payload without the fields MAVLink 2 appended (extensions), which a
+ * MAVLink 1 frame does not carry: extensions always follow the original fields on the wire.
+ */
+function baseLength(clazz: MessageClass): number {
+  let base = clazz.PAYLOAD_LENGTH;
+  for (const f of clazz.FIELDS) if (f.extension) base = Math.min(base, f.offset);
+  return base;
+}
+
+/**
+ * Serialises messages from one system on one link: MAVLink 2 with its own sequence numbers and,
+ * when the link has a key, signatures; or MAVLink 1 for a peer that speaks only that, whenever
+ * the message fits in it (an id below 256, nothing in the extension fields; a signed link is
+ * always MAVLink 2).
  */
 export class Encoder {
   private seq = 0;
   private readonly plain: MavLinkProtocolV2;
   private readonly signing: MavLinkProtocolV2;
+  private readonly v1: MavLinkProtocolV1;
 
   constructor(
     source: Source,
@@ -93,13 +107,49 @@ export class Encoder {
   ) {
     this.plain = new MavLinkProtocolV2(source.sysid, source.compid);
     this.signing = new MavLinkProtocolV2(source.sysid, source.compid, MavLinkProtocolV2.IFLAG_SIGNED);
+    this.v1 = new MavLinkProtocolV1(source.sysid, source.compid);
   }
 
-  encode(msg: MavLinkData): Buffer {
-    const seq = this.seq;
-    this.seq = (this.seq + 1) & 0xff;
+  encode(msg: MavLinkData, version: 1 | 2 = 2): Buffer {
+    const v1 = version === 1 && !this.signer ? this.asV1(msg, false) : null;
+    if (v1) return v1;
+    const seq = this.next();
     if (!this.signer) return this.plain.serialize(msg, seq);
     return this.signer.sign(this.signing.serialize(msg, seq));
+  }
+
+  private next(): number {
+    const seq = this.seq;
+    this.seq = (this.seq + 1) & 0xff;
+    return seq;
+  }
+
+  /**
+   * MAVLink 1 whatever the message holds in its extension fields, which are cut off: what an
+   * autopilot on a MAVLink 1 link sends (a simulator's, a test's). Ids above 255 cannot be sent.
+   */
+  encodeV1(msg: MavLinkData): Buffer {
+    const v1 = this.asV1(msg, true);
+    if (!v1) throw new Error(`message id ${(msg.constructor as MessageClass).MSG_ID} does not fit in MAVLink 1`);
+    return v1;
+  }
+
+  /** Null when the message does not fit in MAVLink 1 (unless its extensions may be cut off). */
+  private asV1(msg: MavLinkData, cutExtensions: boolean): Buffer | null {
+    const clazz = msg.constructor as MessageClass;
+    if (clazz.MSG_ID > 255) return null;
+    // node-mavlink's MAVLink 1 serialiser writes the extensions too: keep the original fields only.
+    const full = this.v1.serialize(msg, 0);
+    const base = baseLength(clazz);
+    for (let i = V1_HEADER + base; i < V1_HEADER + clazz.PAYLOAD_LENGTH; i++) {
+      if (full[i] !== 0 && !cutExtensions) return null;
+    }
+    const out = Buffer.alloc(V1_HEADER + base + CRC_LENGTH);
+    full.copy(out, 0, 0, V1_HEADER + base);
+    out[1] = base;
+    out[2] = this.next();
+    out.writeUInt16LE(frameCrc(out, 1, V1_HEADER + base, clazz.MAGIC_NUMBER), V1_HEADER + base);
+    return out;
   }
 }
 

@@ -95,19 +95,32 @@ export class MavlinkFramer {
     this.counters.bytes += chunk.length;
     const data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
     this.carry = null;
-    const end = this.scan(data, onFrame, false);
+    const end = this.scan(data, onFrame, 'stream');
     if (end < data.length) this.carry = Buffer.from(data.subarray(end));
   }
 
   /**
-   * The stream ended, or a datagram did: what is pending can no longer grow into a frame. A
-   * complete frame that was waiting for the byte after it is delivered; the rest is dropped.
+   * The stream ended: what is pending can no longer grow into a frame. A complete frame that
+   * was waiting for the byte after it is delivered; the rest is dropped.
    */
   flush(onFrame: (frame: Frame) => void): void {
     if (!this.carry) return;
     const data = this.carry;
     this.carry = null;
-    this.scan(data, onFrame, true);
+    this.scan(data, onFrame, 'final');
+  }
+
+  /**
+   * A datagram ended. A complete frame that was waiting only for the byte after it (one of an
+   * unknown id) is delivered now; an incomplete one is kept, for its rest may come in the next
+   * datagram: serial-to-UDP bridges (socat, ser2net, radios) cut the byte stream anywhere.
+   */
+  endOfDatagram(onFrame: (frame: Frame) => void): void {
+    if (!this.carry) return;
+    const data = this.carry;
+    this.carry = null;
+    const end = this.scan(data, onFrame, 'datagram');
+    if (end < data.length) this.carry = Buffer.from(data.subarray(end));
   }
 
   /** Bytes held between pushes; never more than MAX_FRAME. */
@@ -115,8 +128,12 @@ export class MavlinkFramer {
     return this.carry?.length ?? 0;
   }
 
-  /** Returns where the unconsumed bytes start; `final` consumes everything. */
-  private scan(data: Buffer, onFrame: (frame: Frame) => void, final: boolean): number {
+  /**
+   * Returns where the unconsumed bytes start. `stream`: more bytes follow; `datagram`: more may
+   * follow, but not right after a complete frame; `final`: nothing follows, everything is consumed.
+   */
+  private scan(data: Buffer, onFrame: (frame: Frame) => void, mode: 'stream' | 'datagram' | 'final'): number {
+    const final = mode === 'final';
     const c = this.counters;
     const n = data.length;
     let i = 0;
@@ -179,7 +196,7 @@ export class MavlinkFramer {
             i++;
             continue;
           }
-        } else if (!final) {
+        } else if (mode === 'stream') {
           return i;
         }
         c.unknownIds++;

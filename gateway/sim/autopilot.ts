@@ -24,6 +24,9 @@ const {
   MissionItemReached,
   OpenDroneIdBasicId,
   OpenDroneIdOperatorId,
+  ParamRequestRead,
+  ParamSet,
+  ParamValue,
   RequestDataStream,
   StatusText,
   SysStatus,
@@ -41,6 +44,11 @@ const MISSION_FRAMES = new Set([0, 2, 3, 5, 6, 10, 11]);
 const MODE_BY_NUMBER = new Map<number, CopterMode>(
   Object.entries(COPTER_MODE).map(([name, n]) => [n, name as CopterMode]),
 );
+/** ArduCopter's fence parameters, as the simulator keeps them (FENCE_TYPE 7: altitude, circle, polygon). */
+const PARAMS: ReadonlyArray<[name: string, value: number, type: number]> = [
+  ['FENCE_ALT_MAX', 100, 9],
+  ['FENCE_TYPE', 7, 2],
+];
 const MAV_DATA_STREAM_EXTENDED_STATUS = 2;
 const MAV_DATA_STREAM_POSITION = 6;
 /** MAV_ODID_ID_TYPE and MAV_ODID_UA_TYPE */
@@ -90,6 +98,10 @@ export class SimAutopilot {
   private readonly intervals = new Map<number, number>();
   private readonly due = new Map<number, number>();
   private readonly random: () => number;
+  /** Parameters by name: value and MAV_PARAM_TYPE. */
+  readonly params = new Map<string, { value: number; type: number }>(
+    PARAMS.map(([name, value, type]) => [name, { value, type }]),
+  );
   private bootAt: number | null = null;
 
   constructor(
@@ -140,6 +152,19 @@ export class SimAutopilot {
         if (this.forUs(m.targetSystem)) this.missions.item(m, from);
         return;
       }
+      case ParamSet.MSG_ID: {
+        const p = decodeAs(frame, ParamSet);
+        const param = this.params.get(p.paramId);
+        if (!this.forUs(p.targetSystem) || !param) return;
+        param.value = Math.fround(p.paramValue);
+        this.sendParam(p.paramId);
+        return;
+      }
+      case ParamRequestRead.MSG_ID: {
+        const p = decodeAs(frame, ParamRequestRead);
+        if (this.forUs(p.targetSystem) && this.params.has(p.paramId)) this.sendParam(p.paramId);
+        return;
+      }
       case RequestDataStream.MSG_ID: {
         const r = decodeAs(frame, RequestDataStream);
         if (!this.forUs(r.targetSystem) || r.reqMessageRate <= 0) return;
@@ -184,6 +209,20 @@ export class SimAutopilot {
   private send(msg: MavLinkData): void {
     if (this.linkCut || (this.options.loss > 0 && this.random() < this.options.loss)) return;
     this.transmit(this.encoder.encode(msg));
+  }
+
+  private sendParam(name: string): void {
+    const names = [...this.params.keys()];
+    const p = this.params.get(name)!;
+    this.send(
+      message(ParamValue, {
+        paramId: name,
+        paramValue: p.value,
+        paramType: p.type,
+        paramCount: names.length,
+        paramIndex: names.indexOf(name),
+      }),
+    );
   }
 
   private store(type: number, items: MissionItem[]): number {

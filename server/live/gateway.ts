@@ -3,7 +3,7 @@ import { can, carrier } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
 import { Forbidden } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { CommandOutcome, LinkReport, type GatewayCommand } from '../protocol/index.ts';
+import { CommandOutcome, IdCollisionReport, LinkReport, type GatewayCommand } from '../protocol/index.ts';
 import type { GatewayChannel } from '../telemetry/commands.ts';
 import type { TelemetryIngest } from '../telemetry/ingest.ts';
 import { socketPrincipal, type SocketAuthenticator } from './socket-auth.ts';
@@ -77,6 +77,22 @@ export function attachGatewayNamespace(io: Server, deps: GatewayNamespaceDeps): 
       } catch (err) {
         deps.log.error({ err, gatewayId, report: report.data }, 'link report not stored');
       }
+    });
+    socket.on('collision', (raw: unknown) => {
+      const report = IdCollisionReport.safeParse(raw);
+      if (!report.success) {
+        deps.log.warn({ gatewayId, report: raw }, 'malformed collision report');
+        return;
+      }
+      const foreign = report.data.vehicles.find((v) => v.droneId !== null && !carries(v.droneId));
+      if (foreign) {
+        deps.log.warn(
+          { gatewayId, droneId: foreign.droneId },
+          'collision report names a drone not bound to this gateway',
+        );
+        return;
+      }
+      deps.ingest.collision(gatewayId, report.data);
     });
     socket.on('disconnect', (reason) => {
       deps.log.info({ gatewayId, reason }, 'gateway disconnected');

@@ -80,6 +80,31 @@ export const LinkReport = z.object({
   at: Timestamp,
 });
 
+/**
+ * Gateway → server, socket event `collision`: vehicles that answer to one MAVLink id on one link
+ * (two drones left on the factory system id 1, say). A command to that id may reach either, and
+ * what the id reports may be either's. `open` when the gateway finds them, `closed` when only one
+ * is left; sent again on each (re)connection while open.
+ */
+export const IdCollisionReport = z.object({
+  link: z.string().min(1).max(64),
+  sysid: z.number().int().min(0).max(255),
+  compid: z.number().int().min(0).max(255),
+  /** The vehicles, as far as they can be told apart: by the UDP address they send from, or only by their Remote IDs (on one serial line). */
+  vehicles: z
+    .array(
+      z.object({
+        droneId: z.string().min(1).max(64).nullable(),
+        address: z.string().max(64).nullable(),
+        remoteId: z.string().max(64).nullable(),
+      }),
+    )
+    .min(2)
+    .max(16),
+  state: z.enum(['open', 'closed']),
+  at: Timestamp,
+});
+
 /** One item of a mission or fence, as MISSION_ITEM_INT carries it (mission protocol, MAVLink 2). */
 export const MissionItem = z
   .object({
@@ -96,6 +121,16 @@ export const MissionItem = z
   })
   .register(wire, { id: 'MissionItem' });
 
+/**
+ * The top of the sky road, for the autopilot's altitude fence (ArduPilot's FENCE_ALT_MAX, PX4's
+ * GF_MAX_VER_DIST, both above home): metres relative to home (MAV_FRAME_GLOBAL_RELATIVE_ALT_INT,
+ * 6) or above mean sea level (MAV_FRAME_GLOBAL_INT, 5), as the mission's altitudes are.
+ */
+export const FenceCeiling = z.object({
+  alt: z.number().finite().min(-500).max(20_000),
+  frame: z.union([z.literal(5), z.literal(6)]),
+});
+
 export const DroneAction = z.enum(['rtl', 'land', 'loiter'], {
   error: 'must be one of rtl, land, loiter, upload-plan',
 });
@@ -109,12 +144,14 @@ export const GatewayCommand = z.discriminatedUnion('action', [
     /** Null leaves the drone's mission (or fence) as it is. */
     mission: z.array(MissionItem).max(1000).nullable(),
     fence: z.array(MissionItem).max(1000).nullable(),
+    /** Absent or null: no altitude limit is set. */
+    ceiling: FenceCeiling.nullable().default(null),
   }),
   z.object({ id: z.string(), droneId: z.string(), action: DroneAction }),
 ]);
 
 const CommandStep = z.object({
-  step: z.enum(['fence', 'mission', 'command']),
+  step: z.enum(['fence', 'ceiling', 'mission', 'command']),
   ok: z.boolean(),
   result: z.string(),
   message: z.string(),
@@ -125,7 +162,11 @@ export const CommandOutcome = z
     id: z.string(),
     droneId: z.string(),
     action: z.enum(['upload', 'rtl', 'land', 'loiter']),
-    ok: z.boolean().describe('the drone accepted every step'),
+    ok: z
+      .boolean()
+      .describe(
+        'the drone accepted every step it can take; a step it cannot (a fence over MAVLink 1, an autopilot without an altitude fence) is listed as UNSUPPORTED and the rest still done',
+      ),
     result: z
       .string()
       .describe('MAV_RESULT or MAV_MISSION_RESULT name of the step that decided, TIMEOUT, or NO_VEHICLE / NO_GATEWAY'),
@@ -184,7 +225,9 @@ export const TrackQuery = z
 export type TelemetryBatch = z.infer<typeof TelemetryBatch>;
 export type TelemetryAck = z.infer<typeof TelemetryAck>;
 export type LinkReport = z.infer<typeof LinkReport>;
+export type IdCollisionReport = z.infer<typeof IdCollisionReport>;
 export type MissionItem = z.infer<typeof MissionItem>;
+export type FenceCeiling = z.infer<typeof FenceCeiling>;
 export type DroneAction = z.infer<typeof DroneAction>;
 export type GatewayCommand = z.infer<typeof GatewayCommand>;
 export type CommandOutcome = z.infer<typeof CommandOutcome>;

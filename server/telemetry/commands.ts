@@ -23,6 +23,7 @@ export interface DroneCommandsDeps {
   plans: PlanSource;
   undulation: (lat: number, lon: number) => number;
   lateralBufferM: number;
+  verticalBufferM: number;
   timeoutMs: number;
   log: Logger;
 }
@@ -44,8 +45,8 @@ export class DroneCommands {
     const id = randomUUID();
     let order: GatewayCommand;
     if (command.type === 'upload-plan') {
-      const { mission, fence } = await this.upload(droneId, command.planId, who);
-      order = { id, droneId, action: 'upload', mission, fence };
+      const { mission, fence, ceiling } = await this.upload(droneId, command.planId, who);
+      order = { id, droneId, action: 'upload', mission, fence, ceiling };
     } else {
       order = { id, droneId, action: command.type };
     }
@@ -72,6 +73,9 @@ export class DroneCommands {
     if (!UPLOADABLE.has(plan.state)) {
       throw new StateConflict(`the plan is ${plan.state}; only an Accepted or Activated plan is uploaded`);
     }
-    return planToUpload(plan.request, this.deps.undulation, this.deps.lateralBufferM);
+    return planToUpload(plan.request, this.deps.undulation, {
+      lateralM: this.deps.lateralBufferM,
+      verticalM: this.deps.verticalBufferM,
+    });
   }
 }

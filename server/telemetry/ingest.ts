@@ -4,6 +4,7 @@ import {
   MAX_TELEMETRY_BATCH,
   TelemetrySample,
   type DroneState,
+  type IdCollisionReport,
   type LinkReport,
   type TelemetryAck,
 } from '../protocol/index.ts';
@@ -120,6 +121,12 @@ export class TelemetryIngest {
     this.latest.set(report.droneId, { ...state, link: report.link });
     await setLink(this.deps.db, report.droneId, report.link);
     this.linkChanged(report.droneId, gatewayId, report.link, Date.parse(report.at));
+  }
+
+  /** A gateway found vehicles sharing one MAVLink id on one of its links, or that it ended. */
+  collision(gatewayId: string, report: IdCollisionReport): void {
+    this.deps.log.warn({ gatewayId, ...report }, 'MAVLink id collision reported');
+    this.deps.events.emit('collision', { gatewayId, report });
   }
 
   private linkChanged(droneId: string, gatewayId: string, link: DroneState['link'], at: number): void {

@@ -3,7 +3,7 @@ import type { LatLon } from '../airspace/types.ts';
 import type { AirspaceEvents } from '../events.ts';
 import type { AirspaceMirror } from '../flights/mirror.ts';
 import type { Logger } from '../log.ts';
-import type { AlertKind, DroneState, PlanState } from '../protocol/index.ts';
+import type { AlertKind, DroneState, IdCollisionReport, PlanState } from '../protocol/index.ts';
 import type { Db } from '../store/db.ts';
 import type { ZoneRecord } from '../store/geofences.ts';
 import { transition, type PlanRecord } from '../store/plans.ts';
@@ -100,6 +100,23 @@ export class ConformanceMonitor {
       ...position(fix),
     });
   };
+  private readonly onCollision = (e: { gatewayId: string; report: IdCollisionReport }) => {
+    const r = e.report;
+    const subjectId = `${e.gatewayId}/${r.link}/${r.sysid}/${r.compid}`;
+    const same = (t: { kind: AlertKind; subjectId: string | null }) =>
+      t.kind === 'id_collision' && t.subjectId === subjectId;
+    if (r.state === 'closed') return this.resolveWhere(same);
+    if (this.deps.book.conditions(same).length) return;
+    const droneId = r.vehicles.find((v) => v.droneId !== null)?.droneId ?? null;
+    this.raise({
+      kind: 'id_collision',
+      droneId,
+      planId: null,
+      subjectId,
+      message: collisionMessage(e.gatewayId, r),
+      ...position(droneId ? (this.watches.get(droneId)?.fix ?? null) : null),
+    });
+  };
   private readonly onZone = (e: { id: string; zone: ZoneRecord | null }) => {
     if (e.zone !== null) return;
     this.resolveWhere((t) => t.kind === 'zone_over_active_plan' && t.subjectId === e.id);
@@ -120,6 +137,7 @@ export class ConformanceMonitor {
     await this.plans.start();
     this.deps.droneEvents.on('state', this.onState);
     this.deps.droneEvents.on('link', this.onLink);
+    this.deps.droneEvents.on('collision', this.onCollision);
     this.deps.airspaceEvents.on('zone-over-active-plan', this.onZoneOverPlan);
     this.deps.airspaceEvents.on('zone', this.onZone);
   }
@@ -129,6 +147,7 @@ export class ConformanceMonitor {
     this.stopped = true;
     this.deps.droneEvents.off('state', this.onState);
     this.deps.droneEvents.off('link', this.onLink);
+    this.deps.droneEvents.off('collision', this.onCollision);
     this.deps.airspaceEvents.off('zone-over-active-plan', this.onZoneOverPlan);
     this.deps.airspaceEvents.off('zone', this.onZone);
     this.plans.stop();
@@ -403,6 +422,19 @@ export class ConformanceMonitor {
   private resolveWhere(match: Parameters<AlertBook['conditions']>[0]): void {
     for (const c of this.deps.book.conditions(match)) this.resolve(c);
   }
+}
+
+function collisionMessage(gatewayId: string, r: IdCollisionReport): string {
+  const who = r.vehicles.map((v) => {
+    const name = v.droneId ?? 'an unidentified vehicle';
+    const where = v.address ? ` at ${v.address}` : '';
+    const rid = v.remoteId && v.remoteId !== v.droneId ? ` (Remote ID ${v.remoteId})` : '';
+    return `${name}${where}${rid}`;
+  });
+  return (
+    `${r.vehicles.length} vehicles answer to MAVLink system ${r.sysid}, component ${r.compid} on link ${r.link} ` +
+    `of gateway ${gatewayId}: ${who.join('; ')}. A command to this id may reach any of them; give each its own system id.`
+  );
 }
 
 function position(fix: Fix | null): Pick<AlertDraft, 'lat' | 'lon' | 'altW84'> {

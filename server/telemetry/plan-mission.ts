@@ -1,5 +1,5 @@
 import { buffer, convex, featureCollection, lineString, point } from '@turf/turf';
-import type { FlightPlanRequest, MissionItem } from '../protocol/index.ts';
+import type { FlightPlanRequest, FenceCeiling, MissionItem } from '../protocol/index.ts';
 
 /** MAV_CMD and MAV_FRAME values used here (MAVLink common.xml). */
 const CMD = {
@@ -11,8 +11,8 @@ const CMD = {
   FENCE_CIRCLE_INCLUSION: 5003,
 } as const;
 const FRAME_GLOBAL = 0;
-const FRAME_GLOBAL_INT = 5;
-const FRAME_GLOBAL_RELATIVE_ALT_INT = 6;
+const FRAME_GLOBAL_INT = 5 as const;
+const FRAME_GLOBAL_RELATIVE_ALT_INT = 6 as const;
 /** Segments per quarter circle of the fence's round ends: few vertices, for autopilots' fence limits. */
 const FENCE_STEPS = 4;
 /** A polygon of that many steps sits inside its circle by 1 − cos(π / 16): grow the radius to keep the buffer whole. */
@@ -22,6 +22,8 @@ export interface PlanUpload {
   /** Null for a plan of volumes: it has no route to fly. */
   mission: MissionItem[] | null;
   fence: MissionItem[];
+  /** The top of the sky road, which fence items cannot carry; null when it has none the drone can use. */
+  ceiling: FenceCeiling | null;
 }
 
 const item = (fields: Partial<MissionItem> & Pick<MissionItem, 'command' | 'frame'>): MissionItem => ({
@@ -38,16 +40,21 @@ const item = (fields: Partial<MissionItem> & Pick<MissionItem, 'command' | 'fram
 
 /**
  * An accepted plan as what an autopilot flies: the route as a mission (take-off, cruise speed,
- * waypoints, landing) and its sky road's lateral extent as an inclusion fence. Altitudes keep
- * the plan's meaning: AGL becomes relative to home (the flat ground the server assumes by
- * default), AMSL stays AMSL, W84 becomes AMSL through the geoid. Pure: the geoid is passed in.
+ * waypoints, landing), its sky road's lateral extent as an inclusion fence and its top (the
+ * highest waypoint plus the vertical buffer) as a ceiling. Altitudes keep the plan's meaning:
+ * AGL becomes relative to home (the flat ground the server assumes by default), AMSL stays AMSL,
+ * W84 becomes AMSL through the geoid. Pure: the geoid is passed in.
  */
 export function planToUpload(
   request: FlightPlanRequest,
   undulation: (lat: number, lon: number) => number,
-  lateralBufferM: number,
+  buffers: { lateralM: number; verticalM: number },
 ): PlanUpload {
-  if (!request.route) return { mission: null, fence: volumeFence(request.volumes ?? []) };
+  const lateralBufferM = buffers.lateralM;
+  if (!request.route) {
+    const volumes = request.volumes ?? [];
+    return { mission: null, fence: volumeFence(volumes), ceiling: volumeCeiling(volumes, undulation) };
+  }
   const { waypoints, altitude, speedMps, takeoffAndLanding } = request.route;
   const frame = altitude.reference === 'AGL' ? FRAME_GLOBAL_RELATIVE_ALT_INT : FRAME_GLOBAL_INT;
   const altAt = (wp: { lat: number; lon: number; alt?: number | undefined }) => {
@@ -79,7 +86,24 @@ export function planToUpload(
       lon: lon!,
     }),
   );
-  return { mission, fence };
+  const top = Math.max(...waypoints.map(altAt)) + buffers.verticalM;
+  return { mission, fence, ceiling: { alt: top, frame } };
+}
+
+/** The highest upper altitude of the volumes, when they all give it in one kind of reference (above ground, or above the sea). */
+function volumeCeiling(
+  volumes: NonNullable<FlightPlanRequest['volumes']>,
+  undulation: (lat: number, lon: number) => number,
+): FenceCeiling | null {
+  const tops = volumes.map(({ volume }) => {
+    const { value, reference } = volume.altitude_upper;
+    const at = volume.outline_circle?.center ?? volume.outline_polygon!.vertices[0]!;
+    if (reference === 'AGL') return { alt: value, frame: FRAME_GLOBAL_RELATIVE_ALT_INT };
+    return { alt: reference === 'W84' ? value - undulation(at.lat, at.lng) : value, frame: FRAME_GLOBAL_INT };
+  });
+  const frame = tops[0]?.frame;
+  if (frame === undefined || tops.some((t) => t.frame !== frame)) return null;
+  return { alt: Math.max(...tops.map((t) => t.alt)), frame };
 }
 
 function volumeFence(volumes: NonNullable<FlightPlanRequest['volumes']>): MissionItem[] {

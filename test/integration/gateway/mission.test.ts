@@ -77,8 +77,11 @@ describe('a plan uploaded as mission and fence to a simulated drone', () => {
     expect(outcome).toMatchObject({ ok: true, action: 'upload' });
     expect(outcome.steps.map((s) => [s.step, s.result])).toEqual([
       ['fence', 'ACCEPTED'],
+      ['ceiling', 'ACCEPTED'],
       ['mission', 'ACCEPTED'],
     ]);
+    // The sky road's top above home: the route's 30 m plus the default vertical buffer (8 m).
+    expect(fleet.drone(1).params.get('FENCE_ALT_MAX')!.value).toBe(38);
 
     const copter = fleet.drone(1).copter;
     const fence = copter.fence.map((i) => ({ lat: i.lat, lon: i.lon }));

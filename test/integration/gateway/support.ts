@@ -10,6 +10,7 @@ import {
   type LinkSpec,
   type RunningGateway,
 } from '../../../gateway/gateway.ts';
+import type { GatewayClock } from '../../../gateway/clock.ts';
 import type { DroneTrack } from '../../../server/protocol/index.ts';
 import { ADMIN_TOKEN } from '../../support/server.ts';
 
@@ -22,6 +23,7 @@ export const udpListener = (name = 'udp0', extra: Partial<LinkSpec> = {}): LinkS
 export async function gatewayFor(
   server: { url: string; token: string } | null,
   config: Partial<GatewayConfig> = {},
+  clock?: GatewayClock,
 ): Promise<RunningGateway & { spoolDir: string }> {
   const spoolDir = await fs.mkdtemp(path.join(os.tmpdir(), 'soramichi-gateway-'));
   const gateway = await startGateway(
@@ -35,6 +37,7 @@ export async function gatewayFor(
       ...config,
     },
     log,
+    clock,
   );
   return {
     ...gateway,

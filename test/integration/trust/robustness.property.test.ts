@@ -963,7 +963,7 @@ function queryOperation(
 
 const planPath = (id: string) => `/api/v1/flight-plans/${id}`;
 const ALERT_KINDS =
-  'nonconforming contingent geofence_breach lost_link proximity unplanned_flight low_battery zone_over_active_plan';
+  'nonconforming contingent geofence_breach lost_link proximity unplanned_flight low_battery zone_over_active_plan id_collision';
 const PLAN_STATES = ['Accepted', 'Activated', 'Nonconforming', 'Contingent', 'Ended', 'Cancelled', 'Preempted'];
 const notTrueOrFalse = fc
   .oneof(words('|yes|no|1|0|TRUE|true,false', '|'), fc.string())

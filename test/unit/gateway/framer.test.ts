@@ -125,3 +125,38 @@ describe('the framer on what radios deliver', () => {
     expect(most).toBeLessThanOrEqual(MAX_FRAME);
   });
 });
+
+describe('the MAVLink framer at the end of a datagram', () => {
+  const framed = (bytes: Buffer) => {
+    const out: Buffer[] = [];
+    new MavlinkFramer().push(bytes, (f) => out.push(Buffer.from(f.bytes)));
+    return out;
+  };
+
+  it('keeps a frame a bridge cut in two and completes it from the next datagram', () => {
+    const frames = framed(capture('raw-v2-3412-packets.bin')).filter((f) => crcExtraOf(f[7]! | (f[8]! << 8)) >= 0);
+    const [a, b] = [frames[0]!, frames[1]!];
+    const framer = new MavlinkFramer();
+    const got: Buffer[] = [];
+    const keep = (f: { bytes: Buffer }) => got.push(Buffer.from(f.bytes));
+    framer.push(Buffer.concat([a, b.subarray(0, 5)]), keep);
+    framer.endOfDatagram(keep);
+    expect(got).toEqual([a]);
+    expect(framer.pending).toBe(5);
+    framer.push(b.subarray(5), keep);
+    framer.endOfDatagram(keep);
+    expect(got).toEqual([a, b]);
+    expect(framer.counters).toMatchObject({ crcErrors: 0, drops: 0 });
+  });
+
+  it('delivers a frame of unknown id at the end of its datagram, without waiting for the next', () => {
+    const unknown = framed(capture('raw-v2-3412-packets.bin')).find((f) => crcExtraOf(f[7]! | (f[8]! << 8)) < 0)!;
+    const framer = new MavlinkFramer();
+    const got: Buffer[] = [];
+    framer.push(unknown, (f) => got.push(Buffer.from(f.bytes)));
+    expect(got).toEqual([]);
+    framer.endOfDatagram((f) => got.push(Buffer.from(f.bytes)));
+    expect(got).toEqual([unknown]);
+    expect(framer.pending).toBe(0);
+  });
+});

@@ -72,6 +72,7 @@ function radio(drop: (dir: 'up' | 'down', name: string, n: number) => boolean = 
   });
   const channel: VehicleChannel = {
     target: { sysid: 1, compid: 1 },
+    self: { sysid: 255, compid: 190 },
     send: (msg) => void (pass('up', msg) && toVehicle(msg)),
     subscribe(fn) {
       listeners.add(fn);
@@ -179,6 +180,7 @@ describe('COMMAND_LONG with COMMAND_ACK', () => {
     });
     const channel: VehicleChannel = {
       target: { sysid: 1, compid: 1 },
+      self: { sysid: 255, compid: 190 },
       send: up,
       subscribe(fn) {
         listeners.add(fn);
@@ -207,7 +209,9 @@ describe('COMMAND_LONG with COMMAND_ACK', () => {
     expect(await settle(commandLong(v.channel, common.MavCmd.NAV_LOITER_UNLIM))).toMatchObject({ result: 'TIMEOUT' });
     expect(v.confirmations).toEqual([0, 1, 2, 3, 4, 5]);
     const stop = new AbortController();
-    const pending = commandLong(v.channel, common.MavCmd.NAV_LOITER_UNLIM, [], undefined, stop.signal);
+    const pending = commandLong(v.channel, common.MavCmd.NAV_LOITER_UNLIM, [], undefined, {
+      signal: stop.signal,
+    });
     stop.abort();
     expect(await pending).toMatchObject({ ok: false, result: 'CANCELLED' });
   });

@@ -6,6 +6,7 @@ import { MavlinkFramer, type Frame } from '../../../gateway/mavlink/framer.ts';
 import { modeName } from '../../../gateway/mavlink/modes.ts';
 import { VehicleTelemetry } from '../../../gateway/normalise.ts';
 import { Vehicles } from '../../../gateway/vehicles.ts';
+import { systemClock } from '../../../gateway/clock.ts';
 import { TelemetrySample } from '../../../server/protocol/index.ts';
 import { capture } from './captures.ts';
 
@@ -97,7 +98,7 @@ describe('MAVLink → TelemetrySample', () => {
       droneIds: new Map([[1, 'JU-VTOL-SITL']]),
       lostAfterMs: 3500,
       identifyMs: 2000,
-      clock: () => NOW,
+      clock: { ...systemClock, now: () => NOW },
       log: pino({ level: 'silent' }),
     });
     const samples: unknown[] = [];
@@ -120,7 +121,7 @@ describe('MAVLink → TelemetrySample', () => {
       droneIds: new Map(),
       lostAfterMs: 3500,
       identifyMs: 2000,
-      clock: () => NOW,
+      clock: { ...systemClock, now: () => NOW },
       log: pino({ level: 'silent' }),
     });
     const port = { name: 'radio', send() {} } as never;
