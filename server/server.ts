@@ -22,6 +22,7 @@ import { Geofences } from './geofences/service.ts';
 import { createApp } from './http/app.ts';
 import { IdempotentAnswers } from './http/idempotency.ts';
 import { ui } from './http/static.ts';
+import { RemoteIdService } from './interop/rid/service.ts';
 import { joinCluster } from './live/cluster.ts';
 import { attachGatewayNamespace, type GatewayHub } from './live/gateway.ts';
 import { attachViewerNamespace, type ViewerHub } from './live/viewers.ts';
@@ -65,6 +66,8 @@ export interface RunningServer {
   /** Each accepted telemetry sample and each link change, for conformance and the live map. */
   droneEvents: DroneEvents;
   telemetry: TelemetryIngest;
+  /** ASTM F3411 network Remote ID: live drones and injected test flights as display providers see them. */
+  rid: RemoteIdService;
   commands: DroneCommands;
   gateways: GatewayHub;
   /** Alerts announced once stored: the live map streams them. */
@@ -145,6 +148,8 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   const droneEvents = new DroneEvents();
   const telemetry = new TelemetryIngest({ db, events: droneEvents, staleAfterMs: config.telemetryStaleMs, clock, log });
   await telemetry.start();
+  const rid = new RemoteIdService({ db, events: droneEvents, clock, flightIdKey: secrets.dataKey });
+  await rid.start();
   // Frames are small arrays sent several times a second: compressing them costs more CPU than it saves.
   const io = new SocketServer({ perMessageDeflate: false });
   const leaveCluster = config.databaseUrl ? joinCluster(io, config.databaseUrl, log) : null;
@@ -227,6 +232,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     commands,
     telemetryStaleMs: config.telemetryStaleMs,
     alerts,
+    rid,
     ui: ui({ ...config.ui, telemetryStaleMs: config.telemetryStaleMs }, datum, log).router,
   });
   const server = tls ? https.createServer(tls, app) : http.createServer(app);
@@ -258,6 +264,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     airspaceEvents: events,
     droneEvents,
     telemetry,
+    rid,
     commands,
     gateways,
     alertEvents,
@@ -268,6 +275,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     audit,
     async close() {
       viewers.stop();
+      rid.stop();
       telemetry.stop();
       await io.close();
       server.closeAllConnections();
