@@ -1,8 +1,8 @@
 /**
  * npm run bench:rid — soramichi as an ASTM F3411 network Remote ID service provider under load:
  * DRONES airborne drones at 1 Hz sent by a gateway process (bench/live/feeder.ts), display
- * providers in another process each polling `/rid/v2/uss/flights` for its own view once a second
- * with a minute of recent positions. Prints how long a sample takes from reaching the server to
+ * providers in another process each polling `/rid/v2/uss/flights` for a view once a second (a
+ * minute of recent positions when they move to a new view, every tenth poll). Prints how long a sample takes from reaching the server to
  * being servable, how old the positions served are, and how long `/flights` takes to answer
  * (F3411: 1 s at the 95th percentile, 3 s at the 99th). Options: --drones 1000,5000 --pollers 10
  * --seconds 20 --database URL.
@@ -142,7 +142,7 @@ for (const n of fleets) {
 const pct = (h: Histogram) => `${h.percentile(50)} / ${h.percentile(95)} / ${h.percentile(99)}`;
 console.log(
   `${machine()}; database ${values.database ? 'PostgreSQL' : 'PGlite (embedded)'}; the gateway and ${pollers} display ` +
-    `providers in two other processes; drones armed and airborne; every poll asks for 60 s of recent positions; ${seconds} s measured.`,
+    `providers in two other processes; drones armed and airborne; one poll in ten (a new view) asks for 60 s of recent positions; ${seconds} s measured.`,
 );
 console.log('');
 console.log(

@@ -148,11 +148,17 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   const droneEvents = new DroneEvents();
   const telemetry = new TelemetryIngest({ db, events: droneEvents, staleAfterMs: config.telemetryStaleMs, clock, log });
   await telemetry.start();
-  const rid = new RemoteIdService({ db, events: droneEvents, clock, flightIdKey: secrets.dataKey });
-  await rid.start();
   // Frames are small arrays sent several times a second: compressing them costs more CPU than it saves.
   const io = new SocketServer({ perMessageDeflate: false });
   const leaveCluster = config.databaseUrl ? joinCluster(io, config.databaseUrl, log) : null;
+  const rid = new RemoteIdService({
+    db,
+    events: droneEvents,
+    clock,
+    flightIdKey: secrets.dataKey,
+    peers: leaveCluster ? io.of('/rid-peers') : null,
+  });
+  await rid.start();
   const gateways = attachGatewayNamespace(io, { ingest: telemetry, authenticate: authenticator, clock, log });
   const commands = new DroneCommands({
     channel: gateways,

@@ -1,3 +1,4 @@
+import type { Namespace } from 'socket.io';
 import type { Clock } from '../../clock.ts';
 import type { RidFlight, RidFlightDetails, RidGetFlightsResponse } from '../../protocol/rid.ts';
 import type { Db } from '../../store/db.ts';
@@ -7,6 +8,7 @@ import { F3411 } from './constants.ts';
 import { flightIdMaker } from './flight-id.ts';
 import { InjectedTests } from './injected-tests.ts';
 import { LiveTracks } from './live-tracks.ts';
+import { shareWithPeers } from './peers.ts';
 import { presentFlight, type Track } from './present.ts';
 import type { View } from './view.ts';
 
@@ -16,6 +18,8 @@ export interface RemoteIdDeps {
   clock: Clock;
   /** Keys the flight ids of real drones: instances sharing it give a drone the same id. */
   flightIdKey: Uint8Array;
+  /** With other instances (the cluster adapter): a namespace to share live samples through. */
+  peers: Namespace | null;
 }
 
 /** Samples of the last minute loaded at start: 5,000 drones at 5 a second, far beyond a city's sky. */
@@ -23,12 +27,13 @@ const STORED_LIMIT = 1_500_000;
 
 /**
  * soramichi as an ASTM F3411-22a network Remote ID service provider: real drones from live
- * telemetry and a test director's injected flights, both presented to display providers the one
- * F3411 way.
+ * telemetry (this instance's gateways' and, in a cluster, the others') and a test director's
+ * injected flights (this instance's), both presented to display providers the one F3411 way.
  */
 export class RemoteIdService {
   readonly live: LiveTracks;
   readonly injected: InjectedTests;
+  private stopSharing: (() => void) | null = null;
 
   constructor(private readonly deps: RemoteIdDeps) {
     this.live = new LiveTracks({ events: deps.events, clock: deps.clock, flightId: flightIdMaker(deps.flightIdKey) });
@@ -46,9 +51,12 @@ export class RemoteIdService {
       limit: STORED_LIMIT,
     });
     this.live.start(stored.map(({ droneId, point }) => ({ ...point, droneId })));
+    const { peers, events, clock } = this.deps;
+    if (peers) this.stopSharing = shareWithPeers(peers, this.live, events, clock);
   }
 
   stop(): void {
+    this.stopSharing?.();
     this.live.stop();
   }
 
