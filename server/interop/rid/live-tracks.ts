@@ -4,7 +4,7 @@ import type { RidFlightDetails } from '../../protocol/rid.ts';
 import type { DroneEvents } from '../../telemetry/events.ts';
 import { F3411 } from './constants.ts';
 import { droneDetails, trackState, type RidSample } from './from-telemetry.ts';
-import type { Track, TrackState } from './present.ts';
+import type { Box, Track, TrackState } from './present.ts';
 
 /** Kept positions are at least this far apart (at most 5 a second); the newest is always kept. */
 const MIN_SPACING_MS = 200;
@@ -16,6 +16,8 @@ const WINDOW_MS = F3411.NetMaxNearRealTimeDataPeriodS * 1000;
 interface Entry {
   track: Track & { states: TrackState[] };
   newest: RidSample;
+  /** The box of the states is redrawn only when a poll needs it, not at every sample. */
+  boxStale: boolean;
 }
 
 export interface LiveTracksDeps {
@@ -55,7 +57,13 @@ export class LiveTracks {
   }
 
   tracks(): Iterable<Track> {
-    return [...this.drones.values()].map((e) => e.track);
+    return [...this.drones.values()].map((e) => {
+      if (e.boxStale) {
+        e.track.box = boxOf(e.track.states);
+        e.boxStale = false;
+      }
+      return e.track;
+    });
   }
 
   details(flightId: string): RidFlightDetails | null {
@@ -71,7 +79,7 @@ export class LiveTracks {
     let entry = this.drones.get(s.droneId);
     if (!entry) {
       const id = this.deps.flightId(s.droneId);
-      entry = { track: { id, aircraftType: 'NotDeclared', simulated: false, states: [] }, newest: s };
+      entry = { track: { id, aircraftType: 'NotDeclared', simulated: false, states: [] }, newest: s, boxStale: true };
       this.drones.set(s.droneId, entry);
       this.byFlightId.set(id, s.droneId);
     }
@@ -93,6 +101,7 @@ export class LiveTracks {
     let drop = 0;
     while (drop < states.length - 1 && (states[drop]!.t < from || states.length - drop > MAX_STATES)) drop++;
     if (drop) states.splice(0, drop);
+    entry.boxStale = true;
   }
 
   private prune(): void {
@@ -103,4 +112,15 @@ export class LiveTracks {
       this.byFlightId.delete(entry.track.id);
     }
   }
+}
+
+function boxOf(states: readonly TrackState[]): Box {
+  const box = { south: Infinity, north: -Infinity, west: Infinity, east: -Infinity };
+  for (const s of states) {
+    if (s.lat < box.south) box.south = s.lat;
+    if (s.lat > box.north) box.north = s.lat;
+    if (s.lng < box.west) box.west = s.lng;
+    if (s.lng > box.east) box.east = s.lng;
+  }
+  return box;
 }

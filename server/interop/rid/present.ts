@@ -1,6 +1,6 @@
 import type { RidAircraftState, RidFlight, RidRecentAircraftPosition, RidUAType } from '../../protocol/rid.ts';
 import { F3411 } from './constants.ts';
-import { contains, type View } from './view.ts';
+import { contains, overlaps, type View } from './view.ts';
 
 /** One state of a flight, with what selecting it needs beside the wire form. */
 export interface TrackState {
@@ -13,12 +13,21 @@ export interface TrackState {
   state: RidAircraftState;
 }
 
+export interface Box {
+  south: number;
+  north: number;
+  west: number;
+  east: number;
+}
+
 /** A flight as both real drones and injected test flights present it: oldest state first. */
 export interface Track {
   id: string;
   aircraftType: RidUAType;
   simulated: boolean;
   states: readonly TrackState[];
+  /** A box around every state, when known: a view outside it is answered without looking at the states. */
+  box?: Box;
 }
 
 /**
@@ -29,6 +38,7 @@ export interface Track {
  * it entered and the one just after it left, so that a display can draw it crossing the edge.
  */
 export function presentFlight(track: Track, view: View, now: number, recentS: number): RidFlight | null {
+  if (track.box && !overlaps(view, track.box)) return null;
   const from = now - F3411.NetMaxNearRealTimeDataPeriodS * 1000;
   const states = track.states;
   let first = states.length;

@@ -43,6 +43,13 @@ export function contains(v: View, lat: number, lng: number): boolean {
   return v.west <= v.east ? lng >= v.west && lng <= v.east : lng >= v.west || lng <= v.east;
 }
 
+/** Whether any point of the box (south, north, west ≤ east: not across the antimeridian) may lie in the view. */
+export function overlaps(v: View, box: { south: number; north: number; west: number; east: number }): boolean {
+  if (box.north < v.south || box.south > v.north) return false;
+  if (v.west <= v.east) return box.east >= v.west && box.west <= v.east;
+  return box.east >= v.west || box.west <= v.east;
+}
+
 function distanceKm(lat1: number, lng1: number, lat2: number, lng2: number): number {
   const h =
     Math.sin(rad(lat2 - lat1) / 2) ** 2 +

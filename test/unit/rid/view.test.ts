@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contains, diagonalKm, parseView } from '../../../server/interop/rid/view.ts';
+import { contains, diagonalKm, overlaps, parseView } from '../../../server/interop/rid/view.ts';
 
 describe('a display provider’s view', () => {
   it('is the smallest box with the two corners, whichever order they come in', () => {
@@ -35,5 +35,16 @@ describe('a display provider’s view', () => {
     expect(contains(v, 36.31, 136.33)).toBe(true);
     expect(contains(v, 36.32, 136.35)).toBe(true);
     expect(contains(v, 36.3201, 136.34)).toBe(false);
+  });
+
+  it('tells a box of positions that may touch it from one that cannot', () => {
+    const v = parseView('36.31,136.33,36.32,136.35');
+    const across = parseView('-17.1,179.9,-17.0,-179.9');
+    if (typeof v === 'string' || typeof across === 'string') throw new Error('not views');
+    expect(overlaps(v, { south: 36.2, north: 36.4, west: 136.2, east: 136.331 })).toBe(true);
+    expect(overlaps(v, { south: 36.2, north: 36.309, west: 136.2, east: 136.4 })).toBe(false);
+    expect(overlaps(v, { south: 36.315, north: 36.316, west: 136.351, east: 136.4 })).toBe(false);
+    expect(overlaps(across, { south: -17.05, north: -17.04, west: -179.95, east: -179.94 })).toBe(true);
+    expect(overlaps(across, { south: -17.05, north: -17.04, west: 0, east: 1 })).toBe(false);
   });
 });
