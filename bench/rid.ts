@@ -10,6 +10,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.ts';
@@ -63,6 +64,8 @@ function child(script: string, env: Record<string, string>) {
 
 interface Run {
   drones: number;
+  /** The machine's one-minute load average at the end: other work on a shared machine shows here. */
+  load: number;
   available: Histogram;
   age: Histogram;
   response: Histogram;
@@ -123,6 +126,7 @@ async function run(drones: number): Promise<Run> {
   response.merge(d.response);
   return {
     drones,
+    load: os.loadavg()[0]!,
     available,
     age,
     response,
@@ -156,6 +160,7 @@ console.log(
       'polls/s',
       'flights per answer',
       'failed polls',
+      'machine load (1 min)',
     ],
     results.map((r) => [
       r.drones,
@@ -166,6 +171,7 @@ console.log(
       fmt(r.pollsPerS, 1),
       fmt(r.flightsPerPoll, 0),
       r.failures,
+      fmt(r.load, 1),
     ]),
   ),
 );
