@@ -22,6 +22,7 @@ import { Geofences } from './geofences/service.ts';
 import { createApp } from './http/app.ts';
 import { IdempotentAnswers } from './http/idempotency.ts';
 import { ui } from './http/static.ts';
+import { RemoteIdService } from './interop/rid/service.ts';
 import { joinCluster } from './live/cluster.ts';
 import { attachGatewayNamespace, type GatewayHub } from './live/gateway.ts';
 import { attachViewerNamespace, type ViewerHub } from './live/viewers.ts';
@@ -65,6 +66,8 @@ export interface RunningServer {
   /** Each accepted telemetry sample and each link change, for conformance and the live map. */
   droneEvents: DroneEvents;
   telemetry: TelemetryIngest;
+  /** ASTM F3411 network Remote ID: live drones and injected test flights as display providers see them. */
+  rid: RemoteIdService;
   commands: DroneCommands;
   gateways: GatewayHub;
   /** Alerts announced once stored: the live map streams them. */
@@ -148,6 +151,14 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   // Frames are small arrays sent several times a second: compressing them costs more CPU than it saves.
   const io = new SocketServer({ perMessageDeflate: false });
   const leaveCluster = config.databaseUrl ? joinCluster(io, config.databaseUrl, log) : null;
+  const rid = new RemoteIdService({
+    db,
+    events: droneEvents,
+    clock,
+    flightIdKey: secrets.dataKey,
+    peers: leaveCluster ? io.of('/rid-peers') : null,
+  });
+  await rid.start();
   const gateways = attachGatewayNamespace(io, { ingest: telemetry, authenticate: authenticator, clock, log });
   const commands = new DroneCommands({
     channel: gateways,
@@ -228,6 +239,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     commands,
     telemetryStaleMs: config.telemetryStaleMs,
     alerts,
+    rid,
     ui: ui({ ...config.ui, telemetryStaleMs: config.telemetryStaleMs }, datum, log).router,
   });
   const server = tls ? https.createServer(tls, app) : http.createServer(app);
@@ -259,6 +271,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     airspaceEvents: events,
     droneEvents,
     telemetry,
+    rid,
     commands,
     gateways,
     alertEvents,
@@ -269,6 +282,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     audit,
     async close() {
       viewers.stop();
+      rid.stop();
       telemetry.stop();
       await io.close();
       server.closeAllConnections();

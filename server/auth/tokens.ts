@@ -13,6 +13,7 @@ const Claims = z.object({
   role: Role,
   drones: BoundDrones.optional(),
   jti: z.string().max(100).optional(),
+  scope: z.string().max(2000).optional(),
 });
 
 export class InvalidToken extends Error {}
@@ -94,6 +95,7 @@ export class Tokens {
       role: claims.data.role,
       drones: claims.data.drones ?? [],
       tokenId: claims.data.jti ?? null,
+      ...(claims.data.scope !== undefined ? { scope: claims.data.scope } : {}),
     };
   }
 }

@@ -5,6 +5,9 @@ import type { TokenIssuer } from '../auth/issuer.ts';
 import type { FlightPlans } from '../flights/service.ts';
 import type { AirspaceMirror } from '../flights/mirror.ts';
 import type { Geofences } from '../geofences/service.ts';
+import { ridFlightsRouter } from '../interop/rid/flights-router.ts';
+import { ridInjectionRouter } from '../interop/rid/injection-router.ts';
+import type { RemoteIdService } from '../interop/rid/service.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Vault } from '../privacy/vault.ts';
@@ -51,6 +54,7 @@ export interface AppDeps {
   commands: DroneCommands;
   telemetryStaleMs: number;
   alerts: AlertBook;
+  rid: RemoteIdService;
   http: {
     /** Requests a minute per token (per address for the public); 0: no limit. */
     rateLimitPerMinute: number;
@@ -81,7 +85,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(refuseUnstorableText);
   app.use(authenticate(deps.authenticator));
-  app.use('/api', perTokenRateLimit(deps.http.rateLimitPerMinute));
+  app.use(['/api', '/rid', '/ridsp'], perTokenRateLimit(deps.http.rateLimitPerMinute));
   app.use((req, res, next) => {
     res.on('finish', () => {
       const route = (req.route?.path as string | undefined) ?? 'unmatched';
@@ -104,6 +108,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/audit', auditRouter(deps));
   app.use('/api/v1', aboutRouter(deps.transparency));
   app.use('/api', notFound);
+  app.use('/rid/v2', ridFlightsRouter(deps));
+  app.use('/ridsp/injection', ridInjectionRouter({ injected: deps.rid.injected, clock: deps.clock }));
   app.use(deps.ui);
   app.use(errorHandler(deps.log));
   return app;

@@ -23,6 +23,7 @@ const droneIdParam = {
   description: 'drone id: Remote ID registration or serial, or one the gateway was configured with',
   schema: { type: 'string', maxLength: 64 },
 };
+const testIdParam = { name: 'test_id', in: 'path', required: true, schema: { type: 'string', maxLength: 255 } };
 const query = (name: string, description: string, required = false) => ({
   name,
   in: 'query',
@@ -343,6 +344,65 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { 200: json('Transparency', 'The statement, with the retention periods in force') },
         },
       },
+      '/rid/v2/uss/flights': {
+        get: {
+          summary:
+            'ASTM F3411-22a network Remote ID: every flight with a position in the view in the last 60 s (scope rid.display_provider)',
+          description:
+            'Real drones from live telemetry and injected test flights (`simulated`). No identity: the id is opaque; who flies is in the details.',
+          parameters: [
+            query('view', 'lat1,lng1,lat2,lng2: the smallest box with these corners; diagonal at most 7 km', true),
+            query('recent_positions_duration', 'seconds, 0–60: include the positions of that long (default 0: none)'),
+          ],
+          responses: {
+            200: json('RidGetFlightsResponse', 'The flights'),
+            ...readErrors,
+            413: json('Error', 'The view’s diagonal is over 7 km (NetMaxDisplayAreaDiagonal)'),
+          },
+        },
+      },
+      '/rid/v2/uss/flights/{id}/details': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', maxLength: 255 } }],
+        get: {
+          summary: 'ASTM F3411-22a: who flies a reported flight: UAS id, operator (scope rid.display_provider)',
+          responses: { 200: json('RidGetFlightDetailsResponse', 'The details'), ...errors },
+        },
+      },
+      '/ridsp/injection/tests/{test_id}': {
+        parameters: [testIdParam],
+        put: {
+          summary:
+            'InterUSS rid/v1: inject a test of simulated flights, served as their states come due (scope rid.inject_test_data)',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('RidInjectionCreateTest') } } },
+          responses: {
+            200: json(
+              'RidInjectionChangeTestResponse',
+              'What was injected (ids this provider changed included) and its version',
+            ),
+            409: json('Error', 'The test exists already, or as many tests are held as allowed'),
+            ...errors,
+          },
+        },
+      },
+      '/ridsp/injection/tests/{test_id}/{version}': {
+        parameters: [testIdParam, { name: 'version', in: 'path', required: true, schema: { type: 'string' } }],
+        delete: {
+          summary: 'InterUSS rid/v1: delete a test and its flights (scope rid.inject_test_data)',
+          responses: {
+            200: json('RidInjectionDeleteTestResponse', 'What was deleted'),
+            409: json('Error', 'The test is at another version'),
+            ...errors,
+          },
+        },
+      },
+      '/ridsp/injection/user_notifications': {
+        get: {
+          summary:
+            'InterUSS rid/v1: what the injected flights’ operators were told, e.g. telemetry unfit for network Remote ID (scope rid.inject_test_data)',
+          parameters: [query('after', 'RFC 3339', true), query('before', 'RFC 3339, default now')],
+          responses: { 200: json('RidUserNotifications', 'The notifications'), ...readErrors },
+        },
+      },
       '/api/v1/whoami': {
         get: {
           summary: 'What the server makes of the caller’s token',
@@ -358,7 +418,7 @@ export function openApiDocument(): Record<string, unknown> {
           scheme: 'bearer',
           bearerFormat: 'JWT',
           description:
-            'A token from POST /api/v1/tokens or npm run token (roles admin, operator, gateway, monitor), or ADMIN_TOKEN. Without one, a caller is the public.',
+            'A token from POST /api/v1/tokens or npm run token (roles admin, operator, gateway, monitor), or ADMIN_TOKEN. Without one, a caller is the public. The Remote ID interfaces (/rid, /ridsp) need an OAuth scope: the token’s space-separated `scope` claim, or the role’s (admin: all; monitor: rid.display_provider).',
         },
       },
     },

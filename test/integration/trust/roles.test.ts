@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { system } from '../../../server/auth/principal.ts';
@@ -89,6 +90,33 @@ describe('who may do what: every endpoint and socket event with every role', () 
     expect(r.status).toBe(201);
     return r.body as FlightPlan;
   };
+  /** A Remote ID test of one simulated flight over the station, flying now; injected by the administrator. */
+  const freshRidTest = async (): Promise<{ path: string; flightId: string }> => {
+    const testId = randomUUID();
+    const flightId = `roles-${testId}`;
+    const t = Date.now();
+    const body = {
+      requested_flights: [
+        {
+          injection_id: randomUUID(),
+          telemetry: [0, 1, 2].map((i) => ({
+            timestamp: new Date(t - 1000 + i * 60_000).toISOString(),
+            timestamp_accuracy: 0,
+            position: { lat: KAGA.station.lat, lng: KAGA.station.lon + i * 1e-4, alt: 100 },
+            track: 90,
+            speed: 5,
+            speed_accuracy: 'SA1mps',
+            vertical_speed: 0,
+          })),
+          details_responses: [{ effective_after: new Date(t - 1000).toISOString(), details: { id: flightId } }],
+        },
+      ],
+    };
+    const r = await call('admin', 'PUT', `/ridsp/injection/tests/${testId}`, body);
+    expect(r.status).toBe(200);
+    return { path: `/ridsp/injection/tests/${testId}/${(r.body as { version: string }).version}`, flightId };
+  };
+  let ridFlight: Promise<string> | null = null;
   const freshZone = async (): Promise<string> => {
     const zone = squareZone({ lat: 36.25, lon: 136.25 }, 100, { name: 'roles test zone', kind: 'advisory' });
     const r = await server.api<{ id: string }>('POST', '/api/v1/geofences', zone);
@@ -269,6 +297,39 @@ describe('who may do what: every endpoint and socket event with every role', () 
       expect: only({ admin: 200 }),
     },
     { method: 'GET', path: '/api/v1/audit', url: () => '/api/v1/audit', expect: only({ admin: 200 }) },
+    // The Remote ID interfaces go by OAuth scope: these tokens carry none, so only the roles' own count.
+    {
+      method: 'GET',
+      path: '/rid/v2/uss/flights',
+      url: () =>
+        `/rid/v2/uss/flights?view=${KAGA.station.lat - 0.01},${KAGA.station.lon - 0.01},${KAGA.station.lat + 0.01},${KAGA.station.lon + 0.01}`,
+      expect: only({ admin: 200, monitor: 200 }),
+    },
+    {
+      method: 'GET',
+      path: '/rid/v2/uss/flights/{id}/details',
+      url: async () => `/rid/v2/uss/flights/${await (ridFlight ??= freshRidTest().then((t) => t.flightId))}/details`,
+      expect: only({ admin: 200, monitor: 200 }),
+    },
+    {
+      method: 'PUT',
+      path: '/ridsp/injection/tests/{test_id}',
+      url: () => `/ridsp/injection/tests/${randomUUID()}`,
+      body: () => ({ requested_flights: [{ injection_id: randomUUID(), telemetry: [], details_responses: [] }] }),
+      expect: only({ admin: 200 }),
+    },
+    {
+      method: 'DELETE',
+      path: '/ridsp/injection/tests/{test_id}/{version}',
+      url: async () => (await freshRidTest()).path,
+      expect: only({ admin: 200 }),
+    },
+    {
+      method: 'GET',
+      path: '/ridsp/injection/user_notifications',
+      url: () => `/ridsp/injection/user_notifications?after=${new Date(0).toISOString()}`,
+      expect: only({ admin: 200 }),
+    },
   ];
 
   it('covers every endpoint of the OpenAPI document', async () => {
