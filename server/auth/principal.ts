@@ -11,6 +11,8 @@ export interface Principal {
   drones: readonly string[] | '*';
   /** The token's id when this server issued it (what revoking names). */
   tokenId: string | null;
+  /** OAuth scopes of a token from an outside authority (InterUSS); what each allows is in policy.ts. */
+  scopes?: readonly string[];
 }
 
 export const PUBLIC: Principal = { subject: 'public', role: 'public', drones: [], tokenId: null };

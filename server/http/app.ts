@@ -3,6 +3,9 @@ import type { AuditTrail } from '../audit/trail.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { TokenIssuer } from '../auth/issuer.ts';
 import type { FlightPlans } from '../flights/service.ts';
+import { flightPlanningRouter } from '../interop/flight-planning/router.ts';
+import type { FlightPlanning } from '../interop/flight-planning/service.ts';
+import { versioningRouter } from '../interop/versioning/router.ts';
 import type { AirspaceMirror } from '../flights/mirror.ts';
 import type { Geofences } from '../geofences/service.ts';
 import type { Logger } from '../log.ts';
@@ -36,6 +39,10 @@ import { type Clock } from '../clock.ts';
 export interface AppDeps {
   db: Db;
   flights: FlightPlans;
+  /** InterUSS flight_planning/v1 over the same flights. */
+  planning: FlightPlanning;
+  /** System boundaries and their versions, for InterUSS's versioning interface. */
+  versions: Readonly<Record<string, string>>;
   geofences: Geofences;
   mirror: AirspaceMirror;
   metrics: Metrics;
@@ -81,7 +88,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(refuseUnstorableText);
   app.use(authenticate(deps.authenticator));
-  app.use('/api', perTokenRateLimit(deps.http.rateLimitPerMinute));
+  app.use(['/api', '/flight_planning', '/versioning'], perTokenRateLimit(deps.http.rateLimitPerMinute));
   app.use((req, res, next) => {
     res.on('finish', () => {
       const route = (req.route?.path as string | undefined) ?? 'unmatched';
@@ -103,7 +110,9 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/tokens', tokensRouter(deps));
   app.use('/api/v1/audit', auditRouter(deps));
   app.use('/api/v1', aboutRouter(deps.transparency));
-  app.use('/api', notFound);
+  app.use('/flight_planning/v1', flightPlanningRouter(deps));
+  app.use('/versioning', versioningRouter(deps.versions));
+  app.use(['/api', '/flight_planning', '/versioning'], notFound);
   app.use(deps.ui);
   app.use(errorHandler(deps.log));
   return app;

@@ -3,6 +3,8 @@ import type { AuditTrail } from '../audit/trail.ts';
 import { principalOf } from './auth.ts';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** The APIs that change the sky: soramichi's own and InterUSS flight_planning/v1. */
+const AUDITED = ['/api/', '/flight_planning/'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Note {
@@ -47,7 +49,7 @@ function safeDecode(s: string): string {
  */
 export function auditWrites(trail: AuditTrail): RequestHandler {
   return (req, res, next) => {
-    if (!WRITES.has(req.method) || !req.originalUrl.startsWith('/api/')) return next();
+    if (!WRITES.has(req.method) || !AUDITED.some((prefix) => req.originalUrl.startsWith(prefix))) return next();
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     let held = false;
     res.end = ((...args: unknown[]) => {
