@@ -1,5 +1,5 @@
 import type { Datum } from '../../airspace/altitude.ts';
-import { hasScope } from '../../auth/policy.ts';
+import { can, hasScope } from '../../auth/policy.ts';
 import { system, type Principal } from '../../auth/principal.ts';
 import type { Clock } from '../../clock.ts';
 import { BadRequest, Forbidden, StateConflict } from '../../errors.ts';
@@ -291,9 +291,12 @@ export class FlightPlanning {
     };
   }
 
-  /** The caller's own flight, or any flight for the test director closing it; returns who acts on the plan. */
+  /**
+   * The caller's own flight, or any flight for the test director closing it; returns who acts on
+   * the plan (the director acts as the interface itself: its token is no operator's).
+   */
   private requireOwner(flight: InterussFlight, who: Principal, closing: boolean): Principal {
-    if (flight.owner === who.subject || who.role === 'admin') return who;
+    if (who.role === 'admin' || (flight.owner === who.subject && can(who, 'plans:file'))) return who;
     if (closing && hasScope(who, 'interuss:direct-test')) return system('interuss-test-director');
     throw new Forbidden(`flight plan ${flight.flightPlanId} belongs to another user`);
   }
