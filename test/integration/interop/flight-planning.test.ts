@@ -200,6 +200,11 @@ describe.each(DATABASE_KINDS)('InterUSS flight_planning/v1 on %s', (kind) => {
     const since = formatTime(Date.now() - 1000, 'Z');
     const low = newFlightId();
     expect((await plan(low, 'flight1_planned', at)).planning_result).toBe('Completed');
+    // Hypothetically, the higher priority would be planned; in fact nothing is pre-empted.
+    expect((await plan(newFlightId(), 'flight2_planned', at, { style: 'Hypothetical' })).planning_result).toBe(
+      'Completed',
+    );
+    expect((await plan(newFlightId(), 'equal_prio_flight2_planned', at)).planning_result).toBe('Rejected');
     expect(await plan(newFlightId(), 'flight2_planned', at)).toMatchObject({
       planning_result: 'Completed',
       flight_plan_status: 'Planned',
@@ -232,6 +237,10 @@ describe.each(DATABASE_KINDS)('InterUSS flight_planning/v1 on %s', (kind) => {
     expect(
       (await plan(newFlightId(), 'equal_prio_flight2_planned', at, { style: 'Hypothetical' })).planning_result,
     ).toBe('Rejected');
+
+    // A Hypothetical modification moves nothing.
+    expect((await plan(mine, 'flight1_moved_east', at, { style: 'Hypothetical' })).planning_result).toBe('Completed');
+    expect((await plan(newFlightId(), 'equal_prio_flight2_planned', at)).planning_result).toBe('Rejected');
 
     expect(await plan(mine, 'flight1_moved_east', at)).toMatchObject({
       planning_result: 'Completed',
