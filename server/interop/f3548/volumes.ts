@@ -108,11 +108,11 @@ export function toF3548Volumes(
   });
 }
 
-/** Where and when an F3548 volume lies, as a box and a window; an open side reaches as far as it may. */
+/** Where and when an F3548 volume lies, as a box and a window (null: open on that side). */
 export function extentOf(v: F3548Volume4D): {
   bbox: [number, number, number, number];
-  from: number;
-  to: number;
+  from: number | null;
+  to: number | null;
 } {
   let lats: number[];
   let lngs: number[];
@@ -133,7 +133,7 @@ export function extentOf(v: F3548Volume4D): {
   }
   return {
     bbox: [Math.min(...lngs), Math.min(...lats), Math.max(...lngs), Math.max(...lats)],
-    from: v.time_start ? Date.parse(v.time_start.value) : 0,
-    to: v.time_end ? Date.parse(v.time_end.value) : Number.MAX_SAFE_INTEGER,
+    from: v.time_start ? Date.parse(v.time_start.value) : null,
+    to: v.time_end ? Date.parse(v.time_end.value) : null,
   };
 }
