@@ -19,10 +19,14 @@ const Claims = z.object({
   scope: z.string().max(2000),
 });
 
-/** Whether a token is meant for the InterUSS authority's key: it carries the OAuth `scope` claim. */
+/**
+ * Whether a token is meant for the InterUSS authority's key: it carries the OAuth `scope` claim
+ * and not the `role` that this server's and its identity provider's tokens carry.
+ */
 export function isScopedToken(token: string): boolean {
   try {
-    return typeof decodeJwt(token).scope === 'string';
+    const claims = decodeJwt(token);
+    return typeof claims.scope === 'string' && claims.role === undefined;
   } catch {
     return false;
   }

@@ -6,13 +6,14 @@ import { wire } from './registry.ts';
 /**
  * ASTM F3548-21 geotemporal shapes as other USSs and InterUSS's test tools send them: the F3548
  * YAML's structure and bounds, nothing stricter, so that what is merely unplannable (a volume
- * with no end, a time out of reach) can be answered as such instead of as a malformed request.
+ * with no end, a time out of reach) can be answered as such instead of as a malformed request;
+ * the units and time format they may only be M and RFC3339 are taken as such when left out.
  * Shared by every interface that speaks F3548 (flight_planning/v1, USS-to-USS).
  */
 
 /** Times with any UTC offset: InterUSS's tools send `+01:00` as well as `Z`. */
 export const F3548Time = z
-  .object({ value: Timestamp, format: z.literal('RFC3339') })
+  .object({ value: Timestamp, format: z.literal('RFC3339').default('RFC3339') })
   .register(wire, { id: 'F3548Time', description: 'RFC 3339 date-time (any UTC offset accepted).' });
 
 /** W84 as F3548; SFC (above the ground) and Takeoff (above the take-off point) as InterUSS's interfaces add. */
@@ -24,7 +25,7 @@ export const F3548Altitude = z
   .object({
     value: z.number({ error: 'must be a number' }).finite().min(-8000).max(100_000),
     reference: F3548AltitudeReference,
-    units: z.literal('M'),
+    units: z.literal('M').default('M'),
   })
   .register(wire, { id: 'F3548Altitude' });
 
@@ -35,7 +36,7 @@ export const F3548Volume3D = z
     outline_circle: z
       .object({
         center: F3548LatLngPoint.optional(),
-        radius: z.object({ value: z.number().finite().positive(), units: z.literal('M') }).optional(),
+        radius: z.object({ value: z.number().finite().positive(), units: z.literal('M').default('M') }).optional(),
       })
       .optional(),
     outline_polygon: z.object({ vertices: z.array(F3548LatLngPoint).min(3).max(MAX_VERTICES) }).optional(),
