@@ -294,42 +294,41 @@ export class FlightPlans {
       ? stripeWindows([...compiled.keys, ...alsoLock], this.deps.config.stripeResolution).stripes
       : windows.stripes;
     const road = { keys: toKeyArrays(compiled.keys), windows };
-    const outcome = await db
-      .transaction(async (tx): Promise<Outcome> => {
-        await lockForDecision(tx, locks);
-        const { revision, candidates } = await findCandidates(tx, windows, exceptPlanId);
-        await mirror.syncZones(tx, revision);
-        await mirror.refreshPlans(
-          tx,
-          candidates.filter((c) => mirror.heldVersion(c.id) !== c.version).map((c) => c.id),
-        );
-        const ids = new Set(candidates.map((c) => c.id));
-        const conflicts = [
-          ...mirror.index.flightConflicts(compiled.keys, except).filter((c) => ids.has(c.id)),
-          ...mirror.index.zoneConflicts(compiled.keys),
-        ];
-        const verdict = judge(conflicts, claimant);
-        if (verdict.blocking.length > 0) return { verdict, conflicts, plan: null, preempted: [], advisories: [] };
-        const reason = `pre-empted by a priority ${req.priority} plan`;
-        const preempted = await transition(
-          tx,
-          verdict.preempted,
-          LIVE_STATES,
-          'Preempted',
-          reason,
-          this.deps.clock.now(),
-        );
-        const plan = await write(tx, road);
-        const advisories = explainConflicts(verdict.advisories, this.deps.config.airspace.bandHeightM);
-        await withAcceptance?.(tx, { plan, preempted: preempted.map((p) => p.id), advisories });
-        const accepted = { verdict, conflicts, plan, preempted, advisories };
-        if (dryRun) throw new DryRun(accepted);
-        return accepted;
-      })
-      .catch((err: unknown) => {
-        if (err instanceof DryRun) return err.outcome;
-        throw err;
-      });
+    const decided = db.transaction(async (tx): Promise<Outcome> => {
+      await lockForDecision(tx, locks);
+      const { revision, candidates } = await findCandidates(tx, windows, exceptPlanId);
+      await mirror.syncZones(tx, revision);
+      await mirror.refreshPlans(
+        tx,
+        candidates.filter((c) => mirror.heldVersion(c.id) !== c.version).map((c) => c.id),
+      );
+      const ids = new Set(candidates.map((c) => c.id));
+      const conflicts = [
+        ...mirror.index.flightConflicts(compiled.keys, except).filter((c) => ids.has(c.id)),
+        ...mirror.index.zoneConflicts(compiled.keys),
+      ];
+      const verdict = judge(conflicts, claimant);
+      if (verdict.blocking.length > 0) return { verdict, conflicts, plan: null, preempted: [], advisories: [] };
+      const reason = `pre-empted by a priority ${req.priority} plan`;
+      const preempted = await transition(
+        tx,
+        verdict.preempted,
+        LIVE_STATES,
+        'Preempted',
+        reason,
+        this.deps.clock.now(),
+      );
+      const plan = await write(tx, road);
+      const advisories = explainConflicts(verdict.advisories, this.deps.config.airspace.bandHeightM);
+      await withAcceptance?.(tx, { plan, preempted: preempted.map((p) => p.id), advisories });
+      const accepted = { verdict, conflicts, plan, preempted, advisories };
+      if (dryRun) throw new DryRun(accepted);
+      return accepted;
+    });
+    const outcome = await decided.catch((err: unknown) => {
+      if (err instanceof DryRun) return err.outcome;
+      throw err;
+    });
 
     if (!outcome.plan) return this.reject(req, compiled, outcome, claimant, except);
     if (!dryRun)
