@@ -417,7 +417,10 @@ function interussPaths(): Record<string, unknown> {
         responses: {
           200: json('InterussPlanningResponse', 'Closed'),
           ...auth,
-          404: json('InterussPlanningResponse', 'No flight of that id here (closed already)'),
+          404: json(
+            'InterussPlanningResponse',
+            'No flight of that id here (closed already); the body also carries `error` and `message`',
+          ),
         },
       },
     },

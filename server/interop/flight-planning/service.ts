@@ -9,6 +9,7 @@ import type { Decision, FlightPlans } from '../../flights/service.ts';
 import type { Logger } from '../../log.ts';
 import {
   LIVE_STATES,
+  type ErrorBody,
   type FlightPlanRequest,
   type InterussClearAreaRequest,
   type InterussClearAreaResponse,
@@ -45,11 +46,12 @@ export interface FlightPlanningDeps {
 /** A concurrent request on the same flight changed it first; nothing of this one was kept. */
 export class Overtaken extends Error {}
 
-/** The interface's answer to a close: 404 when it knows no such flight, with the same body shape. */
-export interface CloseAnswer {
-  found: boolean;
-  body: InterussPlanningResponse;
-}
+/**
+ * The interface's answer to a close. An unknown flight is 404 with the interface's body (the
+ * qualifier reads it) that also carries `error` and `message`, as every refusal here does.
+ */
+export type CloseAnswer =
+  { found: true; body: InterussPlanningResponse } | { found: false; body: InterussPlanningResponse & ErrorBody };
 
 const AREA = 'flight_plan.basic_information.area';
 /** How many flights one clear-area request closes at most; the director asks again for more. */
@@ -228,11 +230,14 @@ export class FlightPlanning {
   async close(flightPlanId: string, who: Principal): Promise<CloseAnswer> {
     const flight = await findInterussFlight(this.deps.db, flightPlanId);
     if (!flight) {
+      const message = `no flight plan ${flightPlanId} here (it may have been closed already)`;
       return {
         found: false,
         body: {
+          error: 'not_found',
+          message,
           planning_result: 'Completed',
-          notes: `no flight plan ${flightPlanId} here (it may have been closed already)`,
+          notes: message,
           flight_plan_status: 'Closed',
         },
       };
