@@ -170,6 +170,20 @@ describe.each(DATABASE_KINDS)('InterUSS flight_planning/v1 on %s', (kind) => {
     const again = await close(one);
     expect(again.status).toBe(404);
     expect(again.body.flight_plan_status).toBe('Closed');
+
+    // Every change through the interface is in the audit trail, under the InterUSS user's name.
+    const trail = await server.api<Array<{ actor: string; action: string; target: string | null; outcome: string }>>(
+      'GET',
+      '/api/v1/audit?limit=10000',
+    );
+    expect(trail.body).toContainEqual(
+      expect.objectContaining({
+        actor: 'interuss:uss_qualifier',
+        action: 'PUT /flight_planning/v1/flight_plans/{id}',
+        target: one,
+        outcome: '200',
+      }),
+    );
   });
 
   it('rejects a conflict with an equal-priority flight as Rejected with HTTP 200, and decides a Hypothetical one without keeping it', async () => {
