@@ -94,6 +94,15 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   const tls = config.http.tls
     ? { cert: await fs.readFile(config.http.tls.certFile), key: await fs.readFile(config.http.tls.keyFile) }
     : null;
+  const interussAuthority = config.auth.interuss;
+  const interussTokens = interussAuthority
+    ? await InterussTokens.fromPem(
+        await fs.readFile(interussAuthority.publicKeyFile, 'utf8'),
+        interussAuthority.audiences,
+        clock,
+        `INTERUSS_PUBLIC_KEY_FILE ${interussAuthority.publicKeyFile}`,
+      )
+    : null;
   const db = await openDb({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -106,14 +115,6 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   const tokens = new Tokens({ secret: secrets.jwtSecret, jwksUrl: config.auth.jwksUrl, clock });
   const issuer = new TokenIssuer({ db, tokens, clock, log });
   await issuer.start();
-  const interussAuthority = config.auth.interuss;
-  const interussTokens = interussAuthority
-    ? await InterussTokens.fromPem(
-        await fs.readFile(interussAuthority.publicKeyFile, 'utf8'),
-        interussAuthority.audiences,
-        clock,
-      )
-    : null;
   const authenticator = new Authenticator(tokens, (id) => issuer.isRevoked(id), config.adminToken, interussTokens);
   const audit = new AuditTrail({ db, clock, log, retentionMs: config.auditRetentionMs });
   const answers = new IdempotentAnswers({ db, vault, clock, log, keepMs: IDEMPOTENCY_KEEP_MS });

@@ -12,7 +12,7 @@ export const INTERUSS_SCOPES = {
 } as const;
 
 /** Subjects of the InterUSS authority live apart from this server's own (an operator named "admin" is not ours). */
-export const INTERUSS_SUBJECT_PREFIX = 'interuss:';
+const INTERUSS_SUBJECT_PREFIX = 'interuss:';
 
 const Claims = z.object({
   sub: z.string().min(1).max(200),
@@ -45,8 +45,18 @@ export class InterussTokens {
     private readonly clock: Clock,
   ) {}
 
-  static async fromPem(pem: string, audiences: readonly string[], clock: Clock): Promise<InterussTokens> {
-    return new InterussTokens(await importSPKI(pem, 'RS256'), audiences, clock);
+  /** The authority's public key as PEM (SPKI); `source` names where it came from when it is not one. */
+  static async fromPem(
+    pem: string,
+    audiences: readonly string[],
+    clock: Clock,
+    source = 'the InterUSS public key',
+  ): Promise<InterussTokens> {
+    try {
+      return new InterussTokens(await importSPKI(pem, 'RS256'), audiences, clock);
+    } catch (err) {
+      throw new Error(`${source} is not an RSA public key in PEM (SPKI): ${(err as Error).message}`);
+    }
   }
 
   async verify(token: string): Promise<Principal> {

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import fs from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { egm96Undulation } from '../../../server/geofences/geoid.ts';
 import { DATABASE_KINDS } from '../../support/databases.ts';
@@ -30,6 +31,17 @@ function place(zone = 'Z'): Placement {
   const lng = 136.28;
   return { lat, lng, groundW84: egm96Undulation(lat, lng), now: Date.now(), zone };
 }
+
+describe('the InterUSS authority’s key', () => {
+  it('stops the start when INTERUSS_PUBLIC_KEY_FILE holds no RSA public key', async () => {
+    const authority = await makeAuthority('127.0.0.1');
+    await fs.writeFile(authority.publicKeyFile, 'not a key');
+    await expect(
+      startTestServer('pglite', { INTERUSS_PUBLIC_KEY_FILE: authority.publicKeyFile, INTERUSS_AUDIENCE: '127.0.0.1' }),
+    ).rejects.toThrow(/INTERUSS_PUBLIC_KEY_FILE .* is not an RSA public key/);
+    await authority.cleanup();
+  });
+});
 
 describe.each(DATABASE_KINDS)('InterUSS flight_planning/v1 on %s', (kind) => {
   let server: TestServer;
