@@ -111,7 +111,11 @@ interface Row {
   p99: number;
 }
 
-async function run(kind: 'pglite' | 'postgres', api: 'native' | 'flight_planning/v1', flights: Flight[]): Promise<Row> {
+/** The native API bare, with an Idempotency-Key (the interface's request_id is the same work), and the interface. */
+const APIS = ['native', 'native + Idempotency-Key', 'flight_planning/v1'] as const;
+type Api = (typeof APIS)[number];
+
+async function run(kind: 'pglite' | 'postgres', api: Api, flights: Flight[]): Promise<Row> {
   const pgdb = kind === 'postgres' ? await freshDatabase('interop') : null;
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-interop-'));
@@ -132,31 +136,30 @@ async function run(kind: 'pglite' | 'postgres', api: 'native' | 'flight_planning
   const server = await startServer(config, createLogger('silent'));
   try {
     const admin = { subject: 'admin', role: 'admin' as const, drones: '*' as const, tokenId: null };
-    const token =
-      api === 'native'
-        ? (await server.issuer.issue({ subject: 'bench-operator', role: 'operator', ttlSeconds: 3600 }, admin)).token
-        : await new SignJWT({ scope: 'interuss.flight_planning.plan' })
-            .setProtectedHeader({ alg: 'RS256' })
-            .setSubject('bench-qualifier')
-            .setAudience('127.0.0.1')
-            .setExpirationTime('1h')
-            .sign(privateKey);
+    const native = api !== 'flight_planning/v1';
+    const token = native
+      ? (await server.issuer.issue({ subject: 'bench-operator', role: 'operator', ttlSeconds: 3600 }, admin)).token
+      : await new SignJWT({ scope: 'interuss.flight_planning.plan' })
+          .setProtectedHeader({ alg: 'RS256' })
+          .setSubject('bench-qualifier')
+          .setAudience('127.0.0.1')
+          .setExpirationTime('1h')
+          .sign(privateKey);
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const decide = async ([f, i]: [Flight, number]): Promise<boolean> => {
-      const res =
-        api === 'native'
-          ? await fetch(`${server.url}/api/v1/flight-plans`, {
-              method: 'POST',
-              headers,
-              body: JSON.stringify(nativeBody(f, i)),
-            })
-          : await fetch(`${server.url}/flight_planning/v1/flight_plans/${randomUUID()}`, {
-              method: 'PUT',
-              headers,
-              body: JSON.stringify(interussBody(f, i)),
-            });
+      const res = native
+        ? await fetch(`${server.url}/api/v1/flight-plans`, {
+            method: 'POST',
+            headers: api === 'native' ? headers : { ...headers, 'idempotency-key': randomUUID() },
+            body: JSON.stringify(nativeBody(f, i)),
+          })
+        : await fetch(`${server.url}/flight_planning/v1/flight_plans/${randomUUID()}`, {
+            method: 'PUT',
+            headers,
+            body: JSON.stringify(interussBody(f, i)),
+          });
       const body = (await res.json()) as { planning_result?: string };
-      if (api === 'native') {
+      if (native) {
         if (res.status !== 201 && res.status !== 409) throw new Error(`native answered ${res.status}`);
         return res.status === 201;
       }
@@ -193,7 +196,7 @@ console.log(
 const flights = demand(PLANS, Date.now() + 3_600_000);
 const rows: Row[] = [];
 for (const kind of KINDS) {
-  for (const api of ['native', 'flight_planning/v1'] as const) {
+  for (const api of APIS) {
     rows.push(await run(kind, api, flights));
     console.error(`done: ${api} on ${kind}`);
   }
