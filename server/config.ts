@@ -90,6 +90,10 @@ const EnvSchema = z.object({
   JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   /** An identity provider's JWKS, for people's tokens it signs (audience "soramichi", a `role` claim). */
   JWKS_URL: z.string().url().optional(),
+  /** The InterUSS test authority's RS256 public key (PEM file): enables its scoped tokens on /flight_planning/v1. */
+  INTERUSS_PUBLIC_KEY_FILE: z.string().optional(),
+  /** Host names InterUSS tokens must name as `aud` (this server's, as the test driver calls it), comma-separated. */
+  INTERUSS_AUDIENCE: list,
   /** 32 bytes, base64: encrypts personal data at rest; unset on a laptop: generated under DATA_DIR. */
   DATA_KEY: z.string().optional(),
   TLS_CERT: z.string().optional(),
@@ -153,6 +157,8 @@ export interface Config {
     jwtSecret: string | undefined;
     jwksUrl: string | undefined;
     dataKey: string | undefined;
+    /** The InterUSS authority whose scoped tokens the flight_planning/v1 interface accepts; null: none. */
+    interuss: { publicKeyFile: string; audiences: string[] } | null;
   };
   http: {
     tls: { certFile: string; keyFile: string } | null;
@@ -198,6 +204,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!e.TLS_CERT !== !e.TLS_KEY) {
     throw new ConfigError('invalid configuration:\n  TLS_CERT, TLS_KEY: give both (PEM files) or neither');
   }
+  if (e.INTERUSS_PUBLIC_KEY_FILE && e.INTERUSS_AUDIENCE.length === 0) {
+    throw new ConfigError(
+      'invalid configuration:\n  INTERUSS_AUDIENCE: required with INTERUSS_PUBLIC_KEY_FILE (the host names tokens are issued for)',
+    );
+  }
   if (e.TILE_URL && !e.TILE_ATTRIBUTION.trim()) {
     throw new ConfigError(
       'invalid configuration:\n  TILE_ATTRIBUTION: required with TILE_URL (tile providers require it)',
@@ -227,7 +238,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     geofencesDir: e.GEOFENCES_DIR ? path.resolve(e.GEOFENCES_DIR) : null,
     buildingMarginM: e.BUILDING_MARGIN_M,
     production: e.NODE_ENV === 'production',
-    auth: { jwtSecret: e.JWT_SECRET, jwksUrl: e.JWKS_URL, dataKey: e.DATA_KEY },
+    auth: {
+      jwtSecret: e.JWT_SECRET,
+      jwksUrl: e.JWKS_URL,
+      dataKey: e.DATA_KEY,
+      interuss: e.INTERUSS_PUBLIC_KEY_FILE
+        ? { publicKeyFile: path.resolve(e.INTERUSS_PUBLIC_KEY_FILE), audiences: e.INTERUSS_AUDIENCE }
+        : null,
+    },
     http: {
       tls: e.TLS_CERT && e.TLS_KEY ? { certFile: path.resolve(e.TLS_CERT), keyFile: path.resolve(e.TLS_KEY) } : null,
       corsOrigins: e.CORS_ORIGINS,

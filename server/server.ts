@@ -8,6 +8,7 @@ import { ensureAdminToken } from './auth/admin-token.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { TokenIssuer } from './auth/issuer.ts';
 import { loadSecrets } from './auth/secrets.ts';
+import { InterussTokens } from './auth/interuss-tokens.ts';
 import { Tokens } from './auth/tokens.ts';
 import type { Config } from './config.ts';
 import { AirspaceEvents } from './events.ts';
@@ -21,6 +22,7 @@ import { egm96Undulation } from './geofences/geoid.ts';
 import { Geofences } from './geofences/service.ts';
 import { createApp } from './http/app.ts';
 import { IdempotentAnswers } from './http/idempotency.ts';
+import { FlightPlanning } from './interop/flight-planning/service.ts';
 import { ui } from './http/static.ts';
 import { RemoteIdService } from './interop/rid/service.ts';
 import { joinCluster } from './live/cluster.ts';
@@ -95,6 +97,15 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   const tls = config.http.tls
     ? { cert: await fs.readFile(config.http.tls.certFile), key: await fs.readFile(config.http.tls.keyFile) }
     : null;
+  const interussAuthority = config.auth.interuss;
+  const interussTokens = interussAuthority
+    ? await InterussTokens.fromPem(
+        await fs.readFile(interussAuthority.publicKeyFile, 'utf8'),
+        interussAuthority.audiences,
+        clock,
+        `INTERUSS_PUBLIC_KEY_FILE ${interussAuthority.publicKeyFile}`,
+      )
+    : null;
   const db = await openDb({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -107,7 +118,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   const tokens = new Tokens({ secret: secrets.jwtSecret, jwksUrl: config.auth.jwksUrl, clock });
   const issuer = new TokenIssuer({ db, tokens, clock, log });
   await issuer.start();
-  const authenticator = new Authenticator(tokens, (id) => issuer.isRevoked(id), config.adminToken);
+  const authenticator = new Authenticator(tokens, (id) => issuer.isRevoked(id), config.adminToken, interussTokens);
   const audit = new AuditTrail({ db, clock, log, retentionMs: config.auditRetentionMs });
   const answers = new IdempotentAnswers({ db, vault, clock, log, keepMs: IDEMPOTENCY_KEEP_MS });
 
@@ -132,6 +143,8 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   const mirror = new AirspaceMirror({ db, datum, params: config.airspace, log, events, clock, horizonMs });
   await mirror.start();
   const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events, vault });
+  const planning = new FlightPlanning({ db, flights, datum, events, clock, log });
+  planning.start();
   const stopExpiry = every(clock, 60_000, 'ending expired plans', () => endExpiredPlans(flights, log), log);
   const { stripeResolution } = config;
   const geofences = new Geofences({
@@ -209,9 +222,14 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     log,
   });
 
+  const { version } = JSON.parse(await fs.readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   const app = createApp({
     db,
     flights,
+    planning,
+    versions: { soramichi: `v${version}` },
     geofences,
     mirror,
     metrics,
@@ -283,6 +301,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     async close() {
       viewers.stop();
       rid.stop();
+      planning.stop();
       telemetry.stop();
       await io.close();
       server.closeAllConnections();

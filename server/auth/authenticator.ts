@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { isScopedToken, type InterussTokens } from './interuss-tokens.ts';
 import { PUBLIC, type Principal } from './principal.ts';
 import { InvalidToken, type Tokens } from './tokens.ts';
 
@@ -16,8 +17,9 @@ function bearerToken(header: string | undefined | null): string | null {
 
 /**
  * Turns a bearer token into a principal: the configured ADMIN_TOKEN (an opaque string, compared
- * in constant time on digests so that lengths leak nothing either) is the administrator; anything
- * else must be a valid, unrevoked JWT; no token at all is the public.
+ * in constant time on digests so that lengths leak nothing either) is the administrator; a token
+ * with an OAuth `scope` is the InterUSS authority's, when one is configured; anything else must be
+ * a valid, unrevoked JWT of ours; no token at all is the public.
  */
 export class Authenticator {
   private readonly admin: Buffer | null;
@@ -26,6 +28,7 @@ export class Authenticator {
     private readonly tokens: Tokens,
     private readonly isRevoked: (tokenId: string) => boolean,
     adminToken: string | undefined,
+    private readonly interuss: InterussTokens | null = null,
   ) {
     this.admin = adminToken ? digest(adminToken) : null;
   }
@@ -39,6 +42,7 @@ export class Authenticator {
     if (this.admin && timingSafeEqual(digest(token), this.admin)) {
       return { subject: 'admin', role: 'admin', drones: '*', tokenId: null };
     }
+    if (this.interuss && isScopedToken(token)) return this.interuss.verify(token);
     const p = await this.tokens.verify(token);
     if (p.tokenId && this.isRevoked(p.tokenId)) throw new InvalidToken('invalid token: it has been revoked');
     return p;

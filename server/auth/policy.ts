@@ -1,4 +1,5 @@
 import { Forbidden, Unauthorized } from '../errors.ts';
+import { INTERUSS_SCOPES } from './interuss-tokens.ts';
 import type { Principal, Role } from './principal.ts';
 
 /**
@@ -36,6 +37,31 @@ export function demand(p: Principal, permission: Permission, what: string): void
   if (p.role === 'public') throw new Unauthorized(`${what} needs a bearer token`);
   const roles = PERMISSIONS[permission].join(' or ');
   throw new Forbidden(`${what} needs the ${roles} role; this token is ${p.role} "${p.subject}"`);
+}
+
+/**
+ * What each InterUSS scope allows, checked by the interface where it acts (the administrator may
+ * do all of it). The YAML gives closing a flight to the test director, but InterUSS's qualifier
+ * closes with the plan scope: closing takes either.
+ */
+const SCOPE_GRANTS = {
+  'interuss:plan': [INTERUSS_SCOPES.plan],
+  'interuss:close': [INTERUSS_SCOPES.plan, INTERUSS_SCOPES.directTest],
+  'interuss:direct-test': [INTERUSS_SCOPES.directTest],
+  'interuss:read-versions': [INTERUSS_SCOPES.readVersions],
+} as const satisfies Record<string, readonly string[]>;
+
+export type ScopedPermission = keyof typeof SCOPE_GRANTS;
+
+export function hasScope(p: Principal, permission: ScopedPermission): boolean {
+  return p.role === 'admin' || SCOPE_GRANTS[permission].some((s) => p.scopes?.includes(s));
+}
+
+/** Throws 401 without a token, 403 for a token without one of the scopes that allow this. */
+export function demandScope(p: Principal, permission: ScopedPermission, what: string): void {
+  if (hasScope(p, permission)) return;
+  if (p.role === 'public' && !p.scopes) throw new Unauthorized(`${what} needs a bearer token`);
+  throw new Forbidden(`${what} needs the scope ${SCOPE_GRANTS[permission].join(' or ')}`);
 }
 
 /** Whether the principal sees this plan whole (its operator, drone, request and contact). */

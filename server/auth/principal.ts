@@ -11,8 +11,8 @@ export interface Principal {
   drones: readonly string[] | '*';
   /** The token's id when this server issued it (what revoking names). */
   tokenId: string | null;
-  /** The token's OAuth `scope` claim (RFC 6749: space-separated), as interoperability interfaces read it. */
-  scope?: string;
+  /** OAuth scopes of a token from an outside authority (InterUSS); what each allows is in policy.ts. */
+  scopes?: readonly string[];
 }
 
 export const PUBLIC: Principal = { subject: 'public', role: 'public', drones: [], tokenId: null };

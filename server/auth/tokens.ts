@@ -95,7 +95,7 @@ export class Tokens {
       role: claims.data.role,
       drones: claims.data.drones ?? [],
       tokenId: claims.data.jti ?? null,
-      ...(claims.data.scope !== undefined ? { scope: claims.data.scope } : {}),
+      ...(claims.data.scope !== undefined ? { scopes: claims.data.scope.split(' ').filter(Boolean) } : {}),
     };
   }
 }

@@ -65,6 +65,18 @@ export type WithAcceptance = (
   accepted: { plan: PlanRecord; preempted: string[]; advisories: Conflict[] },
 ) => Promise<void>;
 
+/** How a decision is asked for: `dryRun` decides exactly as for real, then keeps nothing. */
+export interface DecideOptions {
+  dryRun?: boolean;
+}
+
+/** Thrown inside the arbiter's transaction to undo a decision that was only asked for. */
+class DryRun extends Error {
+  constructor(readonly outcome: Outcome) {
+    super('dry run');
+  }
+}
+
 /** Lowest cruise height above the ground an alternative may propose. */
 const MIN_CLEARANCE_M = 10;
 
@@ -95,7 +107,12 @@ const flightIds = (conflicts: readonly CoreConflict[]) => [
 export class FlightPlans {
   constructor(private readonly deps: FlightPlansDeps) {}
 
-  async create(req: FlightPlanRequest, who: Principal, withAcceptance?: WithAcceptance): Promise<Decision> {
+  async create(
+    req: FlightPlanRequest,
+    who: Principal,
+    withAcceptance?: WithAcceptance,
+    options: DecideOptions = {},
+  ): Promise<Decision> {
     const now = this.deps.clock.now();
     const compiled = this.compile(req, now);
     const id = randomUUID();
@@ -106,11 +123,12 @@ export class FlightPlans {
       (tx, road) => insertPlan(tx, this.newPlan(id, req, compiled, who.subject), road.keys, road.windows, now),
       [],
       withAcceptance,
+      options,
     );
   }
 
   /** Replaces a live plan's sky road atomically; on conflict the old one stays untouched. */
-  async replan(id: string, req: FlightPlanRequest, who: Principal): Promise<Decision> {
+  async replan(id: string, req: FlightPlanRequest, who: Principal, options: DecideOptions = {}): Promise<Decision> {
     const current = await this.requireManaged(id, who);
     if (!REPLANNABLE.includes(current.state)) throw new StateConflict(`a ${current.state} plan cannot be replanned`);
     const now = this.deps.clock.now();
@@ -127,6 +145,8 @@ export class FlightPlans {
         return plan;
       },
       oldKeys,
+      undefined,
+      options,
     );
   }
 
@@ -244,6 +264,7 @@ export class FlightPlans {
     write: (tx: Queryable, road: Road) => Promise<PlanRecord>,
     alsoLock: readonly SkyKey[] = [],
     withAcceptance?: WithAcceptance,
+    { dryRun = false }: DecideOptions = {},
   ): Promise<Decision> {
     const { db, mirror } = this.deps;
     const claimant: Claimant = { priority: req.priority, authorizations: new Set(req.authorizations) };
@@ -273,7 +294,7 @@ export class FlightPlans {
       ? stripeWindows([...compiled.keys, ...alsoLock], this.deps.config.stripeResolution).stripes
       : windows.stripes;
     const road = { keys: toKeyArrays(compiled.keys), windows };
-    const outcome = await db.transaction(async (tx): Promise<Outcome> => {
+    const decided = db.transaction(async (tx): Promise<Outcome> => {
       await lockForDecision(tx, locks);
       const { revision, candidates } = await findCandidates(tx, windows, exceptPlanId);
       await mirror.syncZones(tx, revision);
@@ -300,11 +321,18 @@ export class FlightPlans {
       const plan = await write(tx, road);
       const advisories = explainConflicts(verdict.advisories, this.deps.config.airspace.bandHeightM);
       await withAcceptance?.(tx, { plan, preempted: preempted.map((p) => p.id), advisories });
-      return { verdict, conflicts, plan, preempted, advisories };
+      const accepted = { verdict, conflicts, plan, preempted, advisories };
+      if (dryRun) throw new DryRun(accepted);
+      return accepted;
+    });
+    const outcome = await decided.catch((err: unknown) => {
+      if (err instanceof DryRun) return err.outcome;
+      throw err;
     });
 
     if (!outcome.plan) return this.reject(req, compiled, outcome, claimant, except);
-    this.learn([...outcome.preempted.map((plan) => ({ plan })), { plan: outcome.plan, keys: compiled.keys }]);
+    if (!dryRun)
+      this.learn([...outcome.preempted.map((plan) => ({ plan })), { plan: outcome.plan, keys: compiled.keys }]);
     return {
       accepted: true,
       plan: outcome.plan,

@@ -3,6 +3,9 @@ import type { AuditTrail } from '../audit/trail.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { TokenIssuer } from '../auth/issuer.ts';
 import type { FlightPlans } from '../flights/service.ts';
+import { flightPlanningRouter } from '../interop/flight-planning/router.ts';
+import type { FlightPlanning } from '../interop/flight-planning/service.ts';
+import { versioningRouter } from '../interop/versioning/router.ts';
 import type { AirspaceMirror } from '../flights/mirror.ts';
 import type { Geofences } from '../geofences/service.ts';
 import { ridFlightsRouter } from '../interop/rid/flights-router.ts';
@@ -39,6 +42,10 @@ import { type Clock } from '../clock.ts';
 export interface AppDeps {
   db: Db;
   flights: FlightPlans;
+  /** InterUSS flight_planning/v1 over the same flights. */
+  planning: FlightPlanning;
+  /** System boundaries and their versions, for InterUSS's versioning interface. */
+  versions: Readonly<Record<string, string>>;
   geofences: Geofences;
   mirror: AirspaceMirror;
   metrics: Metrics;
@@ -85,7 +92,10 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(refuseUnstorableText);
   app.use(authenticate(deps.authenticator));
-  app.use(['/api', '/rid', '/ridsp'], perTokenRateLimit(deps.http.rateLimitPerMinute));
+  app.use(
+    ['/api', '/rid', '/ridsp', '/flight_planning', '/versioning'],
+    perTokenRateLimit(deps.http.rateLimitPerMinute),
+  );
   app.use((req, res, next) => {
     res.on('finish', () => {
       const route = (req.route?.path as string | undefined) ?? 'unmatched';
@@ -107,9 +117,11 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/tokens', tokensRouter(deps));
   app.use('/api/v1/audit', auditRouter(deps));
   app.use('/api/v1', aboutRouter(deps.transparency));
-  app.use('/api', notFound);
   app.use('/rid/v2', ridFlightsRouter(deps));
   app.use('/ridsp/injection', ridInjectionRouter({ injected: deps.rid.injected, clock: deps.clock }));
+  app.use('/flight_planning/v1', flightPlanningRouter(deps));
+  app.use('/versioning', versioningRouter(deps.versions));
+  app.use(['/api', '/rid', '/ridsp', '/flight_planning', '/versioning'], notFound);
   app.use(deps.ui);
   app.use(errorHandler(deps.log));
   return app;

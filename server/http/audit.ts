@@ -3,8 +3,8 @@ import type { AuditTrail } from '../audit/trail.ts';
 import { principalOf } from './auth.ts';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-/** The API, and the interoperability interfaces other systems write through (test data injection). */
-const AUDITED = ['/api/', '/ridsp/'];
+/** The APIs that change the sky or what it shows: soramichi's own, InterUSS flight_planning/v1, Remote ID test injection. */
+const AUDITED = ['/api/', '/flight_planning/', '/ridsp/'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Note {
@@ -49,7 +49,7 @@ function safeDecode(s: string): string {
  */
 export function auditWrites(trail: AuditTrail): RequestHandler {
   return (req, res, next) => {
-    if (!WRITES.has(req.method) || !AUDITED.some((p) => req.originalUrl.startsWith(p))) return next();
+    if (!WRITES.has(req.method) || !AUDITED.some((prefix) => req.originalUrl.startsWith(prefix))) return next();
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     let held = false;
     res.end = ((...args: unknown[]) => {

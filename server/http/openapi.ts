@@ -409,6 +409,7 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { 200: json('WhoAmI', 'The caller'), 401: errors[401] },
         },
       },
+      ...interussPaths(),
     },
     components: {
       schemas,
@@ -418,10 +419,95 @@ export function openApiDocument(): Record<string, unknown> {
           scheme: 'bearer',
           bearerFormat: 'JWT',
           description:
-            'A token from POST /api/v1/tokens or npm run token (roles admin, operator, gateway, monitor), or ADMIN_TOKEN. Without one, a caller is the public. The Remote ID interfaces (/rid, /ridsp) need an OAuth scope: the token’s space-separated `scope` claim, or the role’s (admin: all; monitor: rid.display_provider).',
+            "A token from POST /api/v1/tokens or npm run token (roles admin, operator, gateway, monitor), or ADMIN_TOKEN. Without one, a caller is the public. The standards' interfaces go by OAuth scope, in the token's space-separated `scope` claim: on /flight_planning/v1 and /versioning an RS256 token of the InterUSS authority configured by INTERUSS_PUBLIC_KEY_FILE (`aud` one of INTERUSS_AUDIENCE); on /rid and /ridsp such a token or one of this server's, whose role implies scopes (admin: all; monitor: rid.display_provider). ADMIN_TOKEN may do everything.",
         },
       },
     },
     security: [{ bearer: [] }, {}],
+  };
+}
+
+/**
+ * InterUSS flight_planning/v1 and versioning, as InterUSS's YAML defines them (the interface's own
+ * document is the reference; these paths say how soramichi answers them).
+ */
+function interussPaths(): Record<string, unknown> {
+  const scoped = (scope: string) =>
+    `Needs an InterUSS token with the scope ${scope} (or ADMIN_TOKEN); 401 without a valid token, 403 without the scope.`;
+  const auth = { 401: errors[401], 403: errors[403] };
+  const planning = json(
+    'InterussPlanningResponse',
+    'The outcome, whatever it is: Completed; Rejected (a conflict, or an intent that cannot be planned, with notes); NotSupported (a priority outside 0–1000); Failed only for a fault of this USS',
+  );
+  const flightPlanId = {
+    name: 'flight_plan_id',
+    in: 'path',
+    required: true,
+    description: 'The caller’s id for the flight, a version-4 UUID',
+    schema: { type: 'string', format: 'uuid' },
+  };
+  return {
+    '/flight_planning/v1/status': {
+      get: {
+        summary: 'InterUSS flight_planning/v1: whether the interface is ready',
+        description: scoped('interuss.flight_planning.direct_automated_test'),
+        responses: { 200: json('InterussStatusResponse', 'Ready'), ...auth },
+      },
+    },
+    '/flight_planning/v1/flight_plans/{flight_plan_id}': {
+      parameters: [flightPlanId],
+      put: {
+        summary:
+          'InterUSS flight_planning/v1: plan, modify, activate, report off-nominal or close a flight; decided by the same arbiter as POST /api/v1/flight-plans',
+        description: `${scoped('interuss.flight_planning.plan')} usage_state Planned → Accepted, InUse → Activated (uas_state OffNominal → Nonconforming, Contingent → Contingent), Closed → Ended. A modification is atomic: on Rejected the old sky road stays. Hypothetical decides exactly as for real and keeps nothing. The same request_id gets its first answer again.`,
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: ref('InterussUpsertFlightPlanRequest') } },
+        },
+        responses: {
+          200: planning,
+          400: errors[400],
+          ...auth,
+          409: json('Error', 'request_id used for another request, or its first answer is not available'),
+        },
+      },
+      delete: {
+        summary: 'InterUSS flight_planning/v1: close a flight and forget its id',
+        description: scoped('interuss.flight_planning.plan or interuss.flight_planning.direct_automated_test'),
+        responses: {
+          200: json('InterussPlanningResponse', 'Closed'),
+          ...auth,
+          404: json(
+            'InterussPlanningResponse',
+            'No flight of that id here (closed already); the body also carries `error` and `message`',
+          ),
+        },
+      },
+    },
+    '/flight_planning/v1/clear_area_requests': {
+      post: {
+        summary: 'InterUSS flight_planning/v1: close every flight planned through this interface that meets an area',
+        description: scoped('interuss.flight_planning.direct_automated_test'),
+        requestBody: { required: true, content: { 'application/json': { schema: ref('InterussClearAreaRequest') } } },
+        responses: { 200: json('InterussClearAreaResponse', 'What was closed'), 400: errors[400], ...auth },
+      },
+    },
+    '/flight_planning/v1/user_notifications': {
+      get: {
+        summary:
+          'InterUSS flight_planning/v1: what the user of the caller’s flights was told (pre-emption, conformance)',
+        description: scoped('interuss.flight_planning.plan'),
+        parameters: [query('after', 'RFC 3339', true), query('before', 'RFC 3339, default now')],
+        responses: { 200: json('InterussUserNotificationsResponse', 'Notifications'), 400: errors[400], ...auth },
+      },
+    },
+    '/versioning/versions/{system_identity}': {
+      get: {
+        summary: 'InterUSS versioning: the version of a system boundary (soramichi)',
+        description: scoped('interuss.versioning.read_system_versions'),
+        parameters: [{ name: 'system_identity', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { 200: json('InterussVersionResponse', 'The version'), ...auth, 404: errors[404] },
+      },
+    },
   };
 }

@@ -11,3 +11,5 @@ export * from './live.ts';
 export * from './trust.ts';
 export * from './rid.ts';
 export * from './rid-injection.ts';
+export * from './f3548.ts';
+export * from './interuss-flight-planning.ts';

@@ -12,9 +12,8 @@ const IMPLIED: Partial<Record<Principal['role'], readonly RidScope[]>> = {
 };
 
 /** The scopes a verified token grants: its `scope` claim (space-separated, RFC 6749) and its role's. */
-export function grantedScopes(claims: Pick<Principal, 'role' | 'scope'>): ReadonlySet<string> {
-  const named = (claims.scope ?? '').split(' ').filter(Boolean);
-  return new Set([...named, ...(IMPLIED[claims.role] ?? [])]);
+export function grantedScopes(claims: Pick<Principal, 'role' | 'scopes'>): ReadonlySet<string> {
+  return new Set([...(claims.scopes ?? []), ...(IMPLIED[claims.role] ?? [])]);
 }
 
 /** 401 without a token (the standards' interfaces have no public), 403 for a token without the scope. */

@@ -962,6 +962,72 @@ function queryOperation(
 }
 
 const planPath = (id: string) => `/api/v1/flight-plans/${id}`;
+
+// InterUSS flight_planning/v1: valid requests are Hypothetical, so what they are let through keeps nothing.
+const FP = '/flight_planning/v1/flight_plans';
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+const AREA = ['flight_plan', 'basic_information', 'area', 0];
+const alt = (value: number, reference = 'SFC') => ({ value, reference, units: 'M' });
+function validUpsert(): Loose {
+  const v = (lat: number, lng: number) => ({ lat, lng });
+  return {
+    flight_plan: {
+      basic_information: {
+        usage_state: 'Planned',
+        uas_state: 'Nominal',
+        area: [
+          {
+            volume: {
+              outline_polygon: { vertices: [v(36.42, 136.42), v(36.421, 136.42), v(36.421, 136.421)] },
+              altitude_lower: alt(30),
+              altitude_upper: alt(60),
+            },
+            time_start: { value: inHours(1), format: 'RFC3339' },
+            time_end: { value: inHours(1.5), format: 'RFC3339' },
+          },
+        ],
+      },
+      astm_f3548_21: { priority: 0 },
+    },
+    execution_style: 'Hypothetical',
+    request_id: randomUUID(),
+  };
+}
+const BAD_UPSERTS: Array<() => Bad> = [
+  () => bad('an unknown execution_style', at(validUpsert(), ['execution_style'], 'Maybe')),
+  () => bad('no request_id', at(validUpsert(), ['request_id'], undefined)),
+  () => bad('a request_id of 201 characters', at(validUpsert(), ['request_id'], 'r'.repeat(201))),
+  () => bad('an unknown usage_state', at(validUpsert(), ['flight_plan', 'basic_information', 'usage_state'], 'Flying')),
+  () => bad('altitude reference AGL', at(validUpsert(), [...AREA, 'volume', 'altitude_lower', 'reference'], 'AGL')),
+  () => bad('altitude in feet', at(validUpsert(), [...AREA, 'volume', 'altitude_upper', 'units'], 'FT')),
+  () => bad('latitude 91', at(validUpsert(), [...AREA, 'volume', 'outline_polygon', 'vertices', 0, 'lat'], 91)),
+  () => bad('a start that is not RFC 3339', at(validUpsert(), [...AREA, 'time_start', 'value'], 'tomorrow')),
+  () => bad('a priority of 1.5', at(validUpsert(), ['flight_plan', 'astm_f3548_21', 'priority'], 1.5)),
+  () => bad('an area that is no list', at(validUpsert(), ['flight_plan', 'basic_information', 'area'], {})),
+  () => bad('a flight_plan that is a string', at(validUpsert(), ['flight_plan'], 'x')),
+  () => bad('an intent 40 days ahead', at(validUpsert(), [...AREA, 'time_end', 'value'], inHours(960)), 'tolerated'),
+  () => bad('no volumes', at(validUpsert(), ['flight_plan', 'basic_information', 'area'], []), 'tolerated'),
+  () => bad('a field it does not know', at(validUpsert(), ['flight_plan', 'telemetry'], { x: 1 }), 'tolerated'),
+];
+const badUpsert = fc.constantFrom(...BAD_UPSERTS).map((make) => make());
+function validClearArea(): Loose {
+  return {
+    request_id: randomUUID(),
+    extent: {
+      volume: { outline_circle: { center: { lat: 36.43, lng: 136.43 }, radius: { value: 50, units: 'M' } } },
+      time_start: { value: inHours(0), format: 'RFC3339' },
+    },
+  };
+}
+const badClearArea = fc
+  .constantFrom<Array<() => Bad>>(
+    () => bad('no request_id', at(validClearArea(), ['request_id'], undefined)),
+    () => bad('a negative radius', at(validClearArea(), ['extent', 'volume', 'outline_circle', 'radius', 'value'], -5)),
+    () => bad('latitude -91', at(validClearArea(), ['extent', 'volume', 'outline_circle', 'center', 'lat'], -91)),
+    () => bad('a start that is not RFC 3339', at(validClearArea(), ['extent', 'time_start', 'value'], '12:00')),
+    () => bad('an extent that is a string', at(validClearArea(), ['extent'], 'Kaga')),
+  )
+  .map((make) => make());
 const ALERT_KINDS =
   'nonconforming contingent geofence_breach lost_link proximity unplanned_flight low_battery zone_over_active_plan id_collision';
 const PLAN_STATES = ['Accepted', 'Activated', 'Nonconforming', 'Contingent', 'Ended', 'Cancelled', 'Preempted'];
@@ -1240,10 +1306,83 @@ const OPERATIONS: Record<string, Operation> = {
   ]),
   'GET /api/v1/whoami': tokenOnly('GET /api/v1/whoami'),
   'GET /api/v1/transparency': tokenOnly('GET /api/v1/transparency'),
+  'GET /flight_planning/v1/status': tokenOnly('GET /flight_planning/v1/status'),
+  'PUT /flight_planning/v1/flight_plans/{flight_plan_id}': (() => {
+    const op = 'PUT /flight_planning/v1/flight_plans/{flight_plan_id}';
+    const url = () => `${FP}/${randomUUID()}`;
+    return {
+      canonical: () =>
+        withBody(op, url(), bad('no execution_style', at(validUpsert(), ['execution_style'], undefined)), {
+          namesField: true,
+        }),
+      hostile: fc.oneof(
+        { weight: 3, arbitrary: badUpsert.map((b) => withBody(op, url(), b, { namesField: b.expect === 'refused' })) },
+        {
+          weight: 1,
+          arbitrary: junkId
+            .filter((id) => !UUID_V4.test(decoded(id)))
+            .map((id) =>
+              withBody(op, `${FP}/${id}`, bad(`a flight_plan_id ${JSON.stringify(clip(id, 60))}`, validUpsert())),
+            ),
+        },
+      ),
+      valid: () => withBody(op, url(), bad('a valid hypothetical flight', validUpsert())),
+    };
+  })(),
+  'DELETE /flight_planning/v1/flight_plans/{flight_plan_id}': (() => {
+    const op = 'DELETE /flight_planning/v1/flight_plans/{flight_plan_id}';
+    return {
+      canonical: () => hostile(op, `${FP}/not-a-uuid`, 'an id that is not a UUID'),
+      hostile: badOrUnknownId.map((id) => hostile(op, `${FP}/${id}`, `id ${JSON.stringify(clip(decoded(id), 60))}`)),
+      valid: () => hostile(op, `${FP}/${randomUUID()}`, 'a valid request'),
+    };
+  })(),
+  'POST /flight_planning/v1/clear_area_requests': (() => {
+    const op = 'POST /flight_planning/v1/clear_area_requests';
+    const url = '/flight_planning/v1/clear_area_requests';
+    return {
+      canonical: () =>
+        withBody(op, url, bad('no extent', at(validClearArea(), ['extent'], undefined)), { namesField: true }),
+      hostile: badClearArea.map((b) => withBody(op, url, b, { namesField: true })),
+      valid: () => withBody(op, url, bad('a valid request', validClearArea())),
+    };
+  })(),
+  'GET /flight_planning/v1/user_notifications': queryOperation(
+    'GET /flight_planning/v1/user_notifications',
+    { after: inHours(-1) },
+    ['after not RFC 3339', { after: 'yesterday' }],
+    (q) => [
+      ...times(q, 'after', 'before'),
+      fc.constant(null).map(() => q('no after', { after: undefined })),
+      fc.integer({ min: 1, max: 48 }).map((h) => q('before not after after', { before: inHours(-1 - h) })),
+    ],
+  ),
+  'GET /versioning/versions/{system_identity}': (() => {
+    const op = 'GET /versioning/versions/{system_identity}';
+    const url = (system: string) => `/versioning/versions/${system}`;
+    return {
+      canonical: () => hostile(op, url('gov.eu.uspace.v1.netid'), 'a system this server does not know'),
+      hostile: fc.oneof(
+        nastyText(40)
+          .filter((s) => s !== '.' && s !== '..' && s !== 'soramichi')
+          .map((s) => hostile(op, url(segment(s)), `system ${JSON.stringify(clip(s, 60))}`)),
+        long(201, 3000).map((s) => hostile(op, url(s), 'a system of over 200 characters')),
+      ),
+      valid: () => hostile(op, url('soramichi'), 'a valid request'),
+    };
+  })(),
 };
 
 /** Operations whose request carries a body, and a valid body for each. */
 const WITH_BODY: Record<string, () => { url: string; json: unknown }> = {
+  'PUT /flight_planning/v1/flight_plans/{flight_plan_id}': () => ({
+    url: `${FP}/${randomUUID()}`,
+    json: validUpsert(),
+  }),
+  'POST /flight_planning/v1/clear_area_requests': () => ({
+    url: '/flight_planning/v1/clear_area_requests',
+    json: validClearArea(),
+  }),
   'POST /api/v1/flight-plans': () => ({ url: '/api/v1/flight-plans', json: validPlan() }),
   'PUT /api/v1/flight-plans/{id}': () => ({ url: planPath(fx.planId), json: validPlan() }),
   'POST /api/v1/geofences': () => ({

@@ -44,6 +44,32 @@ const everyone = (status: number): Record<Who, number> => ({
   public: status,
 });
 
+/** A flight_planning/v1 request for a small box south of the city, starting at `start`. */
+function interussFlight(start: string) {
+  const vertex = (lat: number, lng: number) => ({ lat, lng });
+  return {
+    flight_plan: {
+      basic_information: {
+        usage_state: 'Planned',
+        uas_state: 'Nominal',
+        area: [
+          {
+            volume: {
+              outline_polygon: { vertices: [vertex(36.2, 136.2), vertex(36.201, 136.2), vertex(36.201, 136.201)] },
+              altitude_lower: { value: 30, reference: 'SFC', units: 'M' },
+              altitude_upper: { value: 60, reference: 'SFC', units: 'M' },
+            },
+            time_start: { value: start, format: 'RFC3339' },
+            time_end: { value: new Date(Date.parse(start) + 600_000).toISOString(), format: 'RFC3339' },
+          },
+        ],
+      },
+    },
+    execution_style: 'IfAllowed',
+    request_id: randomUUID(),
+  };
+}
+
 const DRONE = 'JUROLESOWNER1';
 const BOUND = [DRONE, 'JUROLESBOUND2'];
 const UNBOUND = 'JUROLESSTRAY3';
@@ -328,6 +354,50 @@ describe('who may do what: every endpoint and socket event with every role', () 
       method: 'GET',
       path: '/ridsp/injection/user_notifications',
       url: () => `/ridsp/injection/user_notifications?after=${new Date(0).toISOString()}`,
+      expect: only({ admin: 200 }),
+    },
+    // InterUSS's interfaces answer InterUSS scopes (their own tests); of this server's tokens, only the administrator's.
+    {
+      method: 'GET',
+      path: '/flight_planning/v1/status',
+      url: () => '/flight_planning/v1/status',
+      expect: only({ admin: 200 }),
+    },
+    {
+      method: 'PUT',
+      path: '/flight_planning/v1/flight_plans/{flight_plan_id}',
+      url: () => `/flight_planning/v1/flight_plans/${randomUUID()}`,
+      body: () => interussFlight(nextDeparture()),
+      expect: only({ admin: 200 }),
+    },
+    {
+      method: 'DELETE',
+      path: '/flight_planning/v1/flight_plans/{flight_plan_id}',
+      url: () => `/flight_planning/v1/flight_plans/${randomUUID()}`,
+      expect: only({ admin: 404 }),
+    },
+    {
+      method: 'POST',
+      path: '/flight_planning/v1/clear_area_requests',
+      url: () => '/flight_planning/v1/clear_area_requests',
+      body: () => ({
+        request_id: randomUUID(),
+        extent: {
+          volume: { outline_circle: { center: { lat: 36.2, lng: 136.2 }, radius: { value: 10, units: 'M' } } },
+        },
+      }),
+      expect: only({ admin: 200 }),
+    },
+    {
+      method: 'GET',
+      path: '/flight_planning/v1/user_notifications',
+      url: () => '/flight_planning/v1/user_notifications?after=2026-01-01T00:00:00Z',
+      expect: only({ admin: 200 }),
+    },
+    {
+      method: 'GET',
+      path: '/versioning/versions/{system_identity}',
+      url: () => '/versioning/versions/soramichi',
       expect: only({ admin: 200 }),
     },
   ];
