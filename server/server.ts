@@ -13,6 +13,7 @@ import type { Config } from './config.ts';
 import { AirspaceEvents } from './events.ts';
 import { AirspaceMirror } from './flights/mirror.ts';
 import { endExpiredPlans } from './flights/expiry.ts';
+import { HoldExpiry } from './flights/holds.ts';
 import { FlightPlans } from './flights/service.ts';
 import { makeDatum } from './geofences/datum.ts';
 import { loadDem } from './geofences/dem.ts';
@@ -130,6 +131,8 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   await mirror.start();
   const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events, vault });
   const stopExpiry = every(clock, 60_000, 'ending expired plans', () => endExpiredPlans(flights, log), log);
+  const holds = new HoldExpiry({ db, flights, events, clock, log });
+  await holds.start();
   const { stripeResolution } = config;
   const geofences = new Geofences({
     db,
@@ -227,6 +230,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     commands,
     telemetryStaleMs: config.telemetryStaleMs,
     alerts,
+    planning: config,
     ui: ui({ ...config.ui, telemetryStaleMs: config.telemetryStaleMs }, datum, log).router,
   });
   const server = tls ? https.createServer(tls, app) : http.createServer(app);
@@ -275,6 +279,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
       await monitor.stop();
       await alerts.stop();
       await Promise.all(housekeeping.map((stop) => stop()));
+      await holds.stop();
       await issuer.stop();
       await leaveCluster?.();
       await mirror.stop();

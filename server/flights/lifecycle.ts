@@ -4,10 +4,10 @@ import type { PlanState } from '../protocol/index.ts';
 export const OPERATIONS = {
   activate: { from: ['Accepted'], to: 'Activated' },
   end: { from: ['Accepted', 'Activated', 'Nonconforming', 'Contingent'], to: 'Ended' },
-  cancel: { from: ['Accepted', 'Activated', 'Nonconforming', 'Contingent'], to: 'Cancelled' },
+  cancel: { from: ['Held', 'Accepted', 'Activated', 'Nonconforming', 'Contingent'], to: 'Cancelled' },
 } as const satisfies Record<string, { from: readonly PlanState[]; to: PlanState }>;
 
 export type Operation = keyof typeof OPERATIONS;
 
 /** States from which a plan may be replanned (it still holds a sky road). */
-export const REPLANNABLE: readonly PlanState[] = ['Accepted', 'Activated', 'Nonconforming', 'Contingent'];
+export const REPLANNABLE: readonly PlanState[] = ['Held', 'Accepted', 'Activated', 'Nonconforming', 'Contingent'];

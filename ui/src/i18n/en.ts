@@ -39,6 +39,7 @@ export const en: Record<MessageKey, string> = {
   'flights.filterAll': 'all',
   'flights.search': 'search drone id or purpose',
   'flights.none': 'No matching plans',
+  'state.Held': 'Held',
   'state.Accepted': 'Accepted',
   'state.Activated': 'Activated',
   'state.Nonconforming': 'Nonconforming',

@@ -38,6 +38,7 @@ export const ja = {
   'flights.filterAll': 'すべて',
   'flights.search': '機体ID・目的で検索',
   'flights.none': '該当する計画はありません',
+  'state.Held': '仮押さえ',
   'state.Accepted': '承認済',
   'state.Activated': '飛行中',
   'state.Nonconforming': '逸脱',

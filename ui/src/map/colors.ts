@@ -33,6 +33,7 @@ export const LOST: Rgba = [90, 90, 90, 220];
 export const ALERT_RED: Rgba = [229, 57, 53, 255];
 
 export const PLAN_STATE_COLOR: Record<string, Rgba> = {
+  Held: [149, 117, 205, 70],
   Accepted: [66, 133, 244, 80],
   Activated: [52, 168, 83, 110],
   Nonconforming: [251, 140, 0, 110],
