@@ -42,6 +42,7 @@ export function presentPlan(p: PlanRecord, extra: PlanExtras = {}): FlightPlan {
     operator: p.owner,
     purpose: p.request.purpose ?? null,
     stateReason: p.stateReason,
+    cellHours: Math.round(p.cellHours * 1000) / 1000,
     request: {
       ...p.request,
       ...(extra.contact ? { contact: extra.contact } : {}),

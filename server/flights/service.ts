@@ -268,16 +268,15 @@ export class FlightPlans {
    */
   async confirm(id: string, who: Principal): Promise<PlanRecord> {
     const current = await this.requireManaged(id, who);
-    if (current.state !== 'Held') throw new StateConflict(`cannot confirm a ${current.state} plan`);
-    const now = this.deps.clock.now();
-    const confirmed = await confirmHold(this.deps.db, id, now);
-    if (!confirmed) {
-      const plan = await this.require(id);
-      if (plan.state === 'Held' || plan.stateReason === HOLD_EXPIRED) {
-        throw new StateConflict(`the hold expired at ${iso(current.heldUntil!)}; file the plan again`);
-      }
-      throw new StateConflict(`cannot confirm a ${plan.state} plan`);
-    }
+    const refuse = (plan: PlanRecord) =>
+      new StateConflict(
+        plan.state === 'Held' || plan.stateReason === HOLD_EXPIRED
+          ? 'the hold expired before it was confirmed; file the plan again'
+          : `cannot confirm a ${plan.state} plan`,
+      );
+    if (current.state !== 'Held') throw refuse(current);
+    const confirmed = await confirmHold(this.deps.db, id, this.deps.clock.now());
+    if (!confirmed) throw refuse(await this.require(id));
     this.learn([{ plan: confirmed }]);
     return confirmed;
   }

@@ -4,6 +4,8 @@ import { principalOf } from './auth.ts';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Collections whose members are named by something other than a UUID: a drone id, an operator. */
+const NAMED = new Set(['drones', 'caps']);
 
 interface Note {
   target?: string | null;
@@ -23,7 +25,7 @@ function describe(req: Request): { action: string; target: string | null } {
   let target: string | null = null;
   const shape = segments.map((s, i) => {
     const decoded = safeDecode(s);
-    if (UUID.test(decoded) || (segments[i - 1] === 'drones' && decoded)) {
+    if (UUID.test(decoded) || (NAMED.has(segments[i - 1]!) && decoded)) {
       target ??= decoded;
       return '{id}';
     }

@@ -318,6 +318,7 @@ export const FlightPlan = z
     heldUntil: Timestamp.nullable().describe('a Held plan: when its sky road is released unless confirmed'),
     stateReason: z.string().nullable(),
     skyRoad: SkyRoadSummary,
+    cellHours: z.number().describe('hours each cell is held, summed over the sky road: what counts against a cap'),
     request: FlightPlanRequest,
     preempted: z.array(Id).optional().describe('plans this one pre-empted when it was accepted'),
     advisories: z.array(Conflict).optional().describe('advisory zones the sky road enters'),
