@@ -399,6 +399,7 @@ export type AnonymousFlightPlan = z.infer<typeof AnonymousFlightPlan>;
 export type Contact = z.infer<typeof Contact>;
 export type Pilot = z.infer<typeof Pilot>;
 export type Filing = z.infer<typeof Filing>;
+export type FlightPurpose = z.infer<typeof FlightPurpose>;
 export type RefusalReason = z.infer<typeof RefusalReason>;
 export type Conflict = z.infer<typeof Conflict>;
 export type Alternative = z.infer<typeof Alternative>;
