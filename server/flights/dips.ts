@@ -1,6 +1,6 @@
 import { groundW84, toW84, type Datum } from '../airspace/altitude.ts';
 import { timeRoute } from '../airspace/route.ts';
-import type { Altitude, LatLon } from '../airspace/types.ts';
+import type { LatLon } from '../airspace/types.ts';
 import type { Contact, DipsFlightPlan, Filing, Pilot } from '../protocol/index.ts';
 import type { PlanRecord } from '../store/plans.ts';
 import { toGeometry } from './geometry.ts';
@@ -87,7 +87,7 @@ export function dipsFlightPlan(
     end = Math.max(...geometry.volumes.map((v) => v.end));
     const tops = geometry.volumes.map((v) => {
       const c = 'polygon' in v.outline ? centre(v.outline.polygon) : v.outline.circle.center;
-      return { ...c, altW84: toW84(v.upper as Altitude, c.lat, c.lon, datum) };
+      return { ...c, altW84: toW84(v.upper, c.lat, c.lon, datum) };
     });
     height = highest(tops, datum);
     if (more.length) remarks.push(`飛行範囲は他に${more.length}区域 (soramichi の計画を参照)`);

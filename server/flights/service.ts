@@ -53,9 +53,8 @@ import {
 import { proposeAlternatives } from './alternatives.ts';
 import { conflictSummary, explainConflicts } from './explain.ts';
 import { checkVolumes } from './extent.ts';
-import { toGeometry } from './geometry.ts';
 import { dipsFlightPlan } from './dips.ts';
-import { delayed, requestedStart } from './geometry.ts';
+import { delayed, requestedStart, toGeometry } from './geometry.ts';
 import { OPERATIONS, REPLANNABLE, type Operation } from './lifecycle.ts';
 import type { AirspaceMirror } from './mirror.ts';
 import { rankCandidates } from './ranking.ts';

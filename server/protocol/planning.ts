@@ -203,7 +203,7 @@ export const OperatorDecisions = z.object({
   refused: z.number().int(),
   preempted: z.number().int().describe('accepted plans of this operator later pre-empted by a higher priority'),
   reasons: z.record(RefusalReason, z.number().int()).describe('refusals by reason'),
-  cellHoursAccepted: z.number(),
+  cellHoursAccepted: z.number().describe('cell-hours of the plans accepted (a replan counts its new sky road)'),
   shareOfCellHours: z.number().describe('of all cell-hours accepted in the period, 0–1'),
 });
 

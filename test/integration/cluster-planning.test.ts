@@ -6,6 +6,7 @@ import { POSTGRES_URL } from '../support/databases.ts';
 import { inHours, KAGA, routePlan } from '../support/plans.ts';
 import { startTwoInstances, type TestServer } from '../support/server.ts';
 import { until } from './gateway/support.ts';
+import { viewer } from './live/support.ts';
 
 const MINUTE = 60_000;
 const { medicalCenter: A, yamashiro: B } = KAGA;
@@ -42,10 +43,15 @@ describe.skipIf(!POSTGRES_URL)('planning across two instances on one PostgreSQL'
   });
 
   it('releases a hold made through one instance on the other the moment it expires', async () => {
+    const onB = await viewer(b.url);
+    await onB.subscribe([], true);
     const plan = routePlan([A, B], { departure: inHours(1, clock.now()), droneId: 'JUCLUSTERHOLD1' });
     const held = await a.api<FlightPlan>('POST', '/api/v1/flight-plans?hold=true', plan);
     expect(held.status).toBe(201);
     await until('B’s mirror holding A’s hold', () => b.mirror.index.hasPlan(held.body.id));
+    const streamed = (state: string) =>
+      onB.events.some((e) => e.event === 'plan' && e.payload.id === held.body.id && e.payload.state === state);
+    await until('B’s map hearing of the hold', () => streamed('Held'));
     expect((await b.api('POST', '/api/v1/flight-plans', { ...plan, droneId: 'JUCLUSTERHOLD2' })).status).toBe(409);
 
     await clock.advance(10 * MINUTE);
@@ -56,6 +62,8 @@ describe.skipIf(!POSTGRES_URL)('planning across two instances on one PostgreSQL'
     expect(released.body).toMatchObject({ state: 'Cancelled', stateReason: 'hold expired without confirmation' });
     // Released once, by whichever instance committed first.
     expect(released.body.history!.map((h) => h.state)).toEqual(['Held', 'Cancelled']);
+    await until('B’s map hearing of the release', () => streamed('Cancelled'));
+    onB.close();
   });
 
   it('confirms through one instance a hold made through the other', async () => {
