@@ -466,7 +466,7 @@ export class FlightPlans {
 
   /**
    * One plan. A refusal the mirror predicts is given at once when the database confirms that
-   * every blocker still holds the version the mirror has (keys of a version never change), no
+   * every blocker still holds the version the prediction was made on (keys of a version never change), no
    * blocker is a hold past its expiry, and the zones are current; otherwise the mirror catches up
    * and the plan goes to the arbiter.
    */
@@ -484,9 +484,11 @@ export class FlightPlans {
     const foreseen = judge(mirror.index.conflicts(attempt.compiled.keys, except), attempt.claimant);
     if (foreseen.blocking.length > 0) {
       const blockers = flightIds(foreseen.blocking);
+      // The versions the prediction was made on: the mirror may move on while the database answers.
+      const seen = new Map(blockers.map((id) => [id, mirror.index.plan(id)?.version]));
       const { revision, versions } = await liveVersions(db, blockers);
       const now = this.deps.clock.now();
-      const stale = blockers.filter((id) => versions.get(id)?.version !== mirror.index.plan(id)?.version);
+      const stale = blockers.filter((id) => versions.get(id)?.version !== seen.get(id));
       const lapsed = [...versions.values()].some((v) => v.heldUntil !== null && v.heldUntil <= now);
       if (stale.length === 0 && !lapsed && revision === mirror.zoneRevision) {
         const reason = conflictReason(foreseen.blocking);

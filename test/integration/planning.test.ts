@@ -109,7 +109,7 @@ describe.each(DATABASE_KINDS)('planning on %s', (kind) => {
         ...plan,
         droneId: 'JUTAKER00001',
       });
-      expect(taker.status).toBe(201);
+      expect(taker.status, JSON.stringify(taker.body).slice(0, 1500)).toBe(201);
 
       const late = await as<ErrorBody>('op-hold', 'POST', `/api/v1/flight-plans/${held.body.id}/confirm`);
       expect(late.status).toBe(409);
