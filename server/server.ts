@@ -13,6 +13,7 @@ import type { Config } from './config.ts';
 import { AirspaceEvents } from './events.ts';
 import { AirspaceMirror } from './flights/mirror.ts';
 import { endExpiredPlans } from './flights/expiry.ts';
+import { DecisionLog } from './flights/decision-log.ts';
 import { HoldExpiry } from './flights/holds.ts';
 import { FlightPlans } from './flights/service.ts';
 import { makeDatum } from './geofences/datum.ts';
@@ -129,7 +130,8 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   const horizonMs = config.planningHorizonMs;
   const mirror = new AirspaceMirror({ db, datum, params: config.airspace, log, events, clock, horizonMs });
   await mirror.start();
-  const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events, vault });
+  const decisions = new DecisionLog({ db, log });
+  const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events, vault, decisions });
   const stopExpiry = every(clock, 60_000, 'ending expired plans', () => endExpiredPlans(flights, log), log);
   const holds = new HoldExpiry({ db, flights, events, clock, log });
   await holds.start();
@@ -230,6 +232,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     commands,
     telemetryStaleMs: config.telemetryStaleMs,
     alerts,
+    decisions,
     planning: config,
     ui: ui({ ...config.ui, telemetryStaleMs: config.telemetryStaleMs }, datum, log).router,
   });
@@ -280,6 +283,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
       await alerts.stop();
       await Promise.all(housekeeping.map((stop) => stop()));
       await holds.stop();
+      await decisions.drain();
       await issuer.stop();
       await leaveCluster?.();
       await mirror.stop();

@@ -53,6 +53,7 @@ import {
 import { proposeAlternatives } from './alternatives.ts';
 import { conflictSummary, explainConflicts } from './explain.ts';
 import { checkVolumes } from './extent.ts';
+import type { DecisionLog } from './decision-log.ts';
 import { dipsFlightPlan } from './dips.ts';
 import { delayed, requestedStart, toGeometry } from './geometry.ts';
 import { OPERATIONS, REPLANNABLE, type Operation } from './lifecycle.ts';
@@ -90,6 +91,8 @@ export interface FlightPlansDeps {
   events: AirspaceEvents;
   /** Seals the operator's contact and pilot details before they are stored. */
   vault: Vault;
+  /** Where refusals go for the decisions report. */
+  decisions: DecisionLog;
 }
 
 /** How a plan is filed: held for a while until its operator confirms it, or accepted outright. */
@@ -232,7 +235,7 @@ export class FlightPlans {
         refused,
       };
     }
-    await this.recordRefusal(who.subject, outcome.misses[0]!.reason, now);
+    this.recordRefusal(who.subject, outcome.misses[0]!.reason, now);
     const why = refused.map((r) => `#${r.index}: ${r.rejection.message}`).join('; ');
     return { accepted: false, refused, message: `none of the ${attempts.length} candidates fits (${why})` };
   }
@@ -492,7 +495,7 @@ export class FlightPlans {
       const lapsed = [...versions.values()].some((v) => v.heldUntil !== null && v.heldUntil <= now);
       if (stale.length === 0 && !lapsed && revision === mirror.zoneRevision) {
         const reason = conflictReason(foreseen.blocking);
-        await this.recordRefusal(owner, reason, now);
+        this.recordRefusal(owner, reason, now);
         return { accepted: false, rejection: this.rejection({ attempt, reason, verdict: foreseen }, except, true) };
       }
       await mirror.refreshPlans(db, stale);
@@ -506,7 +509,7 @@ export class FlightPlans {
       return { accepted: true, plan, preempted: preempted.map((p) => p.id), advisories };
     }
     const miss = outcome.misses[0]!;
-    await this.recordRefusal(owner, miss.reason, this.deps.clock.now());
+    this.recordRefusal(owner, miss.reason, this.deps.clock.now());
     return { accepted: false, rejection: this.rejection(miss, except, true) };
   }
 
@@ -608,15 +611,8 @@ export class FlightPlans {
   }
 
   /** A refusal leaves no plan behind: it is kept for the fairness report once decided. */
-  private async recordRefusal(owner: string, reason: RefusalReason, at: number): Promise<void> {
-    try {
-      await recordDecisions(this.deps.db, [
-        { at, operator: owner, outcome: 'refused', reason, planId: null, cellHours: 0 },
-      ]);
-    } catch (err) {
-      // The refusal stands whether or not it is counted; the report is short by one, and the log says so.
-      this.deps.log.error({ err, operator: owner, reason }, 'could not record a refusal for the decisions report');
-    }
+  private recordRefusal(owner: string, reason: RefusalReason, at: number): void {
+    this.deps.decisions.record({ at, operator: owner, outcome: 'refused', reason, planId: null, cellHours: 0 });
   }
 
   private rejection(miss: Miss, exceptPlanId: string | undefined, withAlternatives: boolean): Rejection {

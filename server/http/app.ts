@@ -3,6 +3,7 @@ import type { AuditTrail } from '../audit/trail.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { Config } from '../config.ts';
 import type { TokenIssuer } from '../auth/issuer.ts';
+import type { DecisionLog } from '../flights/decision-log.ts';
 import type { FlightPlans } from '../flights/service.ts';
 import type { AirspaceMirror } from '../flights/mirror.ts';
 import type { Geofences } from '../geofences/service.ts';
@@ -56,6 +57,8 @@ export interface AppDeps {
   commands: DroneCommands;
   telemetryStaleMs: number;
   alerts: AlertBook;
+  /** Refusals on their way to the decisions report. */
+  decisions: DecisionLog;
   /** What the planning endpoints publish and count with: the rules, holds, caps and capacity. */
   planning: Pick<
     Config,
