@@ -8,7 +8,7 @@ import { toGeometry } from './geometry.ts';
 type Purpose = NonNullable<Filing['purposeCategory']>;
 
 /** 飛行の目的 as DIPS 2.0 words them. */
-export const PURPOSE_LABELS: Readonly<Record<Purpose, string>> = {
+const PURPOSE_LABELS: Readonly<Record<Purpose, string>> = {
   aerial_photography: '空撮',
   news_coverage: '報道取材',
   security: '警備',

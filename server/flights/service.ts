@@ -114,7 +114,7 @@ const MIN_CLEARANCE_M = 10;
 /** The earliest slot is searched on whole minutes, as operators plan departures. */
 const SLOT_STEP_MS = 60_000;
 const DAY_MS = 86_400_000;
-export const HOLD_EXPIRED = 'hold expired without confirmation';
+const HOLD_EXPIRED = 'hold expired without confirmation';
 
 /** One plan the arbiter may accept, with its place in the request and its cost. */
 interface Attempt {
@@ -396,7 +396,7 @@ export class FlightPlans {
     return { plan, keys: await planKeys(this.deps.db, id) };
   }
 
-  async require(id: string): Promise<PlanRecord> {
+  private async require(id: string): Promise<PlanRecord> {
     const plan = await getPlan(this.deps.db, id);
     if (!plan) throw new NotFound(`no flight plan ${id}`);
     return plan;
