@@ -78,6 +78,12 @@ const EnvSchema = z.object({
   STRIPE_RESOLUTION: int(8).pipe(z.number().min(0).max(10)),
   PLANNING_HORIZON_DAYS: num(30).pipe(z.number().positive()),
   DEPARTURE_GRACE_S: num(60).pipe(z.number().min(0)),
+  /** How long a held plan keeps its sky road unconfirmed (仮押さえ). */
+  HOLD_S: num(600).pipe(z.number().min(10, 'at least 10 seconds').max(86_400, 'at most a day')),
+  /** Most cell-hours an operator without a cap of its own may hold at once; unset: no cap. */
+  OPERATOR_CAP_CELL_HOURS: z.coerce.number().finite().positive().optional(),
+  /** H3 resolution of the coarse cells capacity is counted in. */
+  CAPACITY_RESOLUTION: int(8).pipe(z.number().min(5).max(10)),
   GROUND_ELEVATION_M: num(0),
   /** A DEM GeoTIFF (lat/lon grid, metres above mean sea level) for AGL; unset: flat ground. */
   TERRAIN_DEM: z.string().optional(),
@@ -147,6 +153,12 @@ export interface Config {
   planningHorizonMs: number;
   /** How far in the past a departure may be and still be accepted (client clocks drift). */
   departureGraceMs: number;
+  /** How long a held plan keeps its sky road before it is released unless confirmed. */
+  holdMs: number;
+  /** The cap of operators without one of their own, in cell-hours held at once; null: none. */
+  defaultCapCellHours: number | null;
+  /** H3 resolution of the coarse cells capacity is counted in (never finer than the plans'). */
+  capacityResolution: number;
   groundElevationM: number;
   terrainDem: string | null;
   geofencesDir: string | null;
@@ -233,6 +245,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stripeResolution: Math.min(e.STRIPE_RESOLUTION, e.H3_RESOLUTION),
     planningHorizonMs: e.PLANNING_HORIZON_DAYS * 86_400_000,
     departureGraceMs: e.DEPARTURE_GRACE_S * 1000,
+    holdMs: e.HOLD_S * 1000,
+    defaultCapCellHours: e.OPERATOR_CAP_CELL_HOURS ?? null,
+    capacityResolution: Math.min(e.CAPACITY_RESOLUTION, e.H3_RESOLUTION),
     groundElevationM: e.GROUND_ELEVATION_M,
     terrainDem: e.TERRAIN_DEM ? path.resolve(e.TERRAIN_DEM) : null,
     geofencesDir: e.GEOFENCES_DIR ? path.resolve(e.GEOFENCES_DIR) : null,

@@ -14,6 +14,8 @@ import type { Config } from './config.ts';
 import { AirspaceEvents } from './events.ts';
 import { AirspaceMirror } from './flights/mirror.ts';
 import { endExpiredPlans } from './flights/expiry.ts';
+import { DecisionLog } from './flights/decision-log.ts';
+import { HoldExpiry } from './flights/holds.ts';
 import { FlightPlans } from './flights/service.ts';
 import { makeDatum } from './geofences/datum.ts';
 import { loadDem } from './geofences/dem.ts';
@@ -142,10 +144,13 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   const horizonMs = config.planningHorizonMs;
   const mirror = new AirspaceMirror({ db, datum, params: config.airspace, log, events, clock, horizonMs });
   await mirror.start();
-  const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events, vault });
-  const planning = new FlightPlanning({ db, flights, datum, events, clock, log });
-  planning.start();
+  const decisions = new DecisionLog({ db, log });
+  const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events, vault, decisions });
+  const interuss = new FlightPlanning({ db, flights, datum, events, clock, log });
+  interuss.start();
   const stopExpiry = every(clock, 60_000, 'ending expired plans', () => endExpiredPlans(flights, log), log);
+  const holds = new HoldExpiry({ db, flights, events, clock, log });
+  await holds.start();
   const { stripeResolution } = config;
   const geofences = new Geofences({
     db,
@@ -228,7 +233,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   const app = createApp({
     db,
     flights,
-    planning,
+    interuss,
     versions: { soramichi: `v${version}` },
     geofences,
     mirror,
@@ -258,6 +263,8 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     telemetryStaleMs: config.telemetryStaleMs,
     alerts,
     rid,
+    decisions,
+    planning: config,
     ui: ui({ ...config.ui, telemetryStaleMs: config.telemetryStaleMs }, datum, log).router,
   });
   const server = tls ? https.createServer(tls, app) : http.createServer(app);
@@ -301,7 +308,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     async close() {
       viewers.stop();
       rid.stop();
-      planning.stop();
+      interuss.stop();
       telemetry.stop();
       await io.close();
       server.closeAllConnections();
@@ -309,6 +316,8 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
       await monitor.stop();
       await alerts.stop();
       await Promise.all(housekeeping.map((stop) => stop()));
+      await holds.stop();
+      await decisions.drain();
       await issuer.stop();
       await leaveCluster?.();
       await mirror.stop();

@@ -21,6 +21,8 @@ const PERMISSIONS = {
   'telemetry:send': ['admin', 'gateway'],
   'zones:manage': ['admin'],
   'tokens:manage': ['admin'],
+  /** Set and lift operators' caps on the sky they hold at once. */
+  'caps:manage': ['admin'],
   'audit:read': ['admin'],
   'metrics:read': ['admin', 'monitor'],
 } as const satisfies Record<string, readonly Role[]>;

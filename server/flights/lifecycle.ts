@@ -4,7 +4,7 @@ import type { PlanState } from '../protocol/index.ts';
 export const OPERATIONS = {
   activate: { from: ['Accepted'], to: 'Activated' },
   end: { from: ['Accepted', 'Activated', 'Nonconforming', 'Contingent'], to: 'Ended' },
-  cancel: { from: ['Accepted', 'Activated', 'Nonconforming', 'Contingent'], to: 'Cancelled' },
+  cancel: { from: ['Held', 'Accepted', 'Activated', 'Nonconforming', 'Contingent'], to: 'Cancelled' },
   /** The operator reports the flight off its plan but expecting to recover (F3548 Nonconforming)… */
   'report-off-nominal': { from: ['Activated'], to: 'Nonconforming' },
   /** …unable to recover (Contingent)… */
@@ -16,4 +16,4 @@ export const OPERATIONS = {
 export type Operation = keyof typeof OPERATIONS;
 
 /** States from which a plan may be replanned (it still holds a sky road). */
-export const REPLANNABLE: readonly PlanState[] = ['Accepted', 'Activated', 'Nonconforming', 'Contingent'];
+export const REPLANNABLE: readonly PlanState[] = ['Held', 'Accepted', 'Activated', 'Nonconforming', 'Contingent'];

@@ -4,23 +4,42 @@ import { mayManagePlan } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Conflict as CoreConflict } from '../airspace/index.ts';
 import { compilePlan, type CompiledPlan } from '../airspace/plan.ts';
+import { earliestDelay } from '../airspace/alternatives.ts';
 import { judge, type Claimant, type Verdict } from '../airspace/priority.ts';
 import type { SkyKey } from '../airspace/types.ts';
+import { cellHours } from '../airspace/usage.ts';
 import type { Config } from '../config.ts';
 import { BadRequest, Forbidden, NotFound, StateConflict } from '../errors.ts';
 import type { AirspaceEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
-import { LIVE_STATES, type Conflict, type FlightPlanRequest, type Rejection } from '../protocol/index.ts';
+import {
+  LIVE_STATES,
+  type CandidatePlans,
+  type CandidateRefusal,
+  type Conflict,
+  type Contact,
+  type DipsFlightPlan,
+  type EarliestSlot,
+  type EarliestSlotRequest,
+  type FlightPlanRequest,
+  type Pilot,
+  type RefusalReason,
+  type Rejection,
+} from '../protocol/index.ts';
 import type { Vault } from '../privacy/vault.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { stripeWindows, toKeyArrays, type KeyArrays, type StripeWindows } from '../store/keys-sql.ts';
+import { recordDecisions, type DecisionRecord } from '../store/decisions.ts';
 import {
+  confirmHold,
+  expiredHoldIds,
   expiredPlanIds,
   findCandidates,
   getPlan,
   insertPlan,
   listPlans,
   liveVersions,
+  lockedUsage,
   lockForDecision,
   planEvents,
   planKeys,
@@ -34,9 +53,12 @@ import {
 import { proposeAlternatives } from './alternatives.ts';
 import { conflictSummary, explainConflicts } from './explain.ts';
 import { checkVolumes } from './extent.ts';
-import { toGeometry } from './geometry.ts';
+import type { DecisionLog } from './decision-log.ts';
+import { dipsFlightPlan } from './dips.ts';
+import { delayed, requestedStart, toGeometry } from './geometry.ts';
 import { OPERATIONS, REPLANNABLE, type Operation } from './lifecycle.ts';
 import type { AirspaceMirror } from './mirror.ts';
+import { rankCandidates } from './ranking.ts';
 import { summarizeSkyRoad } from './summary.ts';
 import { type Clock } from '../clock.ts';
 
@@ -44,16 +66,49 @@ export type Decision =
   | { accepted: true; plan: PlanRecord; preempted: string[]; advisories: Conflict[] }
   | { accepted: false; rejection: Rejection };
 
+export type CandidatesDecision =
+  | {
+      accepted: true;
+      chosen: number;
+      cost: number;
+      plan: PlanRecord;
+      preempted: string[];
+      advisories: Conflict[];
+      refused: CandidateRefusal[];
+    }
+  | { accepted: false; refused: CandidateRefusal[]; message: string };
+
 export interface FlightPlansDeps {
   db: Db;
   mirror: AirspaceMirror;
   datum: Datum;
-  config: Pick<Config, 'airspace' | 'stripeResolution' | 'planningHorizonMs' | 'departureGraceMs'>;
+  config: Pick<
+    Config,
+    'airspace' | 'stripeResolution' | 'planningHorizonMs' | 'departureGraceMs' | 'holdMs' | 'defaultCapCellHours'
+  >;
   clock: Clock;
   log: Logger;
   events: AirspaceEvents;
-  /** Seals the operator's contact details before they are stored. */
+  /** Seals the operator's contact and pilot details before they are stored. */
   vault: Vault;
+  /** Where refusals go for the decisions report. */
+  decisions: DecisionLog;
+}
+
+/**
+ * How a plan is filed: held for a while until its operator confirms it, or accepted outright;
+ * `dryRun` decides exactly as for real, then keeps nothing (InterUSS's Hypothetical).
+ */
+export interface FileOptions {
+  hold?: boolean;
+  dryRun?: boolean;
+}
+
+/** Thrown inside the arbiter's transaction to undo a decision that was only asked for. */
+class DryRun extends Error {
+  constructor(readonly outcome: Outcome) {
+    super('dry run');
+  }
 }
 
 /**
@@ -65,29 +120,38 @@ export type WithAcceptance = (
   accepted: { plan: PlanRecord; preempted: string[]; advisories: Conflict[] },
 ) => Promise<void>;
 
-/** How a decision is asked for: `dryRun` decides exactly as for real, then keeps nothing. */
-export interface DecideOptions {
-  dryRun?: boolean;
-}
-
-/** Thrown inside the arbiter's transaction to undo a decision that was only asked for. */
-class DryRun extends Error {
-  constructor(readonly outcome: Outcome) {
-    super('dry run');
-  }
-}
-
 /** Lowest cruise height above the ground an alternative may propose. */
 const MIN_CLEARANCE_M = 10;
+/** The earliest slot is searched on whole minutes, as operators plan departures. */
+const SLOT_STEP_MS = 60_000;
+const DAY_MS = 86_400_000;
+const HOLD_EXPIRED = 'hold expired without confirmation';
+
+/** One plan the arbiter may accept, with its place in the request and its cost. */
+interface Attempt {
+  index: number;
+  cost: number;
+  req: FlightPlanRequest;
+  compiled: CompiledPlan;
+  claimant: Claimant;
+  cellHours: number;
+}
+
+/** Why the arbiter passed an attempt over. */
+interface Miss {
+  attempt: Attempt;
+  reason: RefusalReason;
+  verdict: Verdict;
+  /** For a cap: the cap and what the operator held without this plan. */
+  cap?: { cellHours: number; held: number };
+}
 
 /** What the arbiter transaction concluded. */
 interface Outcome {
-  verdict: Verdict;
-  conflicts: CoreConflict[];
-  plan: PlanRecord | null;
-  preempted: PlanRecord[];
-  /** For an accepted plan, the advisory zones it enters, explained once for both the hook and the answer. */
-  advisories: Conflict[];
+  misses: Miss[];
+  accepted: { attempt: Attempt; plan: PlanRecord; preempted: PlanRecord[]; advisories: Conflict[] } | null;
+  /** Holds found expired on the way, released in the same transaction. */
+  released: PlanRecord[];
 }
 
 /** A sky road as the store writes it. */
@@ -96,9 +160,28 @@ interface Road {
   windows: StripeWindows;
 }
 
+type Write = (tx: Queryable, attempt: Attempt, road: Road) => Promise<PlanRecord>;
+
 const flightIds = (conflicts: readonly CoreConflict[]) => [
   ...new Set(conflicts.flatMap((c) => (c.type === 'flight' ? [c.id] : []))),
 ];
+
+const conflictReason = (blocking: readonly CoreConflict[]): RefusalReason =>
+  blocking.some((c) => c.type === 'geofence') ? 'zone_conflict' : 'flight_conflict';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const hours = (h: number) => (Math.round(h * 100) / 100).toString();
+
+/** Runs `fn`; a refusal of one field comes back with the field's path under `prefix`. */
+function within<T>(prefix: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (!(err instanceof BadRequest)) throw err;
+    const issues = err.issues.map((i) => ({ ...i, path: `${prefix}.${i.path}` }));
+    throw new BadRequest(issues.length ? `${issues[0]!.path}: ${issues[0]!.message}` : err.message, issues);
+  }
+}
 
 /**
  * The plan lifecycle: a request becomes a sky road (airspace core), the database decides in one
@@ -110,44 +193,108 @@ export class FlightPlans {
   async create(
     req: FlightPlanRequest,
     who: Principal,
+    options: FileOptions = {},
     withAcceptance?: WithAcceptance,
-    options: DecideOptions = {},
   ): Promise<Decision> {
     const now = this.deps.clock.now();
-    const compiled = this.compile(req, now);
+    const attempt = this.attempt(req, this.compile(req, now), 0, 0);
     const id = randomUUID();
+    const heldUntil = options.hold ? now + this.deps.config.holdMs : null;
     return this.decide(
-      req,
-      compiled,
+      attempt,
+      who.subject,
       null,
-      (tx, road) => insertPlan(tx, this.newPlan(id, req, compiled, who.subject), road.keys, road.windows, now),
+      (tx, a, road) => insertPlan(tx, this.newPlan(id, a, who.subject), road.keys, road.windows, now, heldUntil),
       [],
       withAcceptance,
-      options,
+      options.dryRun,
     );
   }
 
+  /**
+   * Several candidates for one flight, decided in one transaction: the first (in the order asked
+   * for) that fits is accepted, and every one tried before it is explained.
+   */
+  async createFirstFitting(body: CandidatePlans, who: Principal, options: FileOptions): Promise<CandidatesDecision> {
+    const now = this.deps.clock.now();
+    const compiled = body.candidates.map((req, i) => ({
+      req,
+      compiled: within(`candidates.${i}`, () => this.compile(req, now)),
+    }));
+    const ranked = rankCandidates(compiled, body.rank, this.deps.config.airspace.bandHeightM);
+    const attempts = ranked.map((r) => this.attempt(r.item.req, r.item.compiled, r.index, r.cost));
+    const id = randomUUID();
+    const heldUntil = options.hold ? now + this.deps.config.holdMs : null;
+    const outcome = await this.arbitrate(attempts, who.subject, null, (tx, a, road) =>
+      insertPlan(tx, this.newPlan(id, a, who.subject), road.keys, road.windows, now, heldUntil),
+    );
+    this.learnOutcome(outcome);
+    const refused = outcome.misses.map((m, i) => ({
+      index: m.attempt.index,
+      cost: m.attempt.cost,
+      // Alternatives only for the preferred candidate, and only when none fits: one search, not twenty.
+      rejection: this.rejection(m, undefined, !outcome.accepted && i === 0),
+    }));
+    if (outcome.accepted) {
+      const { attempt, plan, preempted, advisories } = outcome.accepted;
+      return {
+        accepted: true,
+        chosen: attempt.index,
+        cost: attempt.cost,
+        plan,
+        preempted: preempted.map((p) => p.id),
+        advisories,
+        refused,
+      };
+    }
+    this.recordRefusal(who.subject, outcome.misses[0]!.reason, now);
+    const why = refused.map((r) => `#${r.index}: ${r.rejection.message}`).join('; ');
+    return { accepted: false, refused, message: `none of the ${attempts.length} candidates fits (${why})` };
+  }
+
   /** Replaces a live plan's sky road atomically; on conflict the old one stays untouched. */
-  async replan(id: string, req: FlightPlanRequest, who: Principal, options: DecideOptions = {}): Promise<Decision> {
+  async replan(id: string, req: FlightPlanRequest, who: Principal, options: FileOptions = {}): Promise<Decision> {
     const current = await this.requireManaged(id, who);
     if (!REPLANNABLE.includes(current.state)) throw new StateConflict(`a ${current.state} plan cannot be replanned`);
     const now = this.deps.clock.now();
-    const compiled = this.compile(req, now);
+    if (current.heldUntil !== null && current.heldUntil <= now) {
+      throw new StateConflict(`the hold expired at ${iso(current.heldUntil)}; file the plan again`);
+    }
+    const attempt = this.attempt(req, this.compile(req, now), 0, 0);
     const oldKeys = this.deps.mirror.index.plan(id)?.keys ?? (await planKeys(this.deps.db, id));
     return this.decide(
-      req,
-      compiled,
+      attempt,
+      current.owner,
       id,
-      async (tx, road) => {
-        const next = this.newPlan(id, req, compiled, current.owner);
+      async (tx, a, road) => {
+        const next = this.newPlan(id, a, current.owner);
         const plan = await replacePlan(tx, next, road.keys, road.windows, current.version, now);
         if (!plan) throw new StateConflict('the plan changed while it was being replanned; read it and try again');
         return plan;
       },
       oldKeys,
       undefined,
-      options,
+      options.dryRun,
     );
+  }
+
+  /**
+   * Confirms a held plan (仮押さえ → 確定): it becomes Accepted with the sky road it holds. Never
+   * refused for a hold that has not expired: the sky road and the cap's share are already its own.
+   */
+  async confirm(id: string, who: Principal): Promise<PlanRecord> {
+    const current = await this.requireManaged(id, who);
+    const refuse = (plan: PlanRecord) =>
+      new StateConflict(
+        plan.state === 'Held' || plan.stateReason === HOLD_EXPIRED
+          ? 'the hold expired before it was confirmed; file the plan again'
+          : `cannot confirm a ${plan.state} plan`,
+      );
+    if (current.state !== 'Held') throw refuse(current);
+    const confirmed = await confirmHold(this.deps.db, id, this.deps.clock.now());
+    if (!confirmed) throw refuse(await this.require(id));
+    this.learn([{ plan: confirmed }]);
+    return confirmed;
   }
 
   async operate(id: string, op: Operation, who: Principal): Promise<PlanRecord> {
@@ -163,7 +310,7 @@ export class FlightPlans {
     return moved;
   }
 
-  /** Ends accepted plans whose reservation is over; returns how many. */
+  /** Ends accepted plans whose reservation is over and releases expired holds; returns how many. */
   async expire(): Promise<number> {
     const now = this.deps.clock.now();
     const ids = await expiredPlanIds(this.deps.db, now);
@@ -176,7 +323,77 @@ export class FlightPlans {
       now,
     );
     this.learn(ended.map((plan) => ({ plan })));
-    return ended.length;
+    return ended.length + (await this.expireHolds());
+  }
+
+  /**
+   * Releases the holds that are over (those among `due` when given): their sky roads are freed
+   * in the store and in this instance's mirror at once, whichever instance's release committed.
+   * Returns how many this instance released.
+   */
+  async expireHolds(due?: readonly string[]): Promise<number> {
+    const { db, mirror, events } = this.deps;
+    const now = this.deps.clock.now();
+    const ids = await expiredHoldIds(db, now, due);
+    const released = await transition(db, ids, ['Held'], 'Cancelled', HOLD_EXPIRED, now);
+    this.learn(released.map((plan) => ({ plan })));
+    const moved = new Set(released.map((p) => p.id));
+    const elsewhere = (due ?? []).filter((id) => !moved.has(id));
+    for (const plan of await mirror.refreshPlans(db, elsewhere)) events.emit('plan', plan);
+    return released.length;
+  }
+
+  /**
+   * The earliest departure, on a whole minute from the one asked, at which the plan meets nothing
+   * that blocks it, as the airspace stands now (filing still decides).
+   */
+  earliest(body: EarliestSlotRequest): EarliestSlot {
+    const now = this.deps.clock.now();
+    const req = body.plan;
+    const compiled = within('plan', () => this.compile(req, now));
+    const start = requestedStart(req);
+    const latest = Math.min(
+      body.notAfter ? Date.parse(body.notAfter) : start + DAY_MS,
+      now + this.deps.config.planningHorizonMs,
+    );
+    if (latest < start) throw BadRequest.field('notAfter', 'must not be before the plan’s departure');
+    const claimant = { priority: req.priority, authorizations: new Set(req.authorizations) };
+    const delay = earliestDelay(this.deps.mirror.index, compiled.keys, {
+      claimant,
+      maxShiftMs: latest - start,
+      stepMs: SLOT_STEP_MS,
+    });
+    if (delay === null) {
+      return {
+        departure: null,
+        delaySeconds: null,
+        request: null,
+        message: `nothing fits between ${iso(start)} and ${iso(latest)}`,
+      };
+    }
+    return {
+      departure: iso(start + delay),
+      delaySeconds: delay / 1000,
+      request: delay === 0 ? req : delayed(req, delay),
+      message: delay === 0 ? 'the plan fits as it is' : `the plan fits ${delay / 60_000} min later`,
+    };
+  }
+
+  /**
+   * The plan as the national flight-plan filing asks for it (飛行計画の通報, DIPS 2.0), pilot and
+   * contact included: for its operator alone, who files it.
+   */
+  async dipsFiling(id: string, who: Principal): Promise<DipsFlightPlan> {
+    const plan = await this.require(id);
+    if (plan.owner !== who.subject) {
+      throw new Forbidden(`flight plan ${id} belongs to another operator: only its operator exports its filing`);
+    }
+    const { vault, datum, config } = this.deps;
+    const personal = {
+      contact: plan.contact ? vault.open<Contact>(plan.contact) : null,
+      pilot: plan.pilot ? vault.open<Pilot>(plan.pilot) : null,
+    };
+    return dipsFlightPlan(plan, personal, datum, config.airspace.climbRateMps);
   }
 
   async get(id: string): Promise<{ plan: PlanRecord; history: PlanEventRecord[] }> {
@@ -213,6 +430,17 @@ export class FlightPlans {
     return compiled;
   }
 
+  private attempt(req: FlightPlanRequest, compiled: CompiledPlan, index: number, cost: number): Attempt {
+    return {
+      index,
+      cost,
+      req,
+      compiled,
+      claimant: { priority: req.priority, authorizations: new Set(req.authorizations) },
+      cellHours: cellHours(compiled.keys),
+    };
+  }
+
   /** Departures may not be in the past (beyond a grace for clock drift) nor beyond the planning horizon. */
   private checkTimes(req: FlightPlanRequest, now: number): void {
     const { departureGraceMs, planningHorizonMs } = this.deps.config;
@@ -230,10 +458,11 @@ export class FlightPlans {
     });
   }
 
-  /** The plan as stored: the contact details leave the request and are sealed on their own. */
-  private newPlan(id: string, req: FlightPlanRequest, compiled: CompiledPlan, owner: string): NewPlan {
+  /** The plan as stored: contact and pilot details leave the request and are sealed on their own. */
+  private newPlan(id: string, attempt: Attempt, owner: string): NewPlan {
+    const { req, compiled } = attempt;
     const path = compiled.path;
-    const { contact, ...request } = req;
+    const { contact, pilot, ...request } = req;
     return {
       id,
       priority: req.priority,
@@ -241,6 +470,8 @@ export class FlightPlans {
       owner,
       request,
       contact: contact ? this.deps.vault.seal(contact) : null,
+      pilot: pilot ? this.deps.vault.seal(pilot) : null,
+      cellHours: attempt.cellHours,
       timeStart: compiled.timeStart,
       timeEnd: compiled.timeEnd,
       departure: path ? path[0]!.t : null,
@@ -251,128 +482,195 @@ export class FlightPlans {
   }
 
   /**
-   * The arbiter. A refusal the mirror predicts is given at once when the database confirms that
-   * every blocker still holds the version the mirror has (keys of a version never change) and the
-   * zones are current; otherwise the mirror catches up and the plan goes to the arbiter. An
-   * acceptance is only ever decided in the transaction, under the locks, by the database's own
-   * copy of every live key.
+   * One plan. A refusal the mirror predicts is given at once when the database confirms that
+   * every blocker still holds the version the prediction was made on (keys of a version never change), no
+   * blocker is a hold past its expiry, and the zones are current; otherwise the mirror catches up
+   * and the plan goes to the arbiter.
    */
   private async decide(
-    req: FlightPlanRequest,
-    compiled: CompiledPlan,
+    attempt: Attempt,
+    owner: string,
     exceptPlanId: string | null,
-    write: (tx: Queryable, road: Road) => Promise<PlanRecord>,
+    write: Write,
     alsoLock: readonly SkyKey[] = [],
     withAcceptance?: WithAcceptance,
-    { dryRun = false }: DecideOptions = {},
+    dryRun = false,
   ): Promise<Decision> {
     const { db, mirror } = this.deps;
-    const claimant: Claimant = { priority: req.priority, authorizations: new Set(req.authorizations) };
     const except = exceptPlanId ?? undefined;
 
-    const predicted = mirror.index.conflicts(compiled.keys, except);
-    const foreseen = judge(predicted, claimant);
+    const foreseen = judge(mirror.index.conflicts(attempt.compiled.keys, except), attempt.claimant);
     if (foreseen.blocking.length > 0) {
       const blockers = flightIds(foreseen.blocking);
+      // The versions the prediction was made on: the mirror may move on while the database answers.
+      const seen = new Map(blockers.map((id) => [id, mirror.index.plan(id)?.version]));
       const { revision, versions } = await liveVersions(db, blockers);
-      const stale = blockers.filter((id) => versions.get(id) !== mirror.index.plan(id)?.version);
-      if (stale.length === 0 && revision === mirror.zoneRevision) {
-        return this.reject(
-          req,
-          compiled,
-          { verdict: foreseen, conflicts: predicted, plan: null, preempted: [], advisories: [] },
-          claimant,
-          except,
-        );
+      const now = this.deps.clock.now();
+      const stale = blockers.filter((id) => versions.get(id)?.version !== seen.get(id));
+      const lapsed = [...versions.values()].some((v) => v.heldUntil !== null && v.heldUntil <= now);
+      if (stale.length === 0 && !lapsed && revision === mirror.zoneRevision) {
+        const reason = conflictReason(foreseen.blocking);
+        if (!dryRun) this.recordRefusal(owner, reason, now);
+        return { accepted: false, rejection: this.rejection({ attempt, reason, verdict: foreseen }, except, true) };
       }
       await mirror.refreshPlans(db, stale);
       await mirror.syncZones(db, revision);
     }
 
-    const windows = stripeWindows(compiled.keys, this.deps.config.stripeResolution);
-    const locks = alsoLock.length
-      ? stripeWindows([...compiled.keys, ...alsoLock], this.deps.config.stripeResolution).stripes
-      : windows.stripes;
-    const road = { keys: toKeyArrays(compiled.keys), windows };
+    const outcome = await this.arbitrate([attempt], owner, exceptPlanId, write, alsoLock, withAcceptance, dryRun);
+    if (!dryRun) this.learnOutcome(outcome);
+    if (outcome.accepted) {
+      const { plan, preempted, advisories } = outcome.accepted;
+      return { accepted: true, plan, preempted: preempted.map((p) => p.id), advisories };
+    }
+    const miss = outcome.misses[0]!;
+    if (!dryRun) this.recordRefusal(owner, miss.reason, this.deps.clock.now());
+    return { accepted: false, rejection: this.rejection(miss, except, true) };
+  }
+
+  /**
+   * The arbiter: every decision is taken here, in one transaction, under the locks, by the
+   * database's own copy of every live key. The attempts are tried in order and the first that
+   * meets nothing blocking it, and fits its operator's cap, is written. An acceptance is never
+   * decided anywhere else.
+   */
+  private async arbitrate(
+    attempts: readonly Attempt[],
+    owner: string,
+    exceptPlanId: string | null,
+    write: Write,
+    alsoLock: readonly SkyKey[] = [],
+    withAcceptance?: WithAcceptance,
+    dryRun = false,
+  ): Promise<Outcome> {
+    const { db, mirror } = this.deps;
+    const { stripeResolution, airspace } = this.deps.config;
+    const except = exceptPlanId ?? undefined;
+    const single = attempts.length === 1;
+    const keys = single ? attempts[0]!.compiled.keys : attempts.flatMap((a) => a.compiled.keys);
+    const windows = stripeWindows(keys, stripeResolution);
+    const locks = alsoLock.length ? stripeWindows([...keys, ...alsoLock], stripeResolution).stripes : windows.stripes;
     const decided = db.transaction(async (tx): Promise<Outcome> => {
       await lockForDecision(tx, locks);
-      const { revision, candidates } = await findCandidates(tx, windows, exceptPlanId);
-      await mirror.syncZones(tx, revision);
+      const found = await findCandidates(tx, windows, exceptPlanId, owner);
+      const now = this.deps.clock.now();
+      const lapsed = new Set(
+        found.candidates.filter((c) => c.heldUntil !== null && c.heldUntil <= now).map((c) => c.id),
+      );
+      const released = await transition(tx, [...lapsed], ['Held'], 'Cancelled', HOLD_EXPIRED, now);
+      const live = found.candidates.filter((c) => !lapsed.has(c.id));
+      await mirror.syncZones(tx, found.revision);
       await mirror.refreshPlans(
         tx,
-        candidates.filter((c) => mirror.heldVersion(c.id) !== c.version).map((c) => c.id),
+        live.filter((c) => mirror.heldVersion(c.id) !== c.version).map((c) => c.id),
       );
-      const ids = new Set(candidates.map((c) => c.id));
-      const conflicts = [
-        ...mirror.index.flightConflicts(compiled.keys, except).filter((c) => ids.has(c.id)),
-        ...mirror.index.zoneConflicts(compiled.keys),
-      ];
-      const verdict = judge(conflicts, claimant);
-      if (verdict.blocking.length > 0) return { verdict, conflicts, plan: null, preempted: [], advisories: [] };
-      const reason = `pre-empted by a priority ${req.priority} plan`;
-      const preempted = await transition(
-        tx,
-        verdict.preempted,
-        LIVE_STATES,
-        'Preempted',
-        reason,
-        this.deps.clock.now(),
-      );
-      const plan = await write(tx, road);
-      const advisories = explainConflicts(verdict.advisories, this.deps.config.airspace.bandHeightM);
-      await withAcceptance?.(tx, { plan, preempted: preempted.map((p) => p.id), advisories });
-      const accepted = { verdict, conflicts, plan, preempted, advisories };
-      if (dryRun) throw new DryRun(accepted);
-      return accepted;
+      const ids = new Set(live.map((c) => c.id));
+      const cap = found.cap ?? this.deps.config.defaultCapCellHours;
+      let held: number | null = null;
+      const misses: Miss[] = [];
+      for (const attempt of attempts) {
+        const conflicts = [
+          ...mirror.index.flightConflicts(attempt.compiled.keys, except).filter((c) => ids.has(c.id)),
+          ...mirror.index.zoneConflicts(attempt.compiled.keys),
+        ];
+        const verdict = judge(conflicts, attempt.claimant);
+        if (verdict.blocking.length > 0) {
+          misses.push({ attempt, reason: conflictReason(verdict.blocking), verdict });
+          continue;
+        }
+        if (cap !== null) {
+          held ??= await lockedUsage(tx, owner, exceptPlanId);
+          if (held + attempt.cellHours > cap) {
+            misses.push({ attempt, reason: 'cap_exceeded', verdict, cap: { cellHours: cap, held } });
+            continue;
+          }
+        }
+        const reason = `pre-empted by a priority ${attempt.req.priority} plan`;
+        const preempted = await transition(tx, verdict.preempted, LIVE_STATES, 'Preempted', reason, now);
+        const road = {
+          keys: toKeyArrays(attempt.compiled.keys),
+          windows: single ? windows : stripeWindows(attempt.compiled.keys, stripeResolution),
+        };
+        const plan = await write(tx, attempt, road);
+        const advisories = explainConflicts(verdict.advisories, airspace.bandHeightM);
+        await withAcceptance?.(tx, { plan, preempted: preempted.map((p) => p.id), advisories });
+        await recordDecisions(tx, [
+          {
+            at: now,
+            operator: owner,
+            outcome: 'accepted',
+            reason: null,
+            planId: plan.id,
+            cellHours: attempt.cellHours,
+          },
+          ...preempted.map((p): DecisionRecord => ({
+            at: now,
+            operator: p.owner,
+            outcome: 'preempted',
+            reason: null,
+            planId: p.id,
+            cellHours: p.cellHours,
+          })),
+        ]);
+        const outcome = { misses, accepted: { attempt, plan, preempted, advisories }, released };
+        if (dryRun) throw new DryRun(outcome);
+        return outcome;
+      }
+      return { misses, accepted: null, released };
     });
-    const outcome = await decided.catch((err: unknown) => {
+    return decided.catch((err: unknown) => {
       if (err instanceof DryRun) return err.outcome;
       throw err;
     });
-
-    if (!outcome.plan) return this.reject(req, compiled, outcome, claimant, except);
-    if (!dryRun)
-      this.learn([...outcome.preempted.map((plan) => ({ plan })), { plan: outcome.plan, keys: compiled.keys }]);
-    return {
-      accepted: true,
-      plan: outcome.plan,
-      preempted: outcome.preempted.map((p) => p.id),
-      advisories: outcome.advisories,
-    };
   }
 
-  private reject(
-    req: FlightPlanRequest,
-    compiled: CompiledPlan,
-    outcome: Outcome,
-    claimant: Claimant,
-    exceptPlanId: string | undefined,
-  ): Decision {
-    const conflicts = explainConflicts(outcome.verdict.blocking, this.deps.config.airspace.bandHeightM);
-    const alternatives = proposeAlternatives(
-      {
-        index: this.deps.mirror.index,
-        datum: this.deps.datum,
-        params: this.deps.config.airspace,
-        now: this.deps.clock.now(),
-        horizonMs: this.deps.config.planningHorizonMs,
-        minClearanceM: MIN_CLEARANCE_M,
-      },
-      req,
-      compiled,
-      claimant,
-      exceptPlanId,
-    );
-    return {
-      accepted: false,
-      rejection: {
+  private learnOutcome(outcome: Outcome): void {
+    const a = outcome.accepted;
+    this.learn([
+      ...outcome.released.map((plan) => ({ plan })),
+      ...(a ? [...a.preempted.map((plan) => ({ plan })), { plan: a.plan, keys: a.attempt.compiled.keys }] : []),
+    ]);
+  }
+
+  /** A refusal leaves no plan behind: it is kept for the fairness report once decided. */
+  private recordRefusal(owner: string, reason: RefusalReason, at: number): void {
+    this.deps.decisions.record({ at, operator: owner, outcome: 'refused', reason, planId: null, cellHours: 0 });
+  }
+
+  private rejection(miss: Miss, exceptPlanId: string | undefined, withAlternatives: boolean): Rejection {
+    const { attempt, verdict, reason } = miss;
+    const bandHeightM = this.deps.config.airspace.bandHeightM;
+    const advisories = explainConflicts(verdict.advisories, bandHeightM);
+    if (miss.cap) {
+      return {
         state: 'Rejected',
-        message: conflictSummary(conflicts),
-        conflicts,
-        alternatives,
-        advisories: explainConflicts(outcome.verdict.advisories, this.deps.config.airspace.bandHeightM),
-      },
-    };
+        reason,
+        message:
+          `the plan holds ${hours(attempt.cellHours)} cell-hours and its operator already holds ` +
+          `${hours(miss.cap.held)} of a cap of ${hours(miss.cap.cellHours)} at once`,
+        conflicts: [],
+        alternatives: [],
+        advisories,
+      };
+    }
+    const conflicts = explainConflicts(verdict.blocking, bandHeightM);
+    const alternatives = withAlternatives
+      ? proposeAlternatives(
+          {
+            index: this.deps.mirror.index,
+            datum: this.deps.datum,
+            params: this.deps.config.airspace,
+            now: this.deps.clock.now(),
+            horizonMs: this.deps.config.planningHorizonMs,
+            minClearanceM: MIN_CLEARANCE_M,
+          },
+          attempt.req,
+          attempt.compiled,
+          attempt.claimant,
+          exceptPlanId,
+        )
+      : [];
+    return { state: 'Rejected', reason, message: conflictSummary(conflicts), conflicts, alternatives, advisories };
   }
 
   /** After a commit: the mirror holds the new state at once, and listeners hear of it. */

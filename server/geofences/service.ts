@@ -121,7 +121,7 @@ export class Geofences {
       if (p.kind === 'advisory') return { record, revision, preempted: [], alerted: [] };
       const hits = await this.plansInside(tx, compiled);
       const reason = `pre-empted by the ${p.kind} zone "${p.name}" (${id})`;
-      const preempted = await transition(tx, hits, ['Accepted'], 'Preempted', reason, now);
+      const preempted = await transition(tx, hits, ['Held', 'Accepted'], 'Preempted', reason, now);
       const moved = new Set(preempted.map((x) => x.id));
       const alerted = await getPlans(
         tx,
@@ -241,7 +241,7 @@ export class Geofences {
     const windows = this.stripeWindows(zone);
     if (windows.stripes.length === 0) return [];
     await lockForDecision(tx, windows.stripes);
-    const { candidates } = await findCandidates(tx, windows, null);
+    const { candidates } = await findCandidates(tx, windows, null, null);
     if (candidates.length === 0) return [];
     const index = new ReservationIndex();
     index.putZone(zone);

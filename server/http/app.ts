@@ -1,7 +1,9 @@
 import express, { type Express, type Router } from 'express';
 import type { AuditTrail } from '../audit/trail.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
+import type { Config } from '../config.ts';
 import type { TokenIssuer } from '../auth/issuer.ts';
+import type { DecisionLog } from '../flights/decision-log.ts';
 import type { FlightPlans } from '../flights/service.ts';
 import { flightPlanningRouter } from '../interop/flight-planning/router.ts';
 import type { FlightPlanning } from '../interop/flight-planning/service.ts';
@@ -28,11 +30,15 @@ import { airspaceCheckRouter } from './routes/airspace-check.ts';
 import { alertsRouter } from './routes/alerts.ts';
 import { airspaceRouter } from './routes/airspace.ts';
 import { auditRouter } from './routes/audit.ts';
+import { capacityRouter } from './routes/capacity.ts';
+import { capsRouter } from './routes/caps.ts';
+import { decisionsRouter } from './routes/decisions.ts';
 import { dronesRouter } from './routes/drones.ts';
 import { flightPlansRouter } from './routes/flight-plans.ts';
 import { geofencesRouter } from './routes/geofences.ts';
 import { healthRouter } from './routes/health.ts';
 import { replayRouter } from './routes/replay.ts';
+import { rulesRouter } from './routes/rules.ts';
 import { tokensRouter } from './routes/tokens.ts';
 import { aboutRouter } from './routes/about.ts';
 import { corsPolicy, securityHeaders } from './security.ts';
@@ -43,7 +49,7 @@ export interface AppDeps {
   db: Db;
   flights: FlightPlans;
   /** InterUSS flight_planning/v1 over the same flights. */
-  planning: FlightPlanning;
+  interuss: FlightPlanning;
   /** System boundaries and their versions, for InterUSS's versioning interface. */
   versions: Readonly<Record<string, string>>;
   geofences: Geofences;
@@ -62,6 +68,13 @@ export interface AppDeps {
   telemetryStaleMs: number;
   alerts: AlertBook;
   rid: RemoteIdService;
+  /** Refusals on their way to the decisions report. */
+  decisions: DecisionLog;
+  /** What the planning endpoints publish and count with: the rules, holds, caps and capacity. */
+  planning: Pick<
+    Config,
+    'airspace' | 'holdMs' | 'defaultCapCellHours' | 'planningHorizonMs' | 'departureGraceMs' | 'capacityResolution'
+  >;
   http: {
     /** Requests a minute per token (per address for the public); 0: no limit. */
     rateLimitPerMinute: number;
@@ -111,6 +124,17 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/geofences', geofencesRouter(deps));
   app.use('/api/v1/airspace/check', airspaceCheckRouter(deps));
   app.use('/api/v1/airspace', airspaceRouter(deps));
+  app.use(
+    '/api/v1/capacity',
+    capacityRouter({
+      ...deps,
+      capacityResolution: deps.planning.capacityResolution,
+      airspace: deps.planning.airspace,
+    }),
+  );
+  app.use('/api/v1/rules', rulesRouter({ db: deps.db, config: deps.planning }));
+  app.use('/api/v1/caps', capsRouter(deps));
+  app.use('/api/v1/decisions', decisionsRouter(deps));
   app.use('/api/v1/drones', dronesRouter({ ...deps, staleAfterMs: deps.telemetryStaleMs }));
   app.use('/api/v1/alerts', alertsRouter(deps));
   app.use('/api/v1/replay', replayRouter(deps));

@@ -6,6 +6,8 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** The APIs that change the sky or what it shows: soramichi's own, InterUSS flight_planning/v1, Remote ID test injection. */
 const AUDITED = ['/api/', '/flight_planning/', '/ridsp/'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Collections whose members are named by something other than a UUID: a drone id, an operator. */
+const NAMED = new Set(['drones', 'caps']);
 
 interface Note {
   target?: string | null;
@@ -25,7 +27,7 @@ function describe(req: Request): { action: string; target: string | null } {
   let target: string | null = null;
   const shape = segments.map((s, i) => {
     const decoded = safeDecode(s);
-    if (UUID.test(decoded) || (segments[i - 1] === 'drones' && decoded)) {
+    if (UUID.test(decoded) || (NAMED.has(segments[i - 1]!) && decoded)) {
       target ??= decoded;
       return '{id}';
     }

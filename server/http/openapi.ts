@@ -32,6 +32,21 @@ const query = (name: string, description: string, required = false) => ({
   schema: { type: 'string' },
 });
 const planResponse = json('FlightPlan', 'The plan');
+const holdParam = {
+  name: 'hold',
+  in: 'query',
+  required: false,
+  description:
+    'true: hold the sky road (state Held, 仮押さえ) until heldUntil instead of accepting it outright; confirm it with POST …/{id}/confirm',
+  schema: { type: 'string', enum: ['true', 'false'] },
+};
+const operatorParam = {
+  name: 'operator',
+  in: 'path',
+  required: true,
+  description: 'the operator’s token subject',
+  schema: { type: 'string', maxLength: 200 },
+};
 const decision = (ok: string) => ({
   [ok]: json('FlightPlan', 'Accepted: the plan holds its sky road'),
   409: json('Rejection', 'Rejected: every conflict, and alternatives that would be accepted'),
@@ -79,6 +94,7 @@ export function openApiDocument(): Record<string, unknown> {
                 'Any 1–255 visible ASCII characters, unique per request: a retry with the same key and body gets the first answer again (header Idempotent-Replayed: true) instead of a second plan; the same key with another body is refused (422). Kept for a day.',
               schema: { type: 'string', maxLength: 255 },
             },
+            holdParam,
           ],
           requestBody: { required: true, content: { 'application/json': { schema: ref('FlightPlanRequest') } } },
           responses: { ...decision('201'), 422: json('Error', 'The Idempotency-Key was used for a different request') },
@@ -128,6 +144,53 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { 200: planResponse, 409: json('Error', 'Not cancellable'), ...errors },
         },
       },
+      '/api/v1/flight-plans/candidates': {
+        post: {
+          summary:
+            'File up to 20 candidate plans for one flight: the first that fits (as given, or cheapest by delay, distance or height) is accepted in one transaction, and each one tried before it is explained',
+          parameters: [holdParam],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('CandidatePlans') } } },
+          responses: {
+            201: json('CandidatesAccepted', 'One candidate accepted, with why each tried before it was refused'),
+            409: json('CandidatesRejected', 'None fits: why, for each'),
+            ...errors,
+          },
+        },
+      },
+      '/api/v1/flight-plans/earliest': {
+        post: {
+          summary:
+            'The earliest departure (on a whole minute, from the one given, within a day unless notAfter says otherwise) at which this plan fits now; files nothing',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('EarliestSlotRequest') } } },
+          responses: { 200: json('EarliestSlot', 'The earliest departure, or none'), ...errors },
+        },
+      },
+      '/api/v1/flight-plans/{id}/confirm': {
+        parameters: [idParam],
+        post: {
+          summary:
+            'Confirm a held plan (仮押さえ → 確定): Accepted with the sky road it holds; never refused before the hold expires',
+          responses: { 200: planResponse, 409: json('Error', 'Not held, or the hold expired'), ...errors },
+        },
+      },
+      '/api/v1/flight-plans/{id}/dips': {
+        parameters: [idParam],
+        get: {
+          summary:
+            'The plan as the national flight-plan filing (飛行計画の通報, DIPS 2.0) asks for it, pilot and contact included: its operator only',
+          parameters: [query('format', 'json (default) or csv')],
+          responses: {
+            200: {
+              description: 'The filing',
+              content: {
+                'application/json': { schema: ref('DipsFlightPlan') },
+                'text/csv': { schema: { type: 'string', description: 'a heading row and one row of values, UTF-8' } },
+              },
+            },
+            ...errors,
+          },
+        },
+      },
       '/api/v1/flight-plans/{id}/activate': {
         parameters: [idParam],
         post: {
@@ -158,6 +221,59 @@ export function openApiDocument(): Record<string, unknown> {
             query('to', 'RFC 3339, default from + 2 h'),
           ],
           responses: { 200: geojson('Sky-road cells of live plans'), 400: errors[400] },
+        },
+      },
+      '/api/v1/capacity': {
+        get: {
+          summary: 'How much of the sky is reserved, per coarse H3 cell and 15-minute slot',
+          parameters: [
+            query('bbox', 'minLon,minLat,maxLon,maxLat', true),
+            query('from', 'RFC 3339, default now'),
+            query('to', 'RFC 3339, default from + 24 h; at most 48 h after from'),
+          ],
+          responses: {
+            200: json('Capacity', 'Reserved share, cell-hours and plans per cell and slot'),
+            400: errors[400],
+          },
+        },
+      },
+      '/api/v1/rules': {
+        get: {
+          summary:
+            'How the sky is allocated: priorities, holds, caps, candidates and how alternatives are found (operators’ own caps to monitors and administrators, an operator’s to it)',
+          responses: { 200: json('AllocationRules', 'The rules') },
+        },
+      },
+      '/api/v1/caps': {
+        get: {
+          summary: 'Operators’ caps on the sky they hold at once, with what each holds now (monitors, administrators)',
+          responses: {
+            200: {
+              description: 'Caps',
+              content: { 'application/json': { schema: { type: 'array', items: ref('OperatorCap') } } },
+            },
+            ...readErrors,
+          },
+        },
+      },
+      '/api/v1/caps/{operator}': {
+        parameters: [operatorParam],
+        put: {
+          summary: 'Set an operator’s cap in cell-hours held at once (administrators); plans beyond it are refused',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('CapRequest') } } },
+          responses: { 200: json('OperatorCap', 'The cap'), ...errors },
+        },
+        delete: {
+          summary: 'Lift an operator’s own cap (administrators): the default applies again',
+          responses: { 204: { description: 'Lifted' }, ...errors },
+        },
+      },
+      '/api/v1/decisions': {
+        get: {
+          summary:
+            'Decisions on plans by operator and refusal reason over [from, to), with each operator’s share of the sky accepted (monitors, administrators)',
+          parameters: [query('from', 'RFC 3339, default 30 days before `to`'), query('to', 'RFC 3339, default now')],
+          responses: { 200: json('DecisionsReport', 'The report'), ...readErrors },
         },
       },
       '/api/v1/airspace/check': {

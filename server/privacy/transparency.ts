@@ -37,6 +37,22 @@ export function transparencyStatement(c: {
         protection: 'encrypted at rest (AES-256-GCM); never shown publicly, never logged',
       },
       {
+        what: 'Pilot details given with a plan for the national flight-plan filing (name, licence number)',
+        purpose: 'Fill in the flight-plan filing (飛行計画の通報, DIPS 2.0) the operator makes to the ministry',
+        recipients: ['the operator who filed it'],
+        retention: 'as long as the plan',
+        personal: true,
+        protection: 'encrypted at rest (AES-256-GCM); shown to the plan’s operator only, never logged',
+      },
+      {
+        what: 'Decisions on flight plans: operator account, time, accepted, refused (and why) or pre-empted',
+        purpose: 'Show that the sky is shared by the published rules and that no operator holds more than its share',
+        recipients: ['city monitoring staff', 'administrators'],
+        retention: 'kept while the service runs',
+        personal: false,
+        protection: 'counted by operator and reason; no route, drone or contact is kept with them',
+      },
+      {
         what: 'Drone telemetry: position, altitude, speed, heading, battery, flight mode, Remote ID fields the drone broadcasts',
         purpose: 'Live monitoring, conformance to the reserved sky road, alerts, and investigation of incidents',
         recipients: [

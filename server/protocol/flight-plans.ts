@@ -14,11 +14,18 @@ export const MAX_ROUTE_LENGTH_M = 500_000;
 export const MAX_CIRCLE_RADIUS_M = 5_000;
 
 export const PlanState = z
-  .enum(['Accepted', 'Activated', 'Nonconforming', 'Contingent', 'Ended', 'Cancelled', 'Preempted'])
-  .register(wire, { id: 'PlanState', description: 'ASTM F3548 operational intent states.' });
+  .enum(['Held', 'Accepted', 'Activated', 'Nonconforming', 'Contingent', 'Ended', 'Cancelled', 'Preempted'])
+  .register(wire, {
+    id: 'PlanState',
+    description:
+      'ASTM F3548 operational intent states, and Held: a sky road reserved for a short time (仮押さえ) until its operator confirms it (Accepted) or the hold expires (Cancelled).',
+  });
 
 /** States in which a plan holds its sky road. */
-export const LIVE_STATES = ['Accepted', 'Activated', 'Nonconforming', 'Contingent'] as const;
+export const LIVE_STATES = ['Held', 'Accepted', 'Activated', 'Nonconforming', 'Contingent'] as const;
+
+/** States of a plan a drone may fly on: a held sky road is not yet a clearance. */
+export const CLEARED_STATES = ['Accepted', 'Activated', 'Nonconforming', 'Contingent'] as const;
 
 const Waypoint = z.object({
   lat: OperatingLatitude,
@@ -124,6 +131,96 @@ export const Contact = z
     description: 'Shown only to the plan’s operator, monitors and administrators; encrypted at rest.',
   });
 
+/** Who flies the drone, as the national filing names them: personal data, kept encrypted at rest. */
+export const Pilot = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[^\p{Cc}\p{Cs}]+$/u, 'must not contain control characters')
+      .describe('操縦者の氏名'),
+    licenceNumber: z
+      .string()
+      .min(1)
+      .max(40)
+      .regex(/^[\p{L}\p{N}-]+$/u, 'letters, digits and dashes')
+      .optional()
+      .describe('無人航空機操縦者技能証明書番号, when the pilot holds one'),
+  })
+  .register(wire, {
+    id: 'Pilot',
+    description: 'Shown only to the plan’s operator (and in its DIPS 2.0 export); encrypted at rest.',
+  });
+
+/** Free text on a filing: bounded, printable. */
+const FilingText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[^\p{Cc}\p{Cs}]+$/u, 'must not contain control characters');
+
+/** 飛行の目的 as DIPS 2.0 lists them (the twelve kinds of work, then hobby, research and development, other). */
+export const FlightPurpose = z
+  .enum([
+    'aerial_photography',
+    'news_coverage',
+    'security',
+    'agriculture_forestry_fisheries',
+    'surveying',
+    'environmental_survey',
+    'facility_maintenance',
+    'infrastructure_inspection',
+    'materials_management',
+    'transport_delivery',
+    'nature_observation',
+    'accident_disaster_response',
+    'hobby',
+    'research_development',
+    'other',
+  ])
+  .register(wire, { id: 'FlightPurpose', description: '飛行の目的 (DIPS 2.0)' });
+
+/** 無人航空機の種類 */
+export const AircraftKind = z.enum(['airplane', 'helicopter', 'multicopter', 'glider', 'airship']);
+/** 飛行カテゴリー: I (no specific flight), II A / II B (specific flight, people kept out; B: without permission), III (over people kept out of nothing). */
+export const FlightCategory = z.enum(['I', 'IIA', 'IIB', 'III']);
+/** 特定飛行の空域: airport surroundings, 150 m or more above the ground, densely inhabited districts, emergency-use airspace. */
+export const RestrictedAirspace = z.enum(['airport', 'above_150m', 'did', 'emergency']);
+/** 特定飛行の方法: at night, beyond visual line of sight, within 30 m of people or property, over events, dangerous goods, dropping objects. */
+export const FlightMethod = z.enum(['night', 'bvlos', 'near_people', 'event', 'dangerous_goods', 'dropping']);
+
+const Declared = z.object({ present: z.boolean(), detail: FilingText(500).optional() });
+
+/**
+ * What the national flight-plan filing (飛行計画の通報, DIPS 2.0) asks for and the sky road does
+ * not already say. Everything is optional: the export leaves out what the operator did not give.
+ */
+export const Filing = z
+  .object({
+    purposeCategory: FlightPurpose.optional(),
+    registrationMark: FilingText(64).optional().describe('登録記号; default the drone id'),
+    aircraftKind: AircraftKind.optional().describe('無人航空機の種類'),
+    model: FilingText(100).optional().describe('型式, for a type-certified aircraft'),
+    category: FlightCategory.optional().describe('飛行カテゴリー'),
+    airspaces: z.array(RestrictedAirspace).max(4).optional().describe('飛行させる飛行禁止空域'),
+    methods: z.array(FlightMethod).max(6).optional().describe('飛行の方法 (特定飛行)'),
+    permitNumber: FilingText(100).optional().describe('飛行の許可・承認の番号'),
+    entryControl: Declared.optional().describe('立入管理措置の有無及びその内容'),
+    insurance: Declared.optional().describe('損害賠償のための保険契約の有無及びその内容'),
+    remarks: FilingText(500).optional().describe('その他参考となる事項'),
+  })
+  .superRefine((f, ctx) => {
+    for (const key of ['airspaces', 'methods'] as const) {
+      const list = f[key];
+      if (list && new Set(list).size !== list.length) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'each at most once' });
+      }
+    }
+  })
+  .register(wire, { id: 'Filing', description: 'The national flight-plan filing’s own fields (DIPS 2.0).' });
+
 export const FlightPlanRequest = z
   .object({
     droneId: z
@@ -142,6 +239,8 @@ export const FlightPlanRequest = z
       .describe('ids of restricted zones the operator holds permission to enter'),
     purpose: z.string().max(200).optional(),
     contact: Contact.optional(),
+    pilot: Pilot.optional(),
+    filing: Filing.optional(),
   })
   .superRefine((p, ctx) => {
     if (!p.route === !p.volumes) {
@@ -216,8 +315,10 @@ export const FlightPlan = z
     timeEnd: Timestamp.describe('end of the reservation, tolerances included'),
     departure: Timestamp.nullable(),
     arrival: Timestamp.nullable(),
+    heldUntil: Timestamp.nullable().describe('a Held plan: when its sky road is released unless confirmed'),
     stateReason: z.string().nullable(),
     skyRoad: SkyRoadSummary,
+    cellHours: z.number().describe('hours each cell is held, summed over the sky road: what counts against a cap'),
     request: FlightPlanRequest,
     preempted: z.array(Id).optional().describe('plans this one pre-empted when it was accepted'),
     advisories: z.array(Conflict).optional().describe('advisory zones the sky road enters'),
@@ -241,6 +342,7 @@ export const AnonymousFlightPlan = FlightPlan.pick({
   timeEnd: true,
   departure: true,
   arrival: true,
+  heldUntil: true,
   skyRoad: true,
   createdAt: true,
   updatedAt: true,
@@ -259,9 +361,15 @@ export const Alternative = z
   })
   .register(wire, { id: 'Alternative', description: 'A change of the plan that would be accepted now.' });
 
+/** Why a plan was refused: a zone among the conflicts, flights only, or the operator's cap. */
+export const RefusalReason = z
+  .enum(['zone_conflict', 'flight_conflict', 'cap_exceeded'])
+  .register(wire, { id: 'RefusalReason' });
+
 export const Rejection = z
   .object({
     state: z.literal('Rejected'),
+    reason: RefusalReason,
     message: z.string(),
     conflicts: z.array(Conflict),
     alternatives: z.array(Alternative),
@@ -289,6 +397,10 @@ export type FlightPlanRequestInput = z.input<typeof FlightPlanRequest>;
 export type FlightPlan = z.infer<typeof FlightPlan>;
 export type AnonymousFlightPlan = z.infer<typeof AnonymousFlightPlan>;
 export type Contact = z.infer<typeof Contact>;
+export type Pilot = z.infer<typeof Pilot>;
+export type Filing = z.infer<typeof Filing>;
+export type FlightPurpose = z.infer<typeof FlightPurpose>;
+export type RefusalReason = z.infer<typeof RefusalReason>;
 export type Conflict = z.infer<typeof Conflict>;
 export type Alternative = z.infer<typeof Alternative>;
 export type Rejection = z.infer<typeof Rejection>;

@@ -1,6 +1,8 @@
 /** The wire contract: the one module server, gateway and ui import their shapes from. */
 export * from './common.ts';
 export * from './flight-plans.ts';
+export * from './planning.ts';
+export * from './dips.ts';
 export * from './geofences.ts';
 export * from './airspace.ts';
 export { wire } from './registry.ts';

@@ -7,3 +7,9 @@ export const AIRSPACE_CHANNEL = 'soramichi_airspace';
 export const ZONES_LOCK = 0x7a6f6e6573n; // "zones"
 /** Revoked token ids, so every instance refuses them at once. */
 export const TOKENS_CHANNEL = 'soramichi_tokens';
+/**
+ * The first key of the two-key advisory locks that serialise one operator's decisions while its
+ * cap is checked (the second is a hash of the operator); two-key locks never meet the one-key
+ * locks of the stripes and zones.
+ */
+export const OPERATOR_LOCK_CLASS = 0x63617073; // "caps"

@@ -2,7 +2,7 @@ import type { SkyKey } from '../airspace/types.ts';
 import type { FlightPlanRequest, PlanState, SkyRoadSummary } from '../protocol/index.ts';
 import { LIVE_STATES } from '../protocol/index.ts';
 import type { Queryable } from './db.ts';
-import { AIRSPACE_CHANNEL, ZONES_LOCK } from './coordination.ts';
+import { AIRSPACE_CHANNEL, OPERATOR_LOCK_CLASS, ZONES_LOCK } from './coordination.ts';
 import {
   int8ToCell,
   KEY_ARRAY_COLUMNS,
@@ -25,11 +25,17 @@ export interface PlanRecord {
   timeEnd: number;
   departure: number | null;
   arrival: number | null;
+  /** A Held plan: when its sky road is released unless confirmed; null in every other state. */
+  heldUntil: number | null;
+  /** Hours each cell is held, summed over the sky road's keys: what counts against a cap. */
+  cellHours: number;
   bbox: [number, number, number, number];
   skyRoad: SkyRoadSummary;
   stateReason: string | null;
   /** The operator's contact details, sealed (privacy/vault.ts); never in `request`. */
   contact: Uint8Array | null;
+  /** The pilot's name and licence, sealed; never in `request`. */
+  pilot: Uint8Array | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -44,7 +50,8 @@ export interface PlanEventRecord {
 const LIVE = `('${LIVE_STATES.join("','")}')`;
 
 const PLAN_COLUMNS = `id::text, version, state, priority, drone_id, owner, request, time_start, time_end, departure,
-  arrival, min_lon, min_lat, max_lon, max_lat, sky_road, state_reason, contact, created_at, updated_at`;
+  arrival, held_until, cell_hours, min_lon, min_lat, max_lon, max_lat, sky_road, state_reason, contact, pilot, created_at,
+  updated_at`;
 
 interface PlanRow {
   id: string;
@@ -58,6 +65,8 @@ interface PlanRow {
   time_end: Date;
   departure: Date | null;
   arrival: Date | null;
+  held_until: Date | null;
+  cell_hours: number;
   min_lon: number;
   min_lat: number;
   max_lon: number;
@@ -65,6 +74,7 @@ interface PlanRow {
   sky_road: SkyRoadSummary;
   state_reason: string | null;
   contact: Uint8Array | null;
+  pilot: Uint8Array | null;
   created_at: Date;
   updated_at: Date;
   [column: string]: unknown;
@@ -83,10 +93,13 @@ function toRecord(r: PlanRow): PlanRecord {
     timeEnd: r.time_end.getTime(),
     departure: r.departure?.getTime() ?? null,
     arrival: r.arrival?.getTime() ?? null,
+    heldUntil: r.held_until?.getTime() ?? null,
+    cellHours: r.cell_hours,
     bbox: [r.min_lon, r.min_lat, r.max_lon, r.max_lat],
     skyRoad: r.sky_road,
     stateReason: r.state_reason,
     contact: r.contact,
+    pilot: r.pilot,
     createdAt: r.created_at.getTime(),
     updatedAt: r.updated_at.getTime(),
   };
@@ -109,21 +122,35 @@ export interface Candidate {
   id: string;
   version: number;
   priority: number;
+  /** A Held plan's expiry (epoch ms); null for a plan in any other state. */
+  heldUntil: number | null;
 }
 
+const HELD_UNTIL_MS = '(extract(epoch FROM p.held_until) * 1000)::float8 AS held_until';
+
 /**
- * The zones' revision, and every other live plan that holds anything in the given stripes during
- * their windows. Run after lockForDecision, in its own statement, so that its snapshot sees
- * everything committed before the locks were granted.
+ * The zones' revision, the cap of the deciding operator (null when it has none of its own), and
+ * every other live plan that holds anything in the given stripes during their windows. Run after
+ * lockForDecision, in its own statement, so that its snapshot sees everything committed before
+ * the locks were granted.
  */
 export async function findCandidates(
   q: Queryable,
   windows: StripeWindows,
   exceptPlanId: string | null,
-): Promise<{ revision: string; candidates: Candidate[] }> {
-  const rows = await q.query<{ revision: string; id: string | null; version: number; priority: number }>(
-    `SELECT r.zones::text AS revision, c.* FROM airspace_revision r LEFT JOIN LATERAL (
-       SELECT p.id::text, p.version, p.priority FROM flight_plans p
+  owner: string | null,
+): Promise<{ revision: string; cap: number | null; candidates: Candidate[] }> {
+  const rows = await q.query<{
+    revision: string;
+    cap: number | null;
+    id: string | null;
+    version: number;
+    priority: number;
+    held_until: number | null;
+  }>(
+    `SELECT r.zones::text AS revision, (SELECT cell_hours FROM operator_caps WHERE operator = $5) AS cap, c.*
+     FROM airspace_revision r LEFT JOIN LATERAL (
+       SELECT p.id::text, p.version, p.priority, ${HELD_UNTIL_MS} FROM flight_plans p
        WHERE p.id IN (
          SELECT s.plan_id FROM unnest($1::int8[], $2::int8[], $3::int8[]) AS u(stripe, a, z)
          CROSS JOIN LATERAL (
@@ -131,32 +158,56 @@ export async function findCandidates(
            WHERE s.stripe = u.stripe AND s.during && int8range(u.a, u.z) AND s.plan_id IS DISTINCT FROM $4::uuid
            LIMIT 10000) s)
      ) c ON true`,
-    [windows.stripes, windows.t0, windows.t1, exceptPlanId],
+    [windows.stripes, windows.t0, windows.t1, exceptPlanId, owner],
   );
   return {
     revision: rows[0]!.revision,
-    candidates: rows.flatMap((r) => (r.id ? [{ id: r.id, version: r.version, priority: r.priority }] : [])),
+    cap: rows[0]!.cap,
+    candidates: rows.flatMap((r) =>
+      r.id ? [{ id: r.id, version: r.version, priority: r.priority, heldUntil: r.held_until }] : [],
+    ),
   };
 }
 
-/** Versions of the given plans that still hold a sky road, and the zones' revision: enough to trust a mirror. */
+/**
+ * Versions of the given plans that still hold a sky road (with a Held plan's expiry), and the
+ * zones' revision: enough to trust a mirror.
+ */
 export async function liveVersions(
   q: Queryable,
   ids: readonly string[],
-): Promise<{ revision: string; versions: Map<string, number> }> {
-  const rows = await q.query<{ revision: string; id: string | null; version: number }>(
-    `SELECT r.zones::text AS revision, p.id::text, p.version FROM airspace_revision r
+): Promise<{ revision: string; versions: Map<string, { version: number; heldUntil: number | null }> }> {
+  const rows = await q.query<{ revision: string; id: string | null; version: number; held_until: number | null }>(
+    `SELECT r.zones::text AS revision, p.id::text, p.version, ${HELD_UNTIL_MS} FROM airspace_revision r
      LEFT JOIN flight_plans p ON p.id = ANY($1::uuid[]) AND p.state IN ${LIVE}`,
     [ids],
   );
   return {
     revision: rows[0]!.revision,
-    versions: new Map(rows.flatMap((r) => (r.id ? [[r.id, r.version] as const] : []))),
+    versions: new Map(
+      rows.flatMap((r) => (r.id ? [[r.id, { version: r.version, heldUntil: r.held_until }] as const] : [])),
+    ),
   };
+}
+
+/**
+ * Waits until this transaction alone decides for this operator, then sums the cell-hours its
+ * live plans hold (but `exceptPlanId`'s, which a replan replaces). Taken after the stripes, by
+ * every decision in the same order, and only for an operator with a cap.
+ */
+export async function lockedUsage(q: Queryable, owner: string, exceptPlanId: string | null): Promise<number> {
+  await q.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [OPERATOR_LOCK_CLASS, owner]);
+  const [row] = await q.query<{ used: number }>(
+    `SELECT coalesce(sum(cell_hours), 0)::float8 AS used FROM flight_plans
+     WHERE owner = $1 AND state IN ${LIVE} AND id IS DISTINCT FROM $2::uuid`,
+    [owner, exceptPlanId],
+  );
+  return row!.used;
 }
 
 export interface NewPlan {
   id: string;
+  cellHours: number;
   priority: number;
   droneId: string;
   owner: string;
@@ -169,6 +220,8 @@ export interface NewPlan {
   skyRoad: SkyRoadSummary;
   /** Sealed contact details; on a replan, null keeps the ones already held. */
   contact: Uint8Array | null;
+  /** Sealed pilot details; on a replan, null keeps the ones already held. */
+  pilot: Uint8Array | null;
 }
 
 /** Every change of a plan appends its event and notifies every instance (delivered at commit). */
@@ -193,23 +246,37 @@ const skyRoadParams = (keys: KeyArrays, windows: StripeWindows) => [
   windows.t1,
 ];
 
-/** Inserts an accepted plan with its sky road and first event, in one statement. */
+/**
+ * Inserts a plan with its sky road and first event, in one statement: Held until `heldUntil`, or
+ * Accepted outright when that is null.
+ */
 export async function insertPlan(
   tx: Queryable,
   plan: NewPlan,
   keys: KeyArrays,
   windows: StripeWindows,
   at: number,
+  heldUntil: number | null,
 ): Promise<PlanRecord> {
   const [row] = await tx.query<PlanRow>(
     `WITH plan AS (
        INSERT INTO flight_plans (id, version, state, priority, drone_id, owner, request, time_start, time_end, departure,
-         arrival, min_lon, min_lat, max_lon, max_lat, sky_road, contact, created_at, updated_at)
-       VALUES ($9, 1, 'Accepted', $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $24, $23, $23)
+         arrival, min_lon, min_lat, max_lon, max_lat, sky_road, contact, pilot, held_until, cell_hours, created_at,
+         updated_at)
+       VALUES ($9, 1, $27, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $24, $25, $26, $28, $23, $23)
        RETURNING *),
      ${WRITE_SKY_ROAD('$9::uuid')},
      ${RECORD_AND_NOTIFY('plan', 'NULL')}`,
-    [...skyRoadParams(keys, windows), ...planValues(plan), ts(at), plan.contact],
+    [
+      ...skyRoadParams(keys, windows),
+      ...planValues(plan),
+      ts(at),
+      plan.contact,
+      plan.pilot,
+      ts(heldUntil),
+      heldUntil === null ? 'Accepted' : 'Held',
+      plan.cellHours,
+    ],
   );
   return toRecord(row!);
 }
@@ -251,7 +318,8 @@ export async function replacePlan(
     `WITH plan AS (
        UPDATE flight_plans SET version = version + 1, priority = $10, drone_id = $11, request = $13, time_start = $14,
          time_end = $15, departure = $16, arrival = $17, min_lon = $18, min_lat = $19, max_lon = $20, max_lat = $21,
-         sky_road = $22, updated_at = $23, contact = COALESCE($25, contact)
+         sky_road = $22, updated_at = $23, contact = COALESCE($25, contact), pilot = COALESCE($26, pilot),
+         cell_hours = $27
        WHERE id = $9 AND state IN ${LIVE} AND version = $24 AND $12::text IS NOT NULL
        RETURNING *),
      road AS (UPDATE sky_roads SET cells = $1::int8[], band_lo = $2::int2[], band_hi = $3::int2[], t0 = $4::int8[],
@@ -260,7 +328,15 @@ export async function replacePlan(
      stripes AS (INSERT INTO sky_road_stripes (plan_id, stripe, during)
                  SELECT p.id, s, int8range(a, z) FROM plan p, unnest($6::int8[], $7::int8[], $8::int8[]) AS w(s, a, z)),
      ${RECORD_AND_NOTIFY('plan', "'replanned'")}`,
-    [...skyRoadParams(keys, windows), ...planValues(plan), ts(at), expectedVersion, plan.contact],
+    [
+      ...skyRoadParams(keys, windows),
+      ...planValues(plan),
+      ts(at),
+      expectedVersion,
+      plan.contact,
+      plan.pilot,
+      plan.cellHours,
+    ],
   );
   return row ? toRecord(row) : null;
 }
@@ -280,7 +356,7 @@ export async function transition(
   if (ids.length === 0) return [];
   const rows = await tx.query<PlanRow>(
     `WITH moved AS (
-       UPDATE flight_plans SET state = $2, version = version + 1, state_reason = $3, updated_at = $4
+       UPDATE flight_plans SET state = $2, version = version + 1, state_reason = $3, updated_at = $4, held_until = NULL
        WHERE id = ANY($1::uuid[]) AND state = ANY($5::text[])
        RETURNING *),
      ${FREE_SKY_ROADS('moved', '$6')},
@@ -288,6 +364,41 @@ export async function transition(
     [ids, to, reason, ts(at), from, !(LIVE_STATES as readonly string[]).includes(to)],
   );
   return rows.map(toRecord);
+}
+
+/**
+ * Confirms a held plan: it becomes Accepted, keeping its sky road, if its hold has not expired
+ * by `at`. Null when it is not Held or its hold is over.
+ */
+export async function confirmHold(tx: Queryable, id: string, at: number): Promise<PlanRecord | null> {
+  const [row] = await tx.query<PlanRow>(
+    `WITH moved AS (
+       UPDATE flight_plans SET state = 'Accepted', version = version + 1, state_reason = 'confirmed', updated_at = $2,
+         held_until = NULL
+       WHERE id = $1 AND state = 'Held' AND held_until > $2
+       RETURNING *),
+     ${RECORD_AND_NOTIFY('moved', 'state_reason')}`,
+    [id, ts(at)],
+  );
+  return row ? toRecord(row) : null;
+}
+
+/** Held plans whose hold is over at `now`, among `ids` when given (at most 1,000 at a time). */
+export async function expiredHoldIds(q: Queryable, now: number, ids?: readonly string[]): Promise<string[]> {
+  const rows = await q.query<{ id: string }>(
+    `SELECT id::text FROM flight_plans WHERE state = 'Held' AND held_until <= $1 ${ids ? 'AND id = ANY($2::uuid[])' : ''}
+     ORDER BY held_until LIMIT 1000`,
+    ids ? [ts(now), ids] : [ts(now)],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Every held plan with its expiry, for an instance that starts watching them. */
+export async function heldPlans(q: Queryable): Promise<Array<{ id: string; heldUntil: number }>> {
+  const rows = await q.query<{ id: string; held_until: Date }>(
+    `SELECT id::text, held_until FROM flight_plans WHERE state = 'Held'`,
+  );
+  return rows.map((r) => ({ id: r.id, heldUntil: r.held_until.getTime() }));
 }
 
 /** Accepted plans whose reservation ended before `now` (at most 1,000 at a time). */

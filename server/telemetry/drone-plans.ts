@@ -1,12 +1,12 @@
 import type { LatLon } from '../airspace/types.ts';
 import type { AirspaceEvents } from '../events.ts';
 import type { AirspaceMirror } from '../flights/mirror.ts';
-import { LIVE_STATES, type PlanState } from '../protocol/index.ts';
+import { CLEARED_STATES, type PlanState } from '../protocol/index.ts';
 import type { Db } from '../store/db.ts';
 import { listPlans, type PlanRecord } from '../store/plans.ts';
 import { skyRoad, type SkyRoad } from './conformance.ts';
 
-export type LiveState = (typeof LIVE_STATES)[number];
+export type LiveState = (typeof CLEARED_STATES)[number];
 
 /** A live plan as monitoring needs it: whose it is, its state, what it may enter, where it goes. */
 export interface DronePlan {
@@ -28,7 +28,8 @@ const LOAD_LIMIT = 1_000_000;
 /** Versions of plans that ended, remembered so a late event cannot bring one back. */
 const MAX_ENDED = 10_000;
 
-const isLive = (s: PlanState): s is LiveState => (LIVE_STATES as readonly PlanState[]).includes(s);
+/** A held sky road is not yet a clearance: a drone flying in it flies no plan. */
+const isLive = (s: PlanState): s is LiveState => (CLEARED_STATES as readonly PlanState[]).includes(s);
 
 /**
  * Which live plans each drone holds, kept current from the plan events every instance emits
@@ -55,7 +56,7 @@ export class DronePlans {
 
   async start(): Promise<void> {
     this.deps.events.on('plan', this.onPlan);
-    const plans = await listPlans(this.deps.db, { states: LIVE_STATES, limit: LOAD_LIMIT });
+    const plans = await listPlans(this.deps.db, { states: CLEARED_STATES, limit: LOAD_LIMIT });
     for (const p of plans) if (p.version > this.version(p.id)) this.put(p);
   }
 

@@ -154,6 +154,14 @@ describe('the city monitoring screen, with Kaga’s simulated drones flying thro
     await expect.poll(() => counter.textContent()).toContain('ドローン');
   });
 
+  it('lays how much of the sky is reserved over the map as heat, per coarse cell', async () => {
+    await browser.page.getByTestId('capacity-toggle').check();
+    await expect.poll(async () => (await layers())['capacity'] ?? 0).toBeGreaterThan(0);
+    await screenshot(browser.page, 'monitoring-capacity');
+    await browser.page.getByTestId('capacity-toggle').uncheck();
+    await expect.poll(async () => (await layers())['capacity']).toBeUndefined();
+  });
+
   it('replays the last hour from the stored tracks, then returns to live', async () => {
     await browser.page.getByTestId('replay-1h').click();
     await expect.poll(() => browser.page.getByTestId('live-status').getAttribute('data-status')).toBe('replay');

@@ -1,6 +1,7 @@
+import fs from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { system } from '../../server/auth/principal.ts';
-import type { FlightPlan } from '../../server/protocol/index.ts';
+import type { DipsFlightPlan, FlightPlan } from '../../server/protocol/index.ts';
 import { KAGA } from '../support/plans.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { clickMapAt, jumpTo, openBrowser, openPage, screenshot, type Browser } from './support/browser.ts';
@@ -26,7 +27,7 @@ describe("the operator's page /plan", () => {
   const layers = () => browser.page.evaluate(() => window.__soramichi!.layers());
   const decisionState = () => browser.page.getByTestId('decision').getAttribute('data-state');
 
-  async function fileRoute(droneId: string): Promise<void> {
+  async function fileRoute(droneId: string, at = departure, button = 'submit'): Promise<void> {
     const page = browser.page;
     await page.getByTestId('clear-waypoints').click();
     await jumpTo(page, { center: CENTRE, zoom: 13, pitch: 0 });
@@ -36,9 +37,11 @@ describe("the operator's page /plan", () => {
     await page.getByTestId('altitude').fill('60');
     await page.getByTestId('reference').selectOption('AGL');
     await page.getByTestId('speed').fill('10');
-    await page.getByTestId('departure').fill(departure);
-    await page.getByTestId('submit').click();
+    await page.getByTestId('departure').fill(at);
+    await page.getByTestId(button).click();
   }
+  const decisionPlanId = async () => (await browser.page.getByTestId('decision-plan-id').textContent())!;
+  const stateOf = async (id: string) => (await server.api<FlightPlan>('GET', `/api/v1/flight-plans/${id}`)).body.state;
 
   beforeAll(async () => {
     server = await startTestServer('pglite');
@@ -113,6 +116,63 @@ describe("the operator's page /plan", () => {
     await expect
       .poll(() => browser.page.locator(`[data-plan-id="${secondId}"] .badge`).textContent())
       .toMatch(/取消|Cancelled/);
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('holds a plan first (仮押さえ) and confirms it', async () => {
+    const page = browser.page;
+    await page.getByTestId('hold').check();
+    await fileRoute('JUE2EHOLD001', inMinutesLocal(120));
+    await expect.poll(decisionState).toBe('held');
+    const id = await decisionPlanId();
+    expect(await stateOf(id)).toBe('Held');
+    await expect
+      .poll(() => page.locator(`[data-testid="my-plans"] [data-plan-id="${id}"] [data-testid="confirm"]`).count())
+      .toBe(1);
+    await page.getByTestId('decision-confirm').click();
+    await expect.poll(() => stateOf(id)).toBe('Accepted');
+    await expect.poll(decisionState).toBe('accepted');
+    await page.getByTestId('hold').uncheck();
+  });
+
+  it('finds the earliest free departure for a route that is taken, and files it in one click', async () => {
+    const taken = inMinutesLocal(120);
+    await fileRoute('JUE2EEARLY01', taken, 'earliest');
+    await expect.poll(decisionState).toBe('earliest');
+    expect(await browser.page.getByTestId('earliest-slot').textContent()).toMatch(/から空いています|Free from/);
+    await browser.page.getByTestId('file-earliest').click();
+    await expect.poll(decisionState).toBe('accepted');
+    const plan = (await server.api<FlightPlan>('GET', `/api/v1/flight-plans/${await decisionPlanId()}`)).body;
+    expect(plan).toMatchObject({ state: 'Accepted', droneId: 'JUE2EEARLY01' });
+    expect(Date.parse(plan.request.route!.departure)).toBeGreaterThan(Date.parse(`${taken}:00+09:00`));
+  });
+
+  it('exports a plan as its DIPS 2.0 filing, JSON and CSV', async () => {
+    const page = browser.page;
+    await page.locator('[data-testid="filing"] summary').click();
+    await page.getByTestId('purpose-category').selectOption('transport_delivery');
+    await page.getByTestId('category').selectOption('IIB');
+    await page.getByTestId('pilot-name').fill('空野 道子');
+    await fileRoute('JUE2EDIPS001', inMinutesLocal(240));
+    await expect.poll(decisionState).toBe('accepted');
+    const row = page.locator(`[data-testid="my-plans"] [data-plan-id="${await decisionPlanId()}"]`);
+    await expect.poll(() => row.count()).toBe(1);
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), row.getByTestId('export-csv').click()]);
+    expect(csv.suggestedFilename()).toMatch(/^flight-plan-JUE2EDIPS001-.*\.csv$/);
+    const text = await fs.readFile(await csv.path(), 'utf8');
+    expect(text).toContain('登録記号 (registrationMark)');
+    expect(text).toContain('空野 道子');
+    expect(text).toContain('輸送・宅配');
+
+    const [json] = await Promise.all([page.waitForEvent('download'), row.getByTestId('export-json').click()]);
+    const filing = JSON.parse(await fs.readFile(await json.path(), 'utf8')) as DipsFlightPlan;
+    expect(filing).toMatchObject({
+      registrationMark: 'JUE2EDIPS001',
+      pilotName: '空野 道子',
+      purpose: 'transport_delivery',
+      category: 'IIB',
+    });
     expect(browser.errors).toEqual([]);
   });
 });

@@ -57,11 +57,17 @@ export const SHARED_SECRETS = {
   DATA_KEY: Buffer.alloc(32, 11).toString('base64'),
 };
 
-/** Two instances on one new PostgreSQL database, as a cluster runs them; `stop` drops the database too. */
-export async function startTwoInstances(): Promise<{ a: TestServer; b: TestServer; stop(): Promise<void> }> {
+/**
+ * Two instances on one new PostgreSQL database, as a cluster runs them (on one clock when given:
+ * a test moves time on for both); `stop` drops the database too.
+ */
+export async function startTwoInstances(
+  clock?: Clock,
+  env: Record<string, string> = {},
+): Promise<{ a: TestServer; b: TestServer; stop(): Promise<void> }> {
   const database = await createTestDatabase('postgres');
-  const a = await startTestServer('postgres', SHARED_SECRETS, database);
-  const b = await startTestServer('postgres', SHARED_SECRETS, database);
+  const a = await startTestServer('postgres', { ...SHARED_SECRETS, ...env }, database, clock);
+  const b = await startTestServer('postgres', { ...SHARED_SECRETS, ...env }, database, clock);
   return {
     a,
     b,

@@ -1,5 +1,8 @@
 import type {
+  AllocationRules,
   AnonymousFlightPlan,
+  Capacity,
+  EarliestSlot,
   ErrorBody,
   FlightPlan,
   FlightPlanRequest,
@@ -59,9 +62,12 @@ export const api = {
   config: () => call<UiConfig>('GET', '/config.json'),
   whoami: () => call<WhoAmI>('GET', '/api/v1/whoami'),
 
-  /** Files a plan; the key makes a retry of the same submission safe (one plan, the same answer). */
-  async file(request: FlightPlanRequest, idempotencyKey: string): Promise<Decision> {
-    const res = await fetch('/api/v1/flight-plans', {
+  /**
+   * Files a plan (held, to confirm later, with `hold`); the key makes a retry of the same
+   * submission safe (one plan, the same answer).
+   */
+  async file(request: FlightPlanRequest, idempotencyKey: string, hold = false): Promise<Decision> {
+    const res = await fetch(`/api/v1/flight-plans${hold ? '?hold=true' : ''}`, {
       method: 'POST',
       headers: headers({ 'idempotency-key': idempotencyKey }, true),
       body: JSON.stringify(request),
@@ -73,13 +79,25 @@ export const api = {
   },
   plan: (id: string) => call<FlightPlan | AnonymousFlightPlan>('GET', `/api/v1/flight-plans/${id}`),
   plans: (query: string) => call<FlightPlan[]>('GET', `/api/v1/flight-plans?${query}`),
+  confirm: (id: string) => call<FlightPlan>('POST', `/api/v1/flight-plans/${id}/confirm`),
   activate: (id: string) => call<FlightPlan>('POST', `/api/v1/flight-plans/${id}/activate`),
   end: (id: string) => call<FlightPlan>('POST', `/api/v1/flight-plans/${id}/end`),
   cancel: (id: string) => call<FlightPlan>('DELETE', `/api/v1/flight-plans/${id}`),
   skyRoad: (id: string) => call<SkyRoadCells>('GET', `/api/v1/flight-plans/${id}/sky-road`),
+  earliest: (plan: FlightPlanRequest) => call<EarliestSlot>('POST', '/api/v1/flight-plans/earliest', { plan }),
+  rules: () => call<AllocationRules>('GET', '/api/v1/rules'),
+
+  /** The plan's DIPS 2.0 filing as a file to save (the request carries the token, so no plain link does). */
+  async dips(id: string, format: 'json' | 'csv'): Promise<Blob> {
+    const res = await fetch(`/api/v1/flight-plans/${id}/dips?format=${format}`, { headers: headers() });
+    if (!res.ok) throw new ApiError(res.status, (await res.json()) as ErrorBody);
+    return res.blob();
+  },
 
   airspace: (bbox: readonly number[], from: number, to: number) =>
     call<SkyRoadCells>('GET', `/api/v1/airspace?bbox=${box(bbox)}&from=${iso(from)}&to=${iso(to)}`),
+  capacity: (bbox: readonly number[], from: number, to: number) =>
+    call<Capacity>('GET', `/api/v1/capacity?bbox=${box(bbox)}&from=${iso(from)}&to=${iso(to)}`),
   geofences: () => call<{ type: 'FeatureCollection'; features: Geofence[] }>('GET', '/api/v1/geofences?limit=10000'),
 
   replay: (from: number, to: number, bbox: readonly number[]) =>

@@ -1,12 +1,13 @@
 import './style.css';
 import type { Layer } from '@deck.gl/core';
 import { can } from '../../server/auth/policy.ts';
-import type { Alert, FlightPlan, Geofence } from '../../server/protocol/index.ts';
+import type { Alert, Capacity, FlightPlan, Geofence } from '../../server/protocol/index.ts';
 import { api } from './api.ts';
 import { setupChrome } from './chrome.ts';
 import { byId } from './dom.ts';
 import { expose, projector } from './hooks.ts';
 import { formatTime, onLangChange, t } from './i18n/index.ts';
+import { capacityCells, capacityLayer } from './layers/capacity.ts';
 import { droneLayers, type DroneMark } from './layers/drones.ts';
 import { routeLayers, routePoints, cruiseHeightM } from './layers/route.ts';
 import { cellBoxes, skyRoadLayer, type CellBox } from './layers/sky-roads.ts';
@@ -42,6 +43,9 @@ async function main(): Promise<void> {
   const alerts = new AlertStore();
 
   let roads: CellBox[] = [];
+  /** How much of the sky is reserved per coarse cell and slot, while the heat layer is on. */
+  let capacity: Capacity | null = null;
+  const capacityToggle = byId<HTMLInputElement>('capacity-toggle');
   let timeOffsetMin: number | null = null;
   let selection: { droneId: string | null; planId: string | null } = { droneId: null, planId: null };
   let selectedPlan: FlightPlan | null = null;
@@ -125,13 +129,19 @@ async function main(): Promise<void> {
     const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
     const now = drones.serverNow();
     try {
-      roads = cellBoxes(await api.airspace(bbox, now, now + WINDOW_MIN * MINUTE), ground);
+      const [cells, heat] = await Promise.all([
+        api.airspace(bbox, now, now + WINDOW_MIN * MINUTE),
+        capacityToggle.checked ? api.capacity(bbox, now, now + WINDOW_MIN * MINUTE) : null,
+      ]);
+      roads = cellBoxes(cells, ground);
+      capacity = heat;
       airspaceVersion++;
       invalidate();
     } catch (err) {
       console.error('sky roads not loaded', err);
     }
   }
+  capacityToggle.addEventListener('change', () => void refreshAirspace());
   let airspaceTimer: ReturnType<typeof setTimeout> | null = null;
   const airspaceSoon = () => {
     if (airspaceTimer) clearTimeout(airspaceTimer);
@@ -384,6 +394,7 @@ async function main(): Promise<void> {
           )
         : [];
     airspaceCache = [
+      ...(capacity ? [capacityLayer(capacityCells(capacity, at), airspaceVersion)] : []),
       skyRoadLayer('sky-roads', shownRoads, { pickable: true, revision: airspaceVersion }),
       skyRoadLayer('selected-sky-road', selectedRoad, { highlight: selection.planId, revision: airspaceVersion }),
       ...route,

@@ -1,10 +1,11 @@
 import './style.css';
 import type { Layer } from '@deck.gl/core';
 import { can } from '../../server/auth/policy.ts';
-import type { Alternative, FlightPlan, FlightPlanRequest } from '../../server/protocol/index.ts';
+import type { Alternative, FlightPlan, FlightPlanRequest, FlightPurpose } from '../../server/protocol/index.ts';
 import { ApiError, api, type Decision } from './api.ts';
 import { setupChrome } from './chrome.ts';
 import { byId, fill, h } from './dom.ts';
+import { saveFile } from './download.ts';
 import { expose, projector } from './hooks.ts';
 import { onLangChange, t } from './i18n/index.ts';
 import { cruiseHeightM, routeLayers } from './layers/route.ts';
@@ -15,6 +16,7 @@ import { createMap } from './map/create-map.ts';
 import { renderDecision, type DecisionView } from './panels/decision.ts';
 import { renderMyPlans } from './panels/my-plans.ts';
 import { isWhole } from './state/plans.ts';
+import { PURPOSES } from './state/purposes.ts';
 
 const HOUR = 3_600_000;
 const CONFLICT_RED: [number, number, number, number] = [229, 57, 53, 150];
@@ -45,6 +47,18 @@ async function main(): Promise<void> {
 
   const me = await chrome.whoami;
   const mayFile = can(me, 'plans:file');
+
+  const purposes = field('purposeCategory') as HTMLSelectElement;
+  const fillPurposes = () => {
+    const chosen = purposes.value;
+    fill(
+      purposes,
+      h('option', { value: '' }, t('plan.unset')),
+      ...PURPOSES.map((p) => h('option', { value: p }, t(`purpose.${p}`))),
+    );
+    purposes.value = chosen;
+  };
+  fillPurposes();
 
   field('droneId').value = `JU${Math.random().toString(36).slice(2, 12).toUpperCase().padEnd(10, '0')}`;
   field('departure').value = localInput(Math.ceil((Date.now() + 3 * 60_000) / 60_000) * 60_000);
@@ -104,11 +118,17 @@ async function main(): Promise<void> {
     );
   }
 
-  const takeAlternative = (a: Alternative) => void submit(a.request);
-  const showDecision = () => renderDecision(byId('decision'), decision, takeAlternative);
+  const decisionActions = {
+    take: (a: Alternative) => void submit(a.request),
+    confirm: (p: FlightPlan) => void operate(() => api.confirm(p.id)),
+    fileAt: (slot: { request: FlightPlanRequest | null }) => void (slot.request && submit(slot.request)),
+  };
+  const showDecision = () => renderDecision(byId('decision'), decision, decisionActions);
 
   const actions = {
     show: (p: FlightPlan) => void showPlan(p.id),
+    confirm: decisionActions.confirm,
+    export: (p: FlightPlan, format: 'json' | 'csv') => void exportFiling(p, format),
     activate: (p: FlightPlan) => void operate(() => api.activate(p.id)),
     end: (p: FlightPlan) => void operate(() => api.end(p.id)),
     cancel: (p: FlightPlan) => void operate(() => api.cancel(p.id)),
@@ -148,6 +168,10 @@ async function main(): Promise<void> {
     try {
       const plan = await run();
       myPlans = myPlans.map((p) => (p.id === plan.id ? plan : p));
+      if (decision?.kind === 'accepted' && decision.plan.id === plan.id) {
+        decision = { kind: 'accepted', plan };
+        showDecision();
+      }
       drawMyPlans();
     } catch (err) {
       decision = { kind: 'error', message: (err as Error).message };
@@ -155,12 +179,32 @@ async function main(): Promise<void> {
     }
   }
 
+  async function exportFiling(p: FlightPlan, format: 'json' | 'csv'): Promise<void> {
+    try {
+      saveFile(await api.dips(p.id, format), `flight-plan-${p.droneId}-${p.id.slice(0, 8)}.${format}`);
+    } catch (err) {
+      decision = { kind: 'error', message: (err as Error).message };
+      showDecision();
+    }
+  }
+
+  async function findEarliest(request: FlightPlanRequest): Promise<void> {
+    decision = { kind: 'pending' };
+    showDecision();
+    try {
+      decision = { kind: 'earliest', slot: await api.earliest(request) };
+    } catch (err) {
+      decision = { kind: 'error', message: (err as Error).message };
+    }
+    showDecision();
+  }
+
   async function submit(request: FlightPlanRequest): Promise<void> {
     decision = { kind: 'pending' };
     showDecision();
     let answer: Decision;
     try {
-      answer = await api.file(request, crypto.randomUUID());
+      answer = await api.file(request, crypto.randomUUID(), (field('hold') as HTMLInputElement).checked);
     } catch (err) {
       decision = { kind: 'error', message: err instanceof ApiError ? err.message : String(err) };
       showDecision();
@@ -185,12 +229,23 @@ async function main(): Promise<void> {
   function requestFromForm(): FlightPlanRequest | string {
     if (waypoints.length < 2) return t('plan.needWaypoints');
     const departure = new Date(field('departure').value);
-    const purpose = field('purpose').value.trim();
+    const text = (name: string) => field(name).value.trim();
+    const purpose = text('purpose');
+    const filing = {
+      ...(text('purposeCategory') ? { purposeCategory: text('purposeCategory') as FlightPurpose } : {}),
+      ...(text('category') ? { category: text('category') as 'I' | 'IIA' | 'IIB' | 'III' } : {}),
+      ...(text('permitNumber') ? { permitNumber: text('permitNumber') } : {}),
+    };
+    const pilot = text('pilotName')
+      ? { name: text('pilotName'), ...(text('licenceNumber') ? { licenceNumber: text('licenceNumber') } : {}) }
+      : null;
     return {
-      droneId: field('droneId').value.trim(),
+      droneId: text('droneId'),
       priority: Number(field('priority').value),
       authorizations: [],
       ...(purpose ? { purpose } : {}),
+      ...(Object.keys(filing).length ? { filing } : {}),
+      ...(pilot ? { pilot } : {}),
       route: {
         waypoints,
         altitude: {
@@ -215,6 +270,15 @@ async function main(): Promise<void> {
     void submit(request);
   });
   form.addEventListener('input', draw);
+  byId('earliest').addEventListener('click', () => {
+    const request = requestFromForm();
+    if (typeof request === 'string') {
+      decision = { kind: 'error', message: request };
+      showDecision();
+      return;
+    }
+    void findEarliest(request);
+  });
   byId('clear-waypoints').addEventListener('click', () => {
     waypoints = [];
     conflictCells = [];
@@ -246,6 +310,7 @@ async function main(): Promise<void> {
   live.setViewport([]);
 
   onLangChange(() => {
+    fillPurposes();
     drawWaypoints();
     drawMyPlans();
     showDecision();
@@ -271,6 +336,7 @@ async function main(): Promise<void> {
     decision = { kind: 'error', message: t('session.needOperator') };
     showDecision();
     byId<HTMLButtonElement>('submit').disabled = true;
+    byId<HTMLButtonElement>('earliest').disabled = true;
   }
 
   await ready;

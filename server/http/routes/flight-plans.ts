@@ -2,11 +2,23 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { can, demand } from '../../auth/policy.ts';
 import type { Principal } from '../../auth/principal.ts';
+import { dipsCsv } from '../../flights/dips-csv.ts';
 import { planFor, presentPlan } from '../../flights/present.ts';
-import type { Decision, FlightPlans } from '../../flights/service.ts';
+import type { CandidatesDecision, Decision, FlightPlans } from '../../flights/service.ts';
 import type { Metrics } from '../../metrics.ts';
 import type { Vault } from '../../privacy/vault.ts';
-import { FlightPlanQuery, FlightPlanRequest, Id, type SkyRoadCells } from '../../protocol/index.ts';
+import {
+  CandidatePlans,
+  DipsQuery,
+  EarliestSlotRequest,
+  FileQuery,
+  FlightPlanQuery,
+  FlightPlanRequest,
+  Id,
+  type CandidatesAccepted,
+  type CandidatesRejected,
+  type SkyRoadCells,
+} from '../../protocol/index.ts';
 import type { Db } from '../../store/db.ts';
 import { noteAudit } from '../audit.ts';
 import { principalOf } from '../auth.ts';
@@ -29,7 +41,7 @@ export function flightPlansRouter(deps: FlightPlansRouterDeps): Router {
   const { flights, metrics, vault, answers } = deps;
   const r = Router();
 
-  const decide = async (run: () => Promise<Decision>) => {
+  const decide = async <D extends Decision | CandidatesDecision>(run: () => Promise<D>) => {
     const stop = metrics.planDecisionSeconds.startTimer();
     const decision = await run();
     const outcome = decision.accepted ? 'accepted' : 'rejected';
@@ -57,6 +69,7 @@ export function flightPlansRouter(deps: FlightPlansRouterDeps): Router {
   const file = async (
     body: FlightPlanRequest,
     who: Principal,
+    hold: boolean,
     once: { key: string; digest: string } | null,
   ): Promise<{ answer: Answer; replayed: boolean }> => {
     const kept = once ? await answers.find(who, once.key, once.digest) : null;
@@ -64,8 +77,9 @@ export function flightPlansRouter(deps: FlightPlansRouterDeps): Router {
     let accepted: Answer | null = null;
     try {
       const d = await decide(() =>
-        flights.create(body, who, async (tx, a) => {
-          accepted = { status: 201, body: presentPlan(a.plan, { ...a, contact: body.contact ?? null }) };
+        flights.create(body, who, { hold }, async (tx, a) => {
+          const personal = { contact: body.contact ?? null, pilot: body.pilot ?? null };
+          accepted = { status: 201, body: presentPlan(a.plan, { ...a, ...personal }) };
           if (once && !(await answers.keep(tx, who, once.key, once.digest, accepted))) throw new Superseded();
         }),
       );
@@ -84,11 +98,42 @@ export function flightPlansRouter(deps: FlightPlansRouterDeps): Router {
     const who = principalOf(req);
     demand(who, 'plans:file', 'filing a flight plan');
     const key = idempotencyKey(req);
+    const { hold } = parse(FileQuery, req.query, 'query');
     const body = parse(FlightPlanRequest, req.body, 'body');
-    // Hashing a large route costs; only a keyed request needs it.
-    const once = key ? { key, digest: IdempotentAnswers.digest(req.body) } : null;
-    const { answer, replayed } = await file(body, who, once);
+    // Hashing a large route costs; only a keyed request needs it. A hold is another request than a filing.
+    const once = key ? { key, digest: IdempotentAnswers.digest(hold ? { hold, body: req.body } : req.body) } : null;
+    const { answer, replayed } = await file(body, who, hold, once);
     send(res, req.baseUrl, answer, replayed);
+  });
+
+  r.post('/candidates', async (req, res) => {
+    const who = principalOf(req);
+    demand(who, 'plans:file', 'filing candidate flight plans');
+    const { hold } = parse(FileQuery, req.query, 'query');
+    const body = parse(CandidatePlans, req.body, 'body');
+    const d = await decide(() => flights.createFirstFitting(body, who, { hold }));
+    if (!d.accepted) {
+      const rejected: CandidatesRejected = { state: 'Rejected', message: d.message, refused: d.refused };
+      return send(res, req.baseUrl, { status: 409, body: rejected });
+    }
+    const chosen = body.candidates[d.chosen]!;
+    const personal = { contact: chosen.contact ?? null, pilot: chosen.pilot ?? null };
+    const accepted: CandidatesAccepted = {
+      chosen: d.chosen,
+      cost: d.cost,
+      plan: presentPlan(d.plan, { ...d, ...personal }),
+      refused: d.refused,
+    };
+    res.location(`${req.baseUrl}/${d.plan.id}`);
+    noteAudit(res, { target: d.plan.id, detail: { chosen: d.chosen } });
+    res.status(201).json(accepted);
+  });
+
+  r.post('/earliest', async (req, res) => {
+    const who = principalOf(req);
+    demand(who, 'plans:file', 'looking for the earliest slot');
+    const body = parse(EarliestSlotRequest, req.body, 'body');
+    res.json(flights.earliest(body));
   });
 
   r.get('/', async (req, res) => {
@@ -122,6 +167,25 @@ export function flightPlansRouter(deps: FlightPlansRouterDeps): Router {
     const d = await decide(() => flights.replan(id, body, who));
     if (!d.accepted) return send(res, req.baseUrl, { status: 409, body: d.rejection });
     res.json(planFor(who, d.plan, vault, d));
+  });
+
+  r.post('/:id/confirm', async (req, res) => {
+    const who = principalOf(req);
+    demand(who, 'plans:file', 'confirming a held flight plan');
+    const { id } = parse(IdParam, req.params, 'path');
+    res.json(planFor(who, await flights.confirm(id, who), vault));
+  });
+
+  r.get('/:id/dips', async (req, res) => {
+    const who = principalOf(req);
+    demand(who, 'plans:file', 'exporting a flight plan for DIPS 2.0');
+    const { id } = parse(IdParam, req.params, 'path');
+    const { format } = parse(DipsQuery, req.query, 'query');
+    const filing = await flights.dipsFiling(id, who);
+    res.set('cache-control', 'no-store');
+    if (format === 'json') return void res.json(filing);
+    res.attachment(`flight-plan-${id}.csv`);
+    res.type('text/csv; charset=utf-8').send(dipsCsv(filing));
   });
 
   for (const op of ['activate', 'end'] as const) {

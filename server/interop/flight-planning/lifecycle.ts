@@ -24,6 +24,7 @@ export function statusOf(state: PlanState | null): InterussFlightPlanStatus {
   switch (state) {
     case null:
       return 'NotPlanned';
+    case 'Held':
     case 'Accepted':
       return 'Planned';
     case 'Activated':

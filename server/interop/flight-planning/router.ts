@@ -26,7 +26,7 @@ const FlightPlanParam = z.object({ flight_plan_id: InterussFlightPlanId });
 
 export interface FlightPlanningRouterDeps {
   db: Db;
-  planning: FlightPlanning;
+  interuss: FlightPlanning;
   answers: IdempotentAnswers;
   metrics: Metrics;
   log: Logger;
@@ -44,7 +44,7 @@ const requestIdConflict = (requestId: string, why: string): Answer => {
  * answer is not available. A request_id gets its first answer again (kept a day, per caller).
  */
 export function flightPlanningRouter(deps: FlightPlanningRouterDeps): Router {
-  const { db, planning, answers, metrics, log } = deps;
+  const { db, interuss: planning, answers, metrics, log } = deps;
   const r = Router();
 
   r.get('/status', (req, res) => {

@@ -159,17 +159,12 @@ export class FlightPlanning {
     const steps = stepsBetween('Accepted', target);
     if ('invalid' in steps) return rejected(steps.invalid, null);
     const decision = await this.decide(() =>
-      this.deps.flights.create(
-        request,
-        who,
-        async (tx, { plan }) => {
-          const pointed = { flightPlanId, planId: plan.id, owner: flight?.owner ?? who.subject };
-          if (!(await pointInterussFlight(tx, pointed, flight?.planId ?? null, this.deps.clock.now()))) {
-            throw new Overtaken(`flight plan ${flightPlanId} was planned by a concurrent request`);
-          }
-        },
-        { dryRun: hypothetical },
-      ),
+      this.deps.flights.create(request, who, { dryRun: hypothetical }, async (tx, { plan }) => {
+        const pointed = { flightPlanId, planId: plan.id, owner: flight?.owner ?? who.subject };
+        if (!(await pointInterussFlight(tx, pointed, flight?.planId ?? null, this.deps.clock.now()))) {
+          throw new Overtaken(`flight plan ${flightPlanId} was planned by a concurrent request`);
+        }
+      }),
     );
     if ('answer' in decision) return { ...decision.answer, flight_plan_status: statusOf(null) };
     if (!decision.accepted) return this.rejection(decision, null);

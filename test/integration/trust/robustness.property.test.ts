@@ -1045,6 +1045,75 @@ const windowBackwards = (q: (what: string, params: Query) => Case) =>
     .tuple(fc.integer({ min: -48, max: 0 }), fc.integer({ min: 0, max: 48 * 60 }))
     .map(([h, m]) => q('to not after from', { from: inHours(h), to: later(inHours(h), -m) }));
 
+/** `?hold=` values that are neither true nor false. */
+const badHold = fc.oneof(
+  words('yes|1|TRUE|on|', '|'),
+  fc.string().filter((s) => s !== 'true' && s !== 'false'),
+);
+
+const RANKS = ['order', 'delay', 'distance', 'height'];
+const asCandidates = (b: Bad): Bad => ({ ...b, what: `a candidate with ${b.what}`, body: { candidates: [b.body] } });
+const badCandidates: fc.Arbitrary<Bad> = fc.oneof(
+  { weight: 3, arbitrary: badPlan.map(asCandidates) },
+  fc
+    .tuple(plan, fc.integer({ min: 21, max: 40 }))
+    .map(([p, n]) => bad(`${n} candidates`, { candidates: Array.from({ length: n }, () => p) })),
+  mutate(
+    'candidates',
+    plan.map((p) => ({ candidates: [p] })),
+    ['candidates'],
+    of([], null, 'all', {}, [null], undefined),
+  ),
+  mutate(
+    'rank',
+    plan.map((p) => ({ candidates: [p] })),
+    ['rank'],
+    fc.oneof(
+      of('cheapest', '', null, 1, 'DELAY'),
+      fc.string().filter((s) => !RANKS.includes(s)),
+    ),
+  ),
+  volumePlan.map((v) => bad('ranking volumes by distance', { candidates: [v], rank: 'distance' })),
+  of(null, [], 42, 'plans').map((v) => bad('a body that is no list of candidates', v)),
+);
+
+const badEarliest: fc.Arbitrary<Bad> = fc.oneof(
+  { weight: 3, arbitrary: badPlan.map((b) => ({ ...b, what: `a plan with ${b.what}`, body: { plan: b.body } })) },
+  mutate(
+    'notAfter',
+    plan.map((p) => ({ plan: p })),
+    ['notAfter'],
+    badTimestamp,
+  ),
+  plan.map((p) =>
+    bad('notAfter before the departure', { plan: p, notAfter: later(p.route!.departure as string, -60) }),
+  ),
+  of(null, [], 42, {}).map((v) => bad('a body that is no earliest-slot request', v)),
+);
+
+/** Operator names a cap may not have: spaces, controls, too long. */
+const badOperator: fc.Arbitrary<string> = fc.oneof(
+  long(201, 3000, 'o'),
+  fc
+    .tuple(
+      fc.string({ unit: visibleAscii, maxLength: 12 }),
+      fc.oneof(control, words('\u00a0 \u3000'), fc.constant(' ')),
+    )
+    .map(([s, c]) => `${s}${c}${s}`),
+);
+const capPath = (operator: string) => `/api/v1/caps/${segment(operator)}`;
+const badCap: fc.Arbitrary<Bad> = fc.oneof(
+  fc
+    .oneof(
+      fc.double({ max: 0, noNaN: true }),
+      fc.double({ min: 1e9, minExcluded: true, noNaN: true }),
+      notANumber,
+      of(undefined),
+    )
+    .map((v) => bad(`cellHours ${v === undefined ? 'missing' : toJson(v)}`, { cellHours: v })),
+  of(null, [], 42, 'ten', {}).map((v) => bad('a body that is no cap', v)),
+);
+
 const OPERATIONS: Record<string, Operation> = {
   'POST /api/v1/flight-plans': {
     canonical: () =>
@@ -1062,9 +1131,110 @@ const OPERATIONS: Record<string, Operation> = {
         ),
       },
       { weight: 1, arbitrary: oddPlan.map((b) => withBody('POST /api/v1/flight-plans', '/api/v1/flight-plans', b)) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(plan, badHold)
+          .map(([p, h]) =>
+            withBody(
+              'POST /api/v1/flight-plans',
+              `/api/v1/flight-plans${qs({ hold: h })}`,
+              bad(`hold ${JSON.stringify(h)}`, p),
+              { namesField: true },
+            ),
+          ),
+      },
     ),
     valid: () => withBody('POST /api/v1/flight-plans', '/api/v1/flight-plans', bad('a valid plan', validPlan())),
   },
+  'POST /api/v1/flight-plans/candidates': {
+    canonical: () =>
+      withBody(
+        'POST /api/v1/flight-plans/candidates',
+        '/api/v1/flight-plans/candidates',
+        bad('no candidates', { candidates: [] }),
+        { namesField: true },
+      ),
+    hostile: fc.oneof(
+      {
+        weight: 4,
+        arbitrary: badCandidates.map((b) =>
+          withBody('POST /api/v1/flight-plans/candidates', '/api/v1/flight-plans/candidates', b, { namesField: true }),
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: oddPlan.map((b) =>
+          withBody('POST /api/v1/flight-plans/candidates', '/api/v1/flight-plans/candidates', asCandidates(b)),
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(plan, badHold)
+          .map(([p, h]) =>
+            withBody(
+              'POST /api/v1/flight-plans/candidates',
+              `/api/v1/flight-plans/candidates${qs({ hold: h })}`,
+              bad(`hold ${JSON.stringify(h)}`, { candidates: [p] }),
+              { namesField: true },
+            ),
+          ),
+      },
+    ),
+    valid: () =>
+      withBody(
+        'POST /api/v1/flight-plans/candidates',
+        '/api/v1/flight-plans/candidates',
+        bad('valid candidates', { candidates: [validPlan(), validPlan()] }),
+      ),
+  },
+  'POST /api/v1/flight-plans/earliest': {
+    canonical: () =>
+      withBody('POST /api/v1/flight-plans/earliest', '/api/v1/flight-plans/earliest', bad('no plan', {}), {
+        namesField: true,
+      }),
+    hostile: fc.oneof(
+      {
+        weight: 4,
+        arbitrary: badEarliest.map((b) =>
+          withBody('POST /api/v1/flight-plans/earliest', '/api/v1/flight-plans/earliest', b, { namesField: true }),
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: oddPlan.map((b) =>
+          withBody('POST /api/v1/flight-plans/earliest', '/api/v1/flight-plans/earliest', {
+            ...b,
+            body: { plan: b.body },
+          }),
+        ),
+      },
+    ),
+    valid: () =>
+      withBody(
+        'POST /api/v1/flight-plans/earliest',
+        '/api/v1/flight-plans/earliest',
+        bad('a valid request', { plan: validPlan() }),
+      ),
+  },
+  'POST /api/v1/flight-plans/{id}/confirm': idOperation('POST /api/v1/flight-plans/{id}/confirm', () => fx.planId),
+  'GET /api/v1/flight-plans/{id}/dips': (() => {
+    const op = 'GET /api/v1/flight-plans/{id}/dips';
+    const ids = idOperation(op, () => fx.planId);
+    return {
+      ...ids,
+      hostile: fc.oneof(
+        ids.hostile,
+        fc
+          .oneof(
+            words('xml|JSON|csv |pdf||json,csv', '|'),
+            fc.string().filter((s) => s !== 'json' && s !== 'csv'),
+          )
+          .map((f) => hostile(op, `${planPath(fx.planId)}/dips${qs({ format: f })}`, `format ${JSON.stringify(f)}`)),
+      ),
+    };
+  })(),
   'GET /api/v1/flight-plans': queryOperation(
     'GET /api/v1/flight-plans',
     { limit: '50' },
@@ -1126,6 +1296,71 @@ const OPERATIONS: Record<string, Operation> = {
   'POST /api/v1/flight-plans/{id}/activate': idOperation('POST /api/v1/flight-plans/{id}/activate', () => fx.planId),
   'POST /api/v1/flight-plans/{id}/end': idOperation('POST /api/v1/flight-plans/{id}/end', () => fx.planId),
   'GET /api/v1/flight-plans/{id}/sky-road': idOperation('GET /api/v1/flight-plans/{id}/sky-road', () => fx.planId),
+  'GET /api/v1/capacity': queryOperation(
+    'GET /api/v1/capacity',
+    { bbox: KAGA_BBOX },
+    ['no bbox', { bbox: undefined }],
+    (q) => [
+      ...times(q, 'from', 'to'),
+      badBbox.map((v) => q('a bbox that is no box', { bbox: v })),
+      windowBackwards(q),
+      fc
+        .tuple(fc.integer({ min: 0, max: 48 }), fc.integer({ min: 1, max: 365 * 24 * 60 }))
+        .map(([h, m]) => q('a window over 48 hours', { from: inHours(h), to: later(inHours(h), 48 * 60 + m) })),
+      of(undefined, [KAGA_BBOX, KAGA_BBOX]).map((bbox) => q('no single bbox', { bbox: bbox as Query[string] })),
+    ],
+  ),
+  'GET /api/v1/rules': tokenOnly('GET /api/v1/rules'),
+  'GET /api/v1/caps': tokenOnly('GET /api/v1/caps'),
+  'PUT /api/v1/caps/{operator}': {
+    canonical: () =>
+      withBody('PUT /api/v1/caps/{operator}', capPath('robustness-op'), bad('a negative cap', { cellHours: -1 }), {
+        namesField: true,
+      }),
+    hostile: fc.oneof(
+      {
+        weight: 3,
+        arbitrary: badCap.map((b) =>
+          withBody('PUT /api/v1/caps/{operator}', capPath('robustness-op'), b, { namesField: true }),
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: badOperator.map((o) =>
+          withBody(
+            'PUT /api/v1/caps/{operator}',
+            capPath(o),
+            bad(`operator ${JSON.stringify(clip(o, 40))}`, { cellHours: 10 }),
+          ),
+        ),
+      },
+    ),
+    valid: () =>
+      withBody('PUT /api/v1/caps/{operator}', capPath('robustness-op'), bad('a valid cap', { cellHours: 10 })),
+  },
+  'DELETE /api/v1/caps/{operator}': {
+    canonical: () => hostile('DELETE /api/v1/caps/{operator}', capPath('an operator'), 'an operator with a space'),
+    hostile: fc.oneof(
+      badOperator.map((o) =>
+        hostile('DELETE /api/v1/caps/{operator}', capPath(o), `operator ${JSON.stringify(clip(o, 40))}`),
+      ),
+      fc
+        .string({
+          unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-_.'.split('')),
+          minLength: 1,
+          maxLength: 30,
+        })
+        .filter((o) => o !== '.' && o !== '..')
+        .map((o) => hostile('DELETE /api/v1/caps/{operator}', capPath(`nocap-${o}`), 'an operator without a cap')),
+    ),
+    valid: () => hostile('DELETE /api/v1/caps/{operator}', capPath('robustness-op'), 'a valid request'),
+  },
+  'GET /api/v1/decisions': queryOperation(
+    'GET /api/v1/decisions',
+    {},
+    ['to not RFC 3339', { to: 'yesterday' }],
+    (q) => [...times(q, 'from', 'to'), windowBackwards(q)],
+  ),
   'GET /api/v1/airspace': queryOperation(
     'GET /api/v1/airspace',
     { bbox: KAGA_BBOX },
@@ -1391,6 +1626,12 @@ const WITH_BODY: Record<string, () => { url: string; json: unknown }> = {
   }),
   'POST /api/v1/tokens': () => ({ url: '/api/v1/tokens', json: { subject: 'robustness-typed', role: 'monitor' } }),
   'POST /api/v1/drones/{id}/commands': () => ({ url: `/api/v1/drones/${DRONE}/commands`, json: { type: 'rtl' } }),
+  'POST /api/v1/flight-plans/candidates': () => ({
+    url: '/api/v1/flight-plans/candidates',
+    json: { candidates: [validPlan()] },
+  }),
+  'POST /api/v1/flight-plans/earliest': () => ({ url: '/api/v1/flight-plans/earliest', json: { plan: validPlan() } }),
+  'PUT /api/v1/caps/{operator}': () => ({ url: capPath('robustness-typed'), json: { cellHours: 10 } }),
 };
 
 /** Geometry at the edges of the globe (see the last describe): started early, so as not to wait for it. */
@@ -1461,8 +1702,10 @@ describe('hostile input at every endpoint (fast-check): a 4xx with a message, no
 
   /** Takes back what a tolerated request was allowed to create. */
   async function undo(c: Case, a: Answer): Promise<void> {
-    const id = (a.json as { id?: unknown } | null)?.id;
-    const collection = c.op.split(' ')[1];
+    const answer = a.json as { id?: unknown; plan?: { id?: unknown } } | null;
+    const id = answer?.id ?? answer?.plan?.id;
+    const collection =
+      c.op.split(' ')[1] === '/api/v1/flight-plans/candidates' ? '/api/v1/flight-plans' : c.op.split(' ')[1];
     if (a.status !== 201 || typeof id !== 'string') return;
     if (collection === '/api/v1/flight-plans') await server.api('DELETE', planPath(id));
     if (collection === '/api/v1/geofences') await server.api('DELETE', `/api/v1/geofences/${id}`);
@@ -1736,7 +1979,10 @@ describe('hostile input at every endpoint (fast-check): a 4xx with a message, no
   });
 
   it('answers methods and paths that match no route under /api with a JSON 404 (400 when the path itself is malformed)', async () => {
-    const ROUTES = 'flight-plans geofences airspace drones alerts replay tokens audit transparency whoami'.split(' ');
+    const ROUTES =
+      'flight-plans geofences airspace capacity rules caps decisions drones alerts replay tokens audit transparency whoami'.split(
+        ' ',
+      );
     const method = words('GET POST PUT PATCH DELETE');
     // A path that cannot be decoded, or decodes to text no store can hold, is refused before routing.
     const malformed = (url: string) => {

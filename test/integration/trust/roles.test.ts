@@ -143,6 +143,22 @@ describe('who may do what: every endpoint and socket event with every role', () 
     return { path: `/ridsp/injection/tests/${testId}/${(r.body as { version: string }).version}`, flightId };
   };
   let ridFlight: Promise<string> | null = null;
+  /** A plan of the owner's, held, for a case that confirms it. */
+  const freshHeldPlan = async (): Promise<FlightPlan> => {
+    const r = await call(
+      'owner',
+      'POST',
+      '/api/v1/flight-plans?hold=true',
+      routePlan([KAGA.medicalCenter, KAGA.station], { departure: nextDeparture(), droneId: DRONE }),
+    );
+    expect(r.status).toBe(201);
+    return r.body as FlightPlan;
+  };
+  /** A cap of an operator nobody here files for, for a case that lifts it. */
+  const freshCap = async (): Promise<string> => {
+    expect((await server.api('PUT', '/api/v1/caps/op-roles-capped', { cellHours: 1e6 })).status).toBe(200);
+    return '/api/v1/caps/op-roles-capped';
+  };
   const freshZone = async (): Promise<string> => {
     const zone = squareZone({ lat: 36.25, lon: 136.25 }, 100, { name: 'roles test zone', kind: 'advisory' });
     const r = await server.api<{ id: string }>('POST', '/api/v1/geofences', zone);
@@ -240,12 +256,64 @@ describe('who may do what: every endpoint and socket event with every role', () 
       expect: only({ admin: 200, owner: 200 }),
     })),
     {
+      method: 'POST',
+      path: '/api/v1/flight-plans/candidates',
+      url: () => '/api/v1/flight-plans/candidates',
+      body: () => ({
+        candidates: [
+          routePlan([KAGA.cityHall, KAGA.station], { departure: nextDeparture(), droneId: 'JUROLESFILE02' }),
+        ],
+      }),
+      expect: only({ admin: 201, owner: 201, otherOperator: 201 }),
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/flight-plans/earliest',
+      url: () => '/api/v1/flight-plans/earliest',
+      body: () => ({ plan: routePlan([KAGA.cityHall, KAGA.station], { departure: nextDeparture() }) }),
+      expect: only({ admin: 200, owner: 200, otherOperator: 200 }),
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/flight-plans/{id}/confirm',
+      url: async () => `/api/v1/flight-plans/${(await freshHeldPlan()).id}/confirm`,
+      expect: only({ admin: 200, owner: 200 }),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/flight-plans/{id}/dips',
+      url: () => `/api/v1/flight-plans/${ownerPlan.id}/dips`,
+      expect: only({ owner: 200 }),
+    },
+    {
       method: 'GET',
       path: '/api/v1/flight-plans/{id}/sky-road',
       url: () => `/api/v1/flight-plans/${ownerPlan.id}/sky-road`,
       expect: everyone(200),
     },
     { method: 'GET', path: '/api/v1/airspace', url: () => `/api/v1/airspace?bbox=${BBOX}`, expect: everyone(200) },
+    { method: 'GET', path: '/api/v1/capacity', url: () => `/api/v1/capacity?bbox=${BBOX}`, expect: everyone(200) },
+    { method: 'GET', path: '/api/v1/rules', url: () => '/api/v1/rules', expect: everyone(200) },
+    { method: 'GET', path: '/api/v1/caps', url: () => '/api/v1/caps', expect: only({ admin: 200, monitor: 200 }) },
+    {
+      method: 'PUT',
+      path: '/api/v1/caps/{operator}',
+      url: () => '/api/v1/caps/op-roles-capped',
+      body: () => ({ cellHours: 1e6 }),
+      expect: only({ admin: 200 }),
+    },
+    {
+      method: 'DELETE',
+      path: '/api/v1/caps/{operator}',
+      url: freshCap,
+      expect: only({ admin: 204 }),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/decisions',
+      url: () => '/api/v1/decisions',
+      expect: only({ admin: 200, monitor: 200 }),
+    },
     {
       method: 'GET',
       path: '/api/v1/airspace/check',

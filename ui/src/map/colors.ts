@@ -33,6 +33,7 @@ export const LOST: Rgba = [90, 90, 90, 220];
 export const ALERT_RED: Rgba = [229, 57, 53, 255];
 
 export const PLAN_STATE_COLOR: Record<string, Rgba> = {
+  Held: [149, 117, 205, 70],
   Accepted: [66, 133, 244, 80],
   Activated: [52, 168, 83, 110],
   Nonconforming: [251, 140, 0, 110],
@@ -44,3 +45,12 @@ export const ZONE_COLOR: Record<string, string> = {
   restricted: '#fb8c00',
   advisory: '#c9a400',
 };
+
+/**
+ * Share of a coarse cell's sky reserved → heat, on a log scale: a city's sky is mostly free, and
+ * one flight in a cell (a few thousandths) must already show; full is deep red.
+ */
+export function heatColor(reserved: number): Rgba {
+  const level = Math.min(1, Math.log10(1 + 1000 * Math.max(0, reserved)) / 3);
+  return [255, Math.round(210 * (1 - level)), 0, Math.round(50 + 150 * level)];
+}

@@ -1,4 +1,4 @@
-import type { Alternative, FlightPlan, Rejection } from '../../../server/protocol/index.ts';
+import type { Alternative, EarliestSlot, FlightPlan, Rejection } from '../../../server/protocol/index.ts';
 import { fill, h } from '../dom.ts';
 import { formatTime, t } from '../i18n/index.ts';
 
@@ -6,7 +6,15 @@ export type DecisionView =
   | { kind: 'pending' }
   | { kind: 'accepted'; plan: FlightPlan }
   | { kind: 'rejected'; rejection: Rejection }
+  | { kind: 'earliest'; slot: EarliestSlot }
   | { kind: 'error'; message: string };
+
+/** What the panel's buttons do. */
+export interface DecisionActions {
+  take(a: Alternative): void;
+  confirm(plan: FlightPlan): void;
+  fileAt(slot: EarliestSlot): void;
+}
 
 function duration(seconds: number): string {
   if (seconds < 120) return `${Math.round(seconds)} ${t('unit.s')}`;
@@ -27,11 +35,39 @@ function conflictSummary(r: Rejection): string {
   return t(`plan.conflictSummary.${key}`, { flights, zones });
 }
 
-/** The server's answer: the accepted plan, or every conflict with the alternatives it offers, one click each. */
-export function renderDecision(el: HTMLElement, view: DecisionView | null, take: (a: Alternative) => void): void {
+/**
+ * The server's answer: the accepted (or held) plan, every conflict with the alternatives it
+ * offers, one click each, or the earliest free departure.
+ */
+export function renderDecision(el: HTMLElement, view: DecisionView | null, act: DecisionActions): void {
   el.hidden = view === null;
   if (!view) return fill(el);
   if (view.kind === 'pending') return fill(el, h('p', {}, t('plan.submitting')));
+  if (view.kind === 'earliest') {
+    const s = view.slot;
+    el.dataset.state = 'earliest';
+    const when = s.departure ? formatTime(Date.parse(s.departure)) : '';
+    return fill(
+      el,
+      h('h2', {}, t('plan.earliestTitle')),
+      h(
+        'p',
+        { 'data-testid': 'earliest-slot' },
+        !s.departure
+          ? t('plan.earliestNone')
+          : s.delaySeconds
+            ? t('plan.earliestFound', { time: when, delay: duration(s.delaySeconds) })
+            : t('plan.earliestNow', { time: when }),
+      ),
+      s.request
+        ? h(
+            'button',
+            { class: 'primary', 'data-testid': 'file-earliest', onclick: () => act.fileAt(s) },
+            t('plan.fileAt'),
+          )
+        : null,
+    );
+  }
   if (view.kind === 'error') {
     return fill(
       el,
@@ -41,10 +77,23 @@ export function renderDecision(el: HTMLElement, view: DecisionView | null, take:
   }
   if (view.kind === 'accepted') {
     const p = view.plan;
-    el.dataset.state = 'accepted';
+    const until = p.heldUntil && p.state === 'Held' ? formatTime(Date.parse(p.heldUntil)) : null;
+    el.dataset.state = until ? 'held' : 'accepted';
     return fill(
       el,
-      h('h2', { class: 'good', 'data-testid': 'decision-state' }, t('plan.accepted')),
+      h(
+        'h2',
+        { class: until ? '' : 'good', 'data-testid': 'decision-state' },
+        until ? t('plan.held', { time: until }) : t('plan.accepted'),
+      ),
+      until ? h('p', {}, t('plan.heldHint', { time: until })) : null,
+      until
+        ? h(
+            'button',
+            { class: 'primary', 'data-testid': 'decision-confirm', onclick: () => act.confirm(p) },
+            t('plan.confirm'),
+          )
+        : null,
       h('p', { class: 'mono small', 'data-testid': 'decision-plan-id' }, p.id),
       h(
         'p',
@@ -95,7 +144,7 @@ export function renderDecision(el: HTMLElement, view: DecisionView | null, take:
               h('span', {}, alternativeText(a)),
               h(
                 'button',
-                { class: 'primary', 'data-testid': `take-alternative-${i}`, onclick: () => take(a) },
+                { class: 'primary', 'data-testid': `take-alternative-${i}`, onclick: () => act.take(a) },
                 t('plan.take'),
               ),
             ),

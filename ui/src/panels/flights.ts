@@ -2,7 +2,16 @@ import type { FlightPlan, PlanState } from '../../../server/protocol/index.ts';
 import { fill, h, shortId } from '../dom.ts';
 import { formatTime, t } from '../i18n/index.ts';
 
-const STATES: PlanState[] = ['Accepted', 'Activated', 'Nonconforming', 'Contingent', 'Ended', 'Cancelled', 'Preempted'];
+const STATES: PlanState[] = [
+  'Held',
+  'Accepted',
+  'Activated',
+  'Nonconforming',
+  'Contingent',
+  'Ended',
+  'Cancelled',
+  'Preempted',
+];
 
 /** The plans the stream knows, filtered by state and by a search on drone id and purpose. */
 export class FlightsPanel {

@@ -4,9 +4,12 @@ import { formatTime, t } from '../i18n/index.ts';
 
 export interface PlanActions {
   show(plan: FlightPlan): void;
+  confirm(plan: FlightPlan): void;
   activate(plan: FlightPlan): void;
   end(plan: FlightPlan): void;
   cancel(plan: FlightPlan): void;
+  /** Saves the plan's DIPS 2.0 filing. */
+  export(plan: FlightPlan, format: 'json' | 'csv'): void;
 }
 
 const FLYING = ['Activated', 'Nonconforming', 'Contingent'];
@@ -44,15 +47,25 @@ export function renderMyPlans(
             'div',
             { class: 'row sub' },
             `${formatTime(Date.parse(p.departure ?? p.timeStart), true)} · ${shortId(p.id)}`,
+            p.state === 'Held' && p.heldUntil
+              ? ` · ${t('plan.held', { time: formatTime(Date.parse(p.heldUntil)) })}`
+              : '',
           ),
           h(
             'div',
             { class: 'row actions' },
+            p.state === 'Held' ? button(t('plan.confirm'), 'confirm', () => act.confirm(p)) : null,
             p.state === 'Accepted' ? button(t('plan.activate'), 'activate', () => act.activate(p)) : null,
             FLYING.includes(p.state) ? button(t('plan.end'), 'end', () => act.end(p)) : null,
-            p.state === 'Accepted' || FLYING.includes(p.state)
+            p.state === 'Held' || p.state === 'Accepted' || FLYING.includes(p.state)
               ? button(t('plan.cancel'), 'cancel', () => act.cancel(p))
               : null,
+          ),
+          h(
+            'div',
+            { class: 'row actions' },
+            button(t('plan.exportJson'), 'export-json', () => act.export(p, 'json')),
+            button(t('plan.exportCsv'), 'export-csv', () => act.export(p, 'csv')),
           ),
         ),
       ),
