@@ -20,6 +20,7 @@ export const DEFAULT_ALERT_POLICY: Readonly<Record<AlertKind, SafeAction>> = {
   unplanned_flight: 'notify',
   low_battery: 'notify',
   zone_over_active_plan: 'notify',
+  priority_over_active_plan: 'notify',
 };
 
 /** `kind:action,kind:action` over the defaults. */
@@ -75,6 +76,8 @@ const EnvSchema = z.object({
   CLIMB_RATE_MPS: num(3).pipe(z.number().positive()),
   STRIPE_RESOLUTION: int(8).pipe(z.number().min(0).max(10)),
   PLANNING_HORIZON_DAYS: num(30).pipe(z.number().positive()),
+  /** The highest priority an operator files with unless an administrator granted it more (F3548: higher pre-empts). */
+  NORMAL_PRIORITY: num(0).pipe(z.number().int().min(0).max(1000)),
   DEPARTURE_GRACE_S: num(60).pipe(z.number().min(0)),
   GROUND_ELEVATION_M: num(0),
   /** A DEM GeoTIFF (lat/lon grid, metres above mean sea level) for AGL; unset: flat ground. */
@@ -139,6 +142,8 @@ export interface Config {
   /** H3 resolution of the stripes the arbiter locks (parents of the reservation cells). */
   stripeResolution: number;
   planningHorizonMs: number;
+  /** The highest priority filed without a grant. */
+  normalPriority: number;
   /** How far in the past a departure may be and still be accepted (client clocks drift). */
   departureGraceMs: number;
   groundElevationM: number;
@@ -219,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     stripeResolution: Math.min(e.STRIPE_RESOLUTION, e.H3_RESOLUTION),
     planningHorizonMs: e.PLANNING_HORIZON_DAYS * 86_400_000,
+    normalPriority: e.NORMAL_PRIORITY,
     departureGraceMs: e.DEPARTURE_GRACE_S * 1000,
     groundElevationM: e.GROUND_ELEVATION_M,
     terrainDem: e.TERRAIN_DEM ? path.resolve(e.TERRAIN_DEM) : null,

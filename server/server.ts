@@ -4,6 +4,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
 import { AuditTrail } from './audit/trail.ts';
+import { system } from './auth/principal.ts';
 import { ensureAdminToken } from './auth/admin-token.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { TokenIssuer } from './auth/issuer.ts';
@@ -13,7 +14,7 @@ import type { Config } from './config.ts';
 import { AirspaceEvents } from './events.ts';
 import { AirspaceMirror } from './flights/mirror.ts';
 import { endExpiredPlans } from './flights/expiry.ts';
-import { FlightPlans } from './flights/service.ts';
+import { FlightPlans, type Rights } from './flights/service.ts';
 import { makeDatum } from './geofences/datum.ts';
 import { loadDem } from './geofences/dem.ts';
 import { loadGeofenceDirectory } from './geofences/directory.ts';
@@ -24,6 +25,7 @@ import { IdempotentAnswers } from './http/idempotency.ts';
 import { ui } from './http/static.ts';
 import { joinCluster } from './live/cluster.ts';
 import { attachGatewayNamespace, type GatewayHub } from './live/gateway.ts';
+import { endSessionsWithTheirTokens } from './live/sessions.ts';
 import { attachViewerNamespace, type ViewerHub } from './live/viewers.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
@@ -44,6 +46,9 @@ import { ConformanceMonitor } from './telemetry/monitor.ts';
 import { conformanceParams } from './telemetry/params.ts';
 import { SafeActions } from './telemetry/policy.ts';
 import { purgeTelemetry } from './telemetry/retention.ts';
+import { DroneRegistry } from './rights/drones.ts';
+import { PriorityGrants } from './rights/priority.ts';
+import { ZoneAuthorizations } from './rights/zones.ts';
 import { systemClock, type Clock } from './clock.ts';
 
 /** How long an Idempotency-Key's answer is kept: long enough for any client's retries. */
@@ -56,6 +61,8 @@ export interface RunningServer {
   /** The store, for tools and tests that look beneath the API. */
   db: Db;
   flights: FlightPlans;
+  /** Who flies which drone, and the priority and zone rights granted. */
+  rights: Rights;
   geofences: Geofences;
   mirror: AirspaceMirror;
   /** socket.io on the server's port: `/gateway` today; the live map adds its namespace here. */
@@ -121,14 +128,19 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
       params: config.airspace,
       buildingMarginM: config.buildingMarginM,
       clock,
-      actor: 'startup',
+      actor: system('startup').subject,
     };
     await loadGeofenceDirectory(config.geofencesDir, deps, log);
   }
   const horizonMs = config.planningHorizonMs;
   const mirror = new AirspaceMirror({ db, datum, params: config.airspace, log, events, clock, horizonMs });
   await mirror.start();
-  const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events, vault });
+  const rights = {
+    drones: new DroneRegistry({ db, clock }),
+    priorities: new PriorityGrants({ db, clock, normalPriority: config.normalPriority }),
+    zones: new ZoneAuthorizations({ db, clock }),
+  };
+  const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events, vault, rights, audit });
   const stopExpiry = every(clock, 60_000, 'ending expired plans', () => endExpiredPlans(flights, log), log);
   const { stripeResolution } = config;
   const geofences = new Geofences({
@@ -153,6 +165,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     channel: gateways,
     carrier: async (droneId) => (await getState(db, droneId))?.gatewayId ?? null,
     plans: flights,
+    requireOperator: (droneId, who) => rights.drones.requireOperator(db, droneId, who, 'id'),
     undulation: egm96Undulation,
     lateralBufferM: config.airspace.lateralBufferM,
     timeoutMs: config.commandTimeoutMs,
@@ -197,9 +210,16 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     log,
   });
 
+  const stopEndingSessions = endSessionsWithTheirTokens([io.of('/gateway'), io.of('/live')], {
+    onRevoked: (listener) => issuer.onRevoked(listener),
+    clock,
+    log,
+  });
+
   const app = createApp({
     db,
     flights,
+    rights,
     geofences,
     mirror,
     metrics,
@@ -252,6 +272,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     port,
     db,
     flights,
+    rights,
     geofences,
     mirror,
     io,
@@ -267,6 +288,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     issuer,
     audit,
     async close() {
+      stopEndingSessions();
       viewers.stop();
       telemetry.stop();
       await io.close();

@@ -37,7 +37,7 @@ export class Authenticator {
 
   async fromToken(token: string): Promise<Principal> {
     if (this.admin && timingSafeEqual(digest(token), this.admin)) {
-      return { subject: 'admin', role: 'admin', drones: '*', tokenId: null };
+      return { subject: 'admin', role: 'admin', drones: '*', tokenId: null, expiresAt: null };
     }
     const p = await this.tokens.verify(token);
     if (p.tokenId && this.isRevoked(p.tokenId)) throw new InvalidToken('invalid token: it has been revoked');

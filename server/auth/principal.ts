@@ -11,9 +11,11 @@ export interface Principal {
   drones: readonly string[] | '*';
   /** The token's id when this server issued it (what revoking names). */
   tokenId: string | null;
+  /** When the token stops being valid (epoch ms); null for tokens that do not expire. */
+  expiresAt: number | null;
 }
 
-export const PUBLIC: Principal = { subject: 'public', role: 'public', drones: [], tokenId: null };
+export const PUBLIC: Principal = { subject: 'public', role: 'public', drones: [], tokenId: null, expiresAt: null };
 
 /** The server's own acts (safe actions, expiry, start-up imports), as the audit trail names them. */
 export const system = (what: string): Principal => ({
@@ -21,4 +23,5 @@ export const system = (what: string): Principal => ({
   role: 'admin',
   drones: '*',
   tokenId: null,
+  expiresAt: null,
 });

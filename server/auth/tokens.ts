@@ -94,6 +94,7 @@ export class Tokens {
       role: claims.data.role,
       drones: claims.data.drones ?? [],
       tokenId: claims.data.jti ?? null,
+      expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : null,
     };
   }
 }

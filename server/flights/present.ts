@@ -9,6 +9,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export interface PlanExtras {
   history?: PlanEventRecord[];
   preempted?: string[];
+  overlapped?: string[];
   advisories?: Conflict[];
   /** The operator's contact details, opened for someone allowed to read them. */
   contact?: Contact | null;
@@ -41,6 +42,7 @@ export function presentPlan(p: PlanRecord, extra: PlanExtras = {}): FlightPlan {
     stateReason: p.stateReason,
     request: extra.contact ? { ...p.request, contact: extra.contact } : p.request,
     ...(extra.preempted ? { preempted: extra.preempted } : {}),
+    ...(extra.overlapped?.length ? { overlapped: extra.overlapped } : {}),
     ...(extra.advisories?.length ? { advisories: extra.advisories } : {}),
     ...(extra.history ? { history: extra.history.map((e) => ({ ...e, at: iso(e.at) })) } : {}),
   };

@@ -7,10 +7,17 @@ import { compilePlan, type CompiledPlan } from '../airspace/plan.ts';
 import { judge, type Claimant, type Verdict } from '../airspace/priority.ts';
 import type { SkyKey } from '../airspace/types.ts';
 import type { Config } from '../config.ts';
+import type { AuditTrail } from '../audit/trail.ts';
 import { BadRequest, Forbidden, NotFound, StateConflict } from '../errors.ts';
 import type { AirspaceEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
-import { LIVE_STATES, type Conflict, type FlightPlanRequest, type Rejection } from '../protocol/index.ts';
+import {
+  AIRBORNE_STATES,
+  LIVE_STATES,
+  type Conflict,
+  type FlightPlanRequest,
+  type Rejection,
+} from '../protocol/index.ts';
 import type { Vault } from '../privacy/vault.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { stripeWindows, toKeyArrays, type KeyArrays, type StripeWindows } from '../store/keys-sql.ts';
@@ -18,10 +25,13 @@ import {
   expiredPlanIds,
   findCandidates,
   getPlan,
+  getPlans,
   insertPlan,
   listPlans,
   liveVersions,
+  lockDrone,
   lockForDecision,
+  overlappingPlanOfDrone,
   planEvents,
   planKeys,
   replacePlan,
@@ -30,6 +40,7 @@ import {
   type PlanEventRecord,
   type PlanFilter,
   type PlanRecord,
+  withdrawGrantedZone,
 } from '../store/plans.ts';
 import { proposeAlternatives } from './alternatives.ts';
 import { conflictSummary, explainConflicts } from './explain.ts';
@@ -38,11 +49,21 @@ import { toGeometry } from './geometry.ts';
 import { OPERATIONS, REPLANNABLE, type Operation } from './lifecycle.ts';
 import type { AirspaceMirror } from './mirror.ts';
 import { summarizeSkyRoad } from './summary.ts';
+import type { DroneRegistry } from '../rights/drones.ts';
+import type { PriorityGrants } from '../rights/priority.ts';
+import type { ZoneAuthorizations } from '../rights/zones.ts';
 import { type Clock } from '../clock.ts';
 
 export type Decision =
-  | { accepted: true; plan: PlanRecord; preempted: string[]; advisories: Conflict[] }
+  | { accepted: true; plan: PlanRecord; preempted: string[]; overlapped: string[]; advisories: Conflict[] }
   | { accepted: false; rejection: Rejection };
+
+/** The rights a decision checks: who flies the drone, who may claim a priority or a restricted zone. */
+export interface Rights {
+  drones: DroneRegistry;
+  priorities: PriorityGrants;
+  zones: ZoneAuthorizations;
+}
 
 export interface FlightPlansDeps {
   db: Db;
@@ -54,6 +75,9 @@ export interface FlightPlansDeps {
   events: AirspaceEvents;
   /** Seals the operator's contact details before they are stored. */
   vault: Vault;
+  rights: Rights;
+  /** Pre-emptions and overlaps are audited with the decision that made them. */
+  audit: AuditTrail;
 }
 
 /**
@@ -62,7 +86,7 @@ export interface FlightPlansDeps {
  */
 export type WithAcceptance = (
   tx: Queryable,
-  accepted: { plan: PlanRecord; preempted: string[]; advisories: Conflict[] },
+  accepted: { plan: PlanRecord; preempted: string[]; overlapped: string[]; advisories: Conflict[] },
 ) => Promise<void>;
 
 /** Lowest cruise height above the ground an alternative may propose. */
@@ -74,8 +98,25 @@ interface Outcome {
   conflicts: CoreConflict[];
   plan: PlanRecord | null;
   preempted: PlanRecord[];
+  /** Lower-priority plans in the air that the accepted plan shares airspace with. */
+  overlapped: PlanRecord[];
+  /** What the filer was found to hold the rights to. */
+  entitled: Entitlement;
   /** For an accepted plan, the advisory zones it enters, explained once for both the hook and the answer. */
   advisories: Conflict[];
+}
+
+/** The claimant as the rights allow, and the grant that allows its priority (null: the normal level). */
+interface Entitlement {
+  claimant: Claimant;
+  grant: string | null;
+}
+
+/** Who files a plan, for whom, and which plan it replaces (null for a new one). */
+interface Filer {
+  who: Principal;
+  owner: string;
+  planId: string | null;
 }
 
 /** A sky road as the store writes it. */
@@ -102,8 +143,9 @@ export class FlightPlans {
     return this.decide(
       req,
       compiled,
-      null,
-      (tx, road) => insertPlan(tx, this.newPlan(id, req, compiled, who.subject), road.keys, road.windows, now),
+      { who, owner: who.subject, planId: null },
+      (tx, road, granted) =>
+        insertPlan(tx, this.newPlan(id, req, compiled, who.subject, granted), road.keys, road.windows, now),
       [],
       withAcceptance,
     );
@@ -119,9 +161,9 @@ export class FlightPlans {
     return this.decide(
       req,
       compiled,
-      id,
-      async (tx, road) => {
-        const next = this.newPlan(id, req, compiled, current.owner);
+      { who, owner: current.owner, planId: id },
+      async (tx, road, granted) => {
+        const next = this.newPlan(id, req, compiled, current.owner, granted);
         const plan = await replacePlan(tx, next, road.keys, road.windows, current.version, now);
         if (!plan) throw new StateConflict('the plan changed while it was being replanned; read it and try again');
         return plan;
@@ -141,6 +183,20 @@ export class FlightPlans {
     if (!moved) throw new StateConflict(`cannot ${op} a ${current.state} plan`);
     this.learn([{ plan: moved }]);
     return moved;
+  }
+
+  /**
+   * An authorisation to enter a zone was revoked: the live plans of that drone and operator no
+   * longer hold it, so the monitor judges the drone there as unauthorised from now on.
+   */
+  async withdrawZone(a: { zoneId: string; operator: string; droneId: string; id: string }): Promise<PlanRecord[]> {
+    const changed = await withdrawGrantedZone(this.deps.db, {
+      ...a,
+      reason: `authorisation ${a.id} to enter zone ${a.zoneId} revoked`,
+      at: this.deps.clock.now(),
+    });
+    this.learn(changed.map((plan) => ({ plan })));
+    return changed;
   }
 
   /** Ends accepted plans whose reservation is over; returns how many. */
@@ -211,7 +267,13 @@ export class FlightPlans {
   }
 
   /** The plan as stored: the contact details leave the request and are sealed on their own. */
-  private newPlan(id: string, req: FlightPlanRequest, compiled: CompiledPlan, owner: string): NewPlan {
+  private newPlan(
+    id: string,
+    req: FlightPlanRequest,
+    compiled: CompiledPlan,
+    owner: string,
+    grantedZones: ReadonlySet<string>,
+  ): NewPlan {
     const path = compiled.path;
     const { contact, ...request } = req;
     return {
@@ -227,6 +289,7 @@ export class FlightPlans {
       arrival: path ? path[path.length - 1]!.t : null,
       bbox: compiled.bbox,
       skyRoad: summarizeSkyRoad(compiled.keys, this.deps.config.airspace),
+      grantedZones: [...grantedZones],
     };
   }
 
@@ -240,13 +303,15 @@ export class FlightPlans {
   private async decide(
     req: FlightPlanRequest,
     compiled: CompiledPlan,
-    exceptPlanId: string | null,
-    write: (tx: Queryable, road: Road) => Promise<PlanRecord>,
+    filer: Filer,
+    write: (tx: Queryable, road: Road, grantedZones: ReadonlySet<string>) => Promise<PlanRecord>,
     alsoLock: readonly SkyKey[] = [],
     withAcceptance?: WithAcceptance,
   ): Promise<Decision> {
     const { db, mirror } = this.deps;
-    const claimant: Claimant = { priority: req.priority, authorizations: new Set(req.authorizations) };
+    const exceptPlanId = filer.planId;
+    const entitled = await this.entitle(db, req, compiled, filer);
+    const { claimant } = entitled;
     const except = exceptPlanId ?? undefined;
 
     const predicted = mirror.index.conflicts(compiled.keys, except);
@@ -259,7 +324,15 @@ export class FlightPlans {
         return this.reject(
           req,
           compiled,
-          { verdict: foreseen, conflicts: predicted, plan: null, preempted: [], advisories: [] },
+          {
+            verdict: foreseen,
+            conflicts: predicted,
+            plan: null,
+            preempted: [],
+            overlapped: [],
+            advisories: [],
+            entitled,
+          },
           claimant,
           except,
         );
@@ -274,6 +347,8 @@ export class FlightPlans {
       : windows.stripes;
     const road = { keys: toKeyArrays(compiled.keys), windows };
     const outcome = await db.transaction(async (tx): Promise<Outcome> => {
+      await lockDrone(tx, req.droneId);
+      await this.requireDroneFree(tx, req, compiled, filer);
       await lockForDecision(tx, locks);
       const { revision, candidates } = await findCandidates(tx, windows, exceptPlanId);
       await mirror.syncZones(tx, revision);
@@ -286,8 +361,13 @@ export class FlightPlans {
         ...mirror.index.flightConflicts(compiled.keys, except).filter((c) => ids.has(c.id)),
         ...mirror.index.zoneConflicts(compiled.keys),
       ];
-      const verdict = judge(conflicts, claimant);
-      if (verdict.blocking.length > 0) return { verdict, conflicts, plan: null, preempted: [], advisories: [] };
+      const airborne = new Set(
+        candidates.filter((c) => (AIRBORNE_STATES as readonly string[]).includes(c.state)).map((c) => c.id),
+      );
+      const verdict = judge(conflicts, claimant, airborne);
+      if (verdict.blocking.length > 0) {
+        return { verdict, conflicts, plan: null, preempted: [], overlapped: [], advisories: [], entitled };
+      }
       const reason = `pre-empted by a priority ${req.priority} plan`;
       const preempted = await transition(
         tx,
@@ -297,20 +377,104 @@ export class FlightPlans {
         reason,
         this.deps.clock.now(),
       );
-      const plan = await write(tx, road);
+      const plan = await write(tx, road, claimant.authorizations);
+      const overlapped = await getPlans(tx, verdict.overlapped);
+      await this.auditPriority(tx, filer.who, plan, entitled.grant, preempted, overlapped);
       const advisories = explainConflicts(verdict.advisories, this.deps.config.airspace.bandHeightM);
-      await withAcceptance?.(tx, { plan, preempted: preempted.map((p) => p.id), advisories });
-      return { verdict, conflicts, plan, preempted, advisories };
+      await withAcceptance?.(tx, {
+        plan,
+        preempted: preempted.map((p) => p.id),
+        overlapped: overlapped.map((p) => p.id),
+        advisories,
+      });
+      return { verdict, conflicts, plan, preempted, overlapped, advisories, entitled };
     });
 
-    if (!outcome.plan) return this.reject(req, compiled, outcome, claimant, except);
+    if (!outcome.plan) return this.reject(req, compiled, outcome, outcome.entitled.claimant, except);
     this.learn([...outcome.preempted.map((plan) => ({ plan })), { plan: outcome.plan, keys: compiled.keys }]);
+    for (const kept of outcome.overlapped) {
+      this.deps.events.emit('priority-over-active-plan', {
+        plan: kept,
+        by: outcome.plan,
+        message: `a priority ${outcome.plan.priority} plan (${outcome.plan.id}) was accepted through the sky road of ${kept.droneId}, which is in the air: give way`,
+      });
+    }
     return {
       accepted: true,
       plan: outcome.plan,
       preempted: outcome.preempted.map((p) => p.id),
+      overlapped: outcome.overlapped.map((p) => p.id),
       advisories: outcome.advisories,
     };
+  }
+
+  /**
+   * What the filer holds the rights to, before anything is decided (a forecast refusal too is
+   * given only to whom the rights allow, with the rights granted): the drone must be theirs, a
+   * priority above the normal level must be granted, and the restricted zones the plan may enter
+   * are those its authorisations cover (a zone only claimed is refused).
+   */
+  private async entitle(
+    q: Queryable,
+    req: FlightPlanRequest,
+    compiled: CompiledPlan,
+    filer: Filer,
+  ): Promise<Entitlement> {
+    const { drones, priorities, zones } = this.deps.rights;
+    await drones.requireOperator(q, req.droneId, filer.who);
+    const grant = await priorities.entitlement(q, filer.who, req.priority);
+    const authorizations = await zones.claimable(q, filer.who, {
+      operator: filer.owner,
+      droneId: req.droneId,
+      from: compiled.timeStart,
+      to: compiled.timeEnd,
+      requested: req.authorizations,
+    });
+    return { claimant: { priority: req.priority, authorizations }, grant };
+  }
+
+  /** One drone flies one plan at a time: checked under the drone's lock, so two filings cannot both pass. */
+  private async requireDroneFree(
+    tx: Queryable,
+    req: FlightPlanRequest,
+    compiled: CompiledPlan,
+    filer: Filer,
+  ): Promise<void> {
+    const other = await overlappingPlanOfDrone(tx, {
+      droneId: req.droneId,
+      from: compiled.timeStart,
+      to: compiled.timeEnd,
+      exceptPlanId: filer.planId,
+    });
+    if (other) {
+      throw StateConflict.field(
+        'droneId',
+        `drone ${req.droneId} already holds plan ${other.id} from ${new Date(other.timeStart).toISOString()} to ${new Date(other.timeEnd).toISOString()}; a drone flies one plan at a time`,
+      );
+    }
+  }
+
+  /** Every plan pre-empted or overlapped is audited with who asked and under which grant. */
+  private async auditPriority(
+    tx: Queryable,
+    who: Principal,
+    plan: PlanRecord,
+    grant: string | null,
+    preempted: readonly PlanRecord[],
+    overlapped: readonly PlanRecord[],
+  ): Promise<void> {
+    const entry = (p: PlanRecord, action: string, outcome: string) => ({
+      who,
+      action,
+      target: p.id,
+      outcome,
+      remote: null,
+      detail: { by: plan.id, priority: plan.priority, over: p.priority, operator: p.owner, grant },
+    });
+    await this.deps.audit.recordWithin(tx, [
+      ...preempted.map((p) => entry(p, 'plan preempted', 'Preempted')),
+      ...overlapped.map((p) => entry(p, 'plan overlapped in the air', 'kept its sky road; told to give way')),
+    ]);
   }
 
   private reject(

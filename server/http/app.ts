@@ -2,7 +2,7 @@ import express, { type Express, type Router } from 'express';
 import type { AuditTrail } from '../audit/trail.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { TokenIssuer } from '../auth/issuer.ts';
-import type { FlightPlans } from '../flights/service.ts';
+import type { FlightPlans, Rights } from '../flights/service.ts';
 import type { AirspaceMirror } from '../flights/mirror.ts';
 import type { Geofences } from '../geofences/service.ts';
 import type { Logger } from '../log.ts';
@@ -27,6 +27,7 @@ import { flightPlansRouter } from './routes/flight-plans.ts';
 import { geofencesRouter } from './routes/geofences.ts';
 import { healthRouter } from './routes/health.ts';
 import { replayRouter } from './routes/replay.ts';
+import { droneRegistrationsRouter, priorityGrantsRouter, zoneAuthorizationsRouter } from './routes/rights.ts';
 import { tokensRouter } from './routes/tokens.ts';
 import { aboutRouter } from './routes/about.ts';
 import { corsPolicy, securityHeaders } from './security.ts';
@@ -36,6 +37,7 @@ import { type Clock } from '../clock.ts';
 export interface AppDeps {
   db: Db;
   flights: FlightPlans;
+  rights: Rights;
   geofences: Geofences;
   mirror: AirspaceMirror;
   metrics: Metrics;
@@ -75,7 +77,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders({ tileUrl: deps.http.tileUrl, tls: deps.http.tls }));
   app.use(corsPolicy(deps.http.corsOrigins));
   // Before the body is read: a refused body (too large, broken JSON) is a write attempt too.
-  app.use(auditWrites(deps.audit));
+  app.use(auditWrites(deps.audit, deps.authenticator));
   app.use(
     express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/geo+json', 'application/*+json'] }),
   );
@@ -98,6 +100,9 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/airspace/check', airspaceCheckRouter(deps));
   app.use('/api/v1/airspace', airspaceRouter(deps));
   app.use('/api/v1/drones', dronesRouter({ ...deps, staleAfterMs: deps.telemetryStaleMs }));
+  app.use('/api/v1/drone-registrations', droneRegistrationsRouter(deps));
+  app.use('/api/v1/priority-grants', priorityGrantsRouter(deps));
+  app.use('/api/v1/zone-authorizations', zoneAuthorizationsRouter(deps));
   app.use('/api/v1/alerts', alertsRouter(deps));
   app.use('/api/v1/replay', replayRouter(deps));
   app.use('/api/v1/tokens', tokensRouter(deps));

@@ -11,6 +11,7 @@ export const AlertKind = z.enum([
   'unplanned_flight',
   'low_battery',
   'zone_over_active_plan',
+  'priority_over_active_plan',
 ]);
 
 export const SafeAction = z.enum(['notify', 'loiter', 'rtl', 'land']);

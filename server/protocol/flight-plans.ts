@@ -19,6 +19,8 @@ export const PlanState = z
 
 /** States in which a plan holds its sky road. */
 export const LIVE_STATES = ['Accepted', 'Activated', 'Nonconforming', 'Contingent'] as const;
+/** States of a plan whose drone is flying it. */
+export const AIRBORNE_STATES = ['Activated', 'Nonconforming', 'Contingent'] as const;
 
 const Waypoint = z.object({
   lat: OperatingLatitude,
@@ -220,6 +222,12 @@ export const FlightPlan = z
     skyRoad: SkyRoadSummary,
     request: FlightPlanRequest,
     preempted: z.array(Id).optional().describe('plans this one pre-empted when it was accepted'),
+    overlapped: z
+      .array(Id)
+      .optional()
+      .describe(
+        'lower-priority plans already in the air when this one was accepted: they keep their sky road and are told to give way',
+      ),
     advisories: z.array(Conflict).optional().describe('advisory zones the sky road enters'),
     history: z.array(PlanEvent).optional(),
     createdAt: Timestamp,

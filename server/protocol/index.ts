@@ -9,3 +9,5 @@ export * from './alerts.ts';
 export * from './replay.ts';
 export * from './live.ts';
 export * from './trust.ts';
+export * from './permissions.ts';
+export * from './rights.ts';

@@ -30,6 +30,8 @@ export interface PlanRecord {
   stateReason: string | null;
   /** The operator's contact details, sealed (privacy/vault.ts); never in `request`. */
   contact: Uint8Array | null;
+  /** Restricted zones the plan may enter under an authorisation verified when it was decided. */
+  grantedZones: string[];
   createdAt: number;
   updatedAt: number;
 }
@@ -44,7 +46,8 @@ export interface PlanEventRecord {
 const LIVE = `('${LIVE_STATES.join("','")}')`;
 
 const PLAN_COLUMNS = `id::text, version, state, priority, drone_id, owner, request, time_start, time_end, departure,
-  arrival, min_lon, min_lat, max_lon, max_lat, sky_road, state_reason, contact, created_at, updated_at`;
+  arrival, min_lon, min_lat, max_lon, max_lat, sky_road, state_reason, contact, granted_zones::text[], created_at,
+  updated_at`;
 
 interface PlanRow {
   id: string;
@@ -65,6 +68,7 @@ interface PlanRow {
   sky_road: SkyRoadSummary;
   state_reason: string | null;
   contact: Uint8Array | null;
+  granted_zones: string[];
   created_at: Date;
   updated_at: Date;
   [column: string]: unknown;
@@ -87,6 +91,7 @@ function toRecord(r: PlanRow): PlanRecord {
     skyRoad: r.sky_road,
     stateReason: r.state_reason,
     contact: r.contact,
+    grantedZones: r.granted_zones,
     createdAt: r.created_at.getTime(),
     updatedAt: r.updated_at.getTime(),
   };
@@ -109,6 +114,7 @@ export interface Candidate {
   id: string;
   version: number;
   priority: number;
+  state: PlanState;
 }
 
 /**
@@ -121,9 +127,15 @@ export async function findCandidates(
   windows: StripeWindows,
   exceptPlanId: string | null,
 ): Promise<{ revision: string; candidates: Candidate[] }> {
-  const rows = await q.query<{ revision: string; id: string | null; version: number; priority: number }>(
+  const rows = await q.query<{
+    revision: string;
+    id: string | null;
+    version: number;
+    priority: number;
+    state: PlanState;
+  }>(
     `SELECT r.zones::text AS revision, c.* FROM airspace_revision r LEFT JOIN LATERAL (
-       SELECT p.id::text, p.version, p.priority FROM flight_plans p
+       SELECT p.id::text, p.version, p.priority, p.state FROM flight_plans p
        WHERE p.id IN (
          SELECT s.plan_id FROM unnest($1::int8[], $2::int8[], $3::int8[]) AS u(stripe, a, z)
          CROSS JOIN LATERAL (
@@ -135,7 +147,9 @@ export async function findCandidates(
   );
   return {
     revision: rows[0]!.revision,
-    candidates: rows.flatMap((r) => (r.id ? [{ id: r.id, version: r.version, priority: r.priority }] : [])),
+    candidates: rows.flatMap((r) =>
+      r.id ? [{ id: r.id, version: r.version, priority: r.priority, state: r.state }] : [],
+    ),
   };
 }
 
@@ -169,6 +183,7 @@ export interface NewPlan {
   skyRoad: SkyRoadSummary;
   /** Sealed contact details; on a replan, null keeps the ones already held. */
   contact: Uint8Array | null;
+  grantedZones: readonly string[];
 }
 
 /** Every change of a plan appends its event and notifies every instance (delivered at commit). */
@@ -204,12 +219,13 @@ export async function insertPlan(
   const [row] = await tx.query<PlanRow>(
     `WITH plan AS (
        INSERT INTO flight_plans (id, version, state, priority, drone_id, owner, request, time_start, time_end, departure,
-         arrival, min_lon, min_lat, max_lon, max_lat, sky_road, contact, created_at, updated_at)
-       VALUES ($9, 1, 'Accepted', $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $24, $23, $23)
+         arrival, min_lon, min_lat, max_lon, max_lat, sky_road, contact, granted_zones, created_at, updated_at)
+       VALUES ($9, 1, 'Accepted', $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $24, $25::uuid[],
+         $23, $23)
        RETURNING *),
      ${WRITE_SKY_ROAD('$9::uuid')},
      ${RECORD_AND_NOTIFY('plan', 'NULL')}`,
-    [...skyRoadParams(keys, windows), ...planValues(plan), ts(at), plan.contact],
+    [...skyRoadParams(keys, windows), ...planValues(plan), ts(at), plan.contact, plan.grantedZones],
   );
   return toRecord(row!);
 }
@@ -251,7 +267,7 @@ export async function replacePlan(
     `WITH plan AS (
        UPDATE flight_plans SET version = version + 1, priority = $10, drone_id = $11, request = $13, time_start = $14,
          time_end = $15, departure = $16, arrival = $17, min_lon = $18, min_lat = $19, max_lon = $20, max_lat = $21,
-         sky_road = $22, updated_at = $23, contact = COALESCE($25, contact)
+         sky_road = $22, updated_at = $23, contact = COALESCE($25, contact), granted_zones = $26::uuid[]
        WHERE id = $9 AND state IN ${LIVE} AND version = $24 AND $12::text IS NOT NULL
        RETURNING *),
      road AS (UPDATE sky_roads SET cells = $1::int8[], band_lo = $2::int2[], band_hi = $3::int2[], t0 = $4::int8[],
@@ -260,7 +276,7 @@ export async function replacePlan(
      stripes AS (INSERT INTO sky_road_stripes (plan_id, stripe, during)
                  SELECT p.id, s, int8range(a, z) FROM plan p, unnest($6::int8[], $7::int8[], $8::int8[]) AS w(s, a, z)),
      ${RECORD_AND_NOTIFY('plan', "'replanned'")}`,
-    [...skyRoadParams(keys, windows), ...planValues(plan), ts(at), expectedVersion, plan.contact],
+    [...skyRoadParams(keys, windows), ...planValues(plan), ts(at), expectedVersion, plan.contact, plan.grantedZones],
   );
   return row ? toRecord(row) : null;
 }
@@ -286,6 +302,27 @@ export async function transition(
      ${FREE_SKY_ROADS('moved', '$6')},
      ${RECORD_AND_NOTIFY('moved', 'state_reason')}`,
     [ids, to, reason, ts(at), from, !(LIVE_STATES as readonly string[]).includes(to)],
+  );
+  return rows.map(toRecord);
+}
+
+/**
+ * Takes a restricted zone out of the live plans of one drone of one operator (its authorisation
+ * was revoked): from now on the monitor judges the drone there as unauthorised. Returns the
+ * plans changed.
+ */
+export async function withdrawGrantedZone(
+  tx: Queryable,
+  f: { zoneId: string; operator: string; droneId: string; reason: string; at: number },
+): Promise<PlanRecord[]> {
+  const rows = await tx.query<PlanRow>(
+    `WITH plan AS (
+       UPDATE flight_plans SET granted_zones = array_remove(granted_zones, $1::uuid), version = version + 1,
+         updated_at = $5
+       WHERE owner = $2 AND drone_id = $3 AND state IN ${LIVE} AND $1::uuid = ANY(granted_zones)
+       RETURNING *),
+     ${RECORD_AND_NOTIFY('plan', '$4')}`,
+    [f.zoneId, f.operator, f.droneId, f.reason, ts(f.at)],
   );
   return rows.map(toRecord);
 }
@@ -317,6 +354,34 @@ export async function operatesDrone(q: Queryable, owner: string, droneId: string
     [owner, droneId],
   );
   return rows.length > 0;
+}
+
+/**
+ * Serialises the decisions about one drone (taken before the stripes, in every decision, so
+ * the locks are always taken in the same order): two plans for it cannot both be accepted.
+ */
+export async function lockDrone(tx: Queryable, droneId: string): Promise<void> {
+  await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('drone:' || $1, 0))", [droneId]);
+}
+
+/** Another live plan of the drone whose reservation overlaps [from, to), if any. */
+export async function overlappingPlanOfDrone(
+  q: Queryable,
+  f: { droneId: string; from: number; to: number; exceptPlanId: string | null },
+): Promise<PlanRecord | null> {
+  const [row] = await q.query<PlanRow>(
+    `SELECT ${PLAN_COLUMNS} FROM flight_plans WHERE drone_id = $1 AND state IN ${LIVE} AND time_start < $3
+       AND time_end > $2 AND id IS DISTINCT FROM $4::uuid ORDER BY time_start LIMIT 1`,
+    [f.droneId, ts(f.from), ts(f.to), f.exceptPlanId],
+  );
+  return row ? toRecord(row) : null;
+}
+
+/** Whether any plan for the drone still holds a sky road. */
+export async function hasLivePlans(q: Queryable, droneId: string): Promise<boolean> {
+  return (
+    (await q.query(`SELECT 1 FROM flight_plans WHERE drone_id = $1 AND state IN ${LIVE} LIMIT 1`, [droneId])).length > 0
+  );
 }
 
 export async function getPlans(q: Queryable, ids: readonly string[]): Promise<PlanRecord[]> {

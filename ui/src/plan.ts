@@ -1,6 +1,6 @@
 import './style.css';
 import type { Layer } from '@deck.gl/core';
-import { can } from '../../server/auth/policy.ts';
+import { roleMay } from '../../server/protocol/index.ts';
 import type { Alternative, FlightPlan, FlightPlanRequest } from '../../server/protocol/index.ts';
 import { ApiError, api, type Decision } from './api.ts';
 import { setupChrome } from './chrome.ts';
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   let layers: Layer[] = [];
 
   const me = await chrome.whoami;
-  const mayFile = can(me, 'plans:file');
+  const mayFile = roleMay(me.role, 'plans:file');
 
   field('droneId').value = `JU${Math.random().toString(36).slice(2, 12).toUpperCase().padEnd(10, '0')}`;
   field('departure').value = localInput(Math.ceil((Date.now() + 3 * 60_000) / 60_000) * 60_000);

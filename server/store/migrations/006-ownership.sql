@@ -57,3 +57,8 @@ DELETE FROM telemetry_samples a USING telemetry_samples b
   WHERE a.gateway_id = b.gateway_id AND a.seq = b.seq AND a.ctid > b.ctid;
 CREATE UNIQUE INDEX telemetry_samples_gateway_seq ON telemetry_samples (gateway_id, seq);
 DROP TABLE telemetry_gateways;
+
+-- A plan of higher priority accepted over a flight in the air leaves it flying; its pilot is told.
+ALTER TABLE alerts DROP CONSTRAINT alerts_kind_check;
+ALTER TABLE alerts ADD CONSTRAINT alerts_kind_check CHECK (kind IN ('nonconforming', 'contingent', 'geofence_breach',
+  'lost_link', 'proximity', 'unplanned_flight', 'low_battery', 'zone_over_active_plan', 'priority_over_active_plan'));

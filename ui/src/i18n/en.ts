@@ -34,6 +34,7 @@ export const en: Record<MessageKey, string> = {
   'alert.unplanned_flight': 'Unplanned flight',
   'alert.low_battery': 'Low battery',
   'alert.zone_over_active_plan': 'Zone over a flying plan',
+  'alert.priority_over_active_plan': 'Priority flight over a flying plan',
   'flights.title': 'Flight plans',
   'flights.filterState': 'State',
   'flights.filterAll': 'all',
