@@ -16,6 +16,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { SignJWT } from 'jose';
+import { system } from '../server/auth/principal.ts';
 import { loadConfig } from '../server/config.ts';
 import { createLogger } from '../server/log.ts';
 import { startServer } from '../server/server.ts';
@@ -136,7 +137,7 @@ async function run(kind: 'pglite' | 'postgres', api: Api, flights: Flight[]): Pr
   });
   const server = await startServer(config, createLogger('silent'));
   try {
-    const admin = { subject: 'admin', role: 'admin' as const, drones: '*' as const, tokenId: null };
+    const admin = system('bench');
     const native = api !== 'flight_planning/v1';
     const token = native
       ? (await server.issuer.issue({ subject: 'bench-operator', role: 'operator', ttlSeconds: 3600 }, admin)).token

@@ -75,7 +75,13 @@ export const spread = (r: { median: number; min: number; max: number }, digits =
   `${fmt(r.median, digits)} (${fmt(r.min, digits)}–${fmt(r.max, digits)})`;
 
 /** The operator the benchmarks file their plans as, when they call the service in-process. */
-export const BENCH_OPERATOR: Principal = { subject: 'bench', role: 'operator', drones: [], tokenId: null };
+export const BENCH_OPERATOR: Principal = {
+  subject: 'bench',
+  role: 'operator',
+  drones: [],
+  tokenId: null,
+  expiresAt: null,
+};
 
 /** The administrator token of the servers the benchmarks start. */
 export const BENCH_ADMIN_TOKEN = randomBytes(18).toString('base64url');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { GATEWAY_DEFAULTS, type GatewayConfig, type LinkSpec } from './gateway.ts';
 import { signingKey } from './mavlink/signing.ts';
+import { GATEWAY_ID, GATEWAY_ID_RULE } from '../server/protocol/index.ts';
 
 export const USAGE = `npm run gateway -- [links] --server URL --token TOKEN [options]
 links (each may be given several times):
@@ -98,7 +99,7 @@ export function parseGatewayArgs(
     server = { url: values.server, token };
   }
   const gatewayId = values.id ?? os.hostname();
-  if (!/^[\w.-]{1,48}$/.test(gatewayId)) throw new UsageError('--id: 1–48 letters, digits, dot, dash or underscore');
+  if (!GATEWAY_ID.test(gatewayId)) throw new UsageError(`--id: ${GATEWAY_ID_RULE}`);
 
   const droneIds = new Map<number, string>();
   for (const d of values.drone) {

@@ -22,6 +22,7 @@ export const DEFAULT_ALERT_POLICY: Readonly<Record<AlertKind, SafeAction>> = {
   zone_over_active_plan: 'notify',
   // A command to a shared id may reach either drone: only people can sort it out.
   id_collision: 'notify',
+  priority_over_active_plan: 'notify',
 };
 
 /** `kind:action,kind:action` over the defaults. */
@@ -77,6 +78,8 @@ const EnvSchema = z.object({
   CLIMB_RATE_MPS: num(3).pipe(z.number().positive()),
   STRIPE_RESOLUTION: int(8).pipe(z.number().min(0).max(10)),
   PLANNING_HORIZON_DAYS: num(30).pipe(z.number().positive()),
+  /** The highest priority an operator files with unless an administrator granted it more (F3548: higher pre-empts). */
+  NORMAL_PRIORITY: num(0).pipe(z.number().int().min(0).max(1000)),
   DEPARTURE_GRACE_S: num(60).pipe(z.number().min(0)),
   /** How long a held plan keeps its sky road unconfirmed (仮押さえ). */
   HOLD_S: num(600).pipe(z.number().min(10, 'at least 10 seconds').max(86_400, 'at most a day')),
@@ -151,6 +154,8 @@ export interface Config {
   /** H3 resolution of the stripes the arbiter locks (parents of the reservation cells). */
   stripeResolution: number;
   planningHorizonMs: number;
+  /** The highest priority filed without a grant. */
+  normalPriority: number;
   /** How far in the past a departure may be and still be accepted (client clocks drift). */
   departureGraceMs: number;
   /** How long a held plan keeps its sky road before it is released unless confirmed. */
@@ -244,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     stripeResolution: Math.min(e.STRIPE_RESOLUTION, e.H3_RESOLUTION),
     planningHorizonMs: e.PLANNING_HORIZON_DAYS * 86_400_000,
+    normalPriority: e.NORMAL_PRIORITY,
     departureGraceMs: e.DEPARTURE_GRACE_S * 1000,
     holdMs: e.HOLD_S * 1000,
     defaultCapCellHours: e.OPERATOR_CAP_CELL_HOURS ?? null,

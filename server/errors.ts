@@ -7,7 +7,8 @@ export interface FieldIssue {
   message: string;
 }
 
-export class BadRequest extends Error {
+/** A refusal that can name the fields it is about. */
+class Refusal extends Error {
   constructor(
     message: string,
     readonly issues: FieldIssue[] = [],
@@ -15,10 +16,16 @@ export class BadRequest extends Error {
     super(message);
   }
 
-  static field(path: string, message: string): BadRequest {
-    return new BadRequest(`${path}: ${message}`, [{ path, message }]);
+  static field<T extends Refusal>(
+    this: new (message: string, issues: FieldIssue[]) => T,
+    path: string,
+    message: string,
+  ): T {
+    return new this(`${path}: ${message}`, [{ path, message }]);
   }
 }
+
+export class BadRequest extends Refusal {}
 
 export class NotFound extends Error {}
 
@@ -26,10 +33,10 @@ export class NotFound extends Error {}
 export class Unauthorized extends Error {}
 
 /** Credentials that are valid but do not allow this (HTTP 403). */
-export class Forbidden extends Error {}
+export class Forbidden extends Refusal {}
 
 /** Well formed, but it contradicts what the server already holds for it (HTTP 422). */
 export class Unprocessable extends Error {}
 
 /** The request is well formed but the resource's state does not allow it (HTTP 409). */
-export class StateConflict extends Error {}
+export class StateConflict extends Refusal {}

@@ -11,6 +11,8 @@ export interface AirspaceEventMap {
   zone: [{ id: string; zone: ZoneRecord | null }];
   /** A zone was declared over a plan in the air: it was left flying; its pilot must be told (an alert). */
   'zone-over-active-plan': [{ zone: ZoneRecord; plan: PlanRecord; message: string }];
+  /** A plan of higher priority was accepted over a plan in the air: it keeps its road; its pilot must give way (an alert). */
+  'priority-over-active-plan': [{ plan: PlanRecord; by: PlanRecord; message: string }];
 }
 
 export class AirspaceEvents extends EventEmitter<AirspaceEventMap> {}

@@ -4,6 +4,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
 import { AuditTrail } from './audit/trail.ts';
+import { system } from './auth/principal.ts';
 import { ensureAdminToken } from './auth/admin-token.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { TokenIssuer } from './auth/issuer.ts';
@@ -16,7 +17,7 @@ import { AirspaceMirror } from './flights/mirror.ts';
 import { endExpiredPlans } from './flights/expiry.ts';
 import { DecisionLog } from './flights/decision-log.ts';
 import { HoldExpiry } from './flights/holds.ts';
-import { FlightPlans } from './flights/service.ts';
+import { FlightPlans, type Rights } from './flights/service.ts';
 import { makeDatum } from './geofences/datum.ts';
 import { loadDem } from './geofences/dem.ts';
 import { loadGeofenceDirectory } from './geofences/directory.ts';
@@ -29,6 +30,7 @@ import { ui } from './http/static.ts';
 import { RemoteIdService } from './interop/rid/service.ts';
 import { joinCluster } from './live/cluster.ts';
 import { attachGatewayNamespace, type GatewayHub } from './live/gateway.ts';
+import { endSessionsWithTheirTokens } from './live/sessions.ts';
 import { attachViewerNamespace, type ViewerHub } from './live/viewers.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
@@ -49,6 +51,9 @@ import { ConformanceMonitor } from './telemetry/monitor.ts';
 import { conformanceParams } from './telemetry/params.ts';
 import { SafeActions } from './telemetry/policy.ts';
 import { purgeTelemetry } from './telemetry/retention.ts';
+import { DroneRegistry } from './rights/drones.ts';
+import { PriorityGrants } from './rights/priority.ts';
+import { ZoneAuthorizations } from './rights/zones.ts';
 import { systemClock, type Clock } from './clock.ts';
 
 /** How long an Idempotency-Key's answer is kept: long enough for any client's retries. */
@@ -61,6 +66,8 @@ export interface RunningServer {
   /** The store, for tools and tests that look beneath the API. */
   db: Db;
   flights: FlightPlans;
+  /** Who flies which drone, and the priority and zone rights granted. */
+  rights: Rights;
   geofences: Geofences;
   mirror: AirspaceMirror;
   /** socket.io on the server's port: `/gateway` today; the live map adds its namespace here. */
@@ -137,15 +144,20 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
       params: config.airspace,
       buildingMarginM: config.buildingMarginM,
       clock,
-      actor: 'startup',
+      actor: system('startup').subject,
     };
     await loadGeofenceDirectory(config.geofencesDir, deps, log);
   }
   const horizonMs = config.planningHorizonMs;
   const mirror = new AirspaceMirror({ db, datum, params: config.airspace, log, events, clock, horizonMs });
   await mirror.start();
+  const rights: Rights = {
+    drones: new DroneRegistry({ db, clock }),
+    priorities: new PriorityGrants({ db, clock, normalPriority: config.normalPriority }),
+    zones: new ZoneAuthorizations({ db, clock }),
+  };
   const decisions = new DecisionLog({ db, log });
-  const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events, vault, decisions });
+  const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events, vault, decisions, rights, audit });
   const interuss = new FlightPlanning({ db, flights, datum, events, clock, log });
   interuss.start();
   const stopExpiry = every(clock, 60_000, 'ending expired plans', () => endExpiredPlans(flights, log), log);
@@ -182,6 +194,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     channel: gateways,
     carrier: async (droneId) => (await getState(db, droneId))?.gatewayId ?? null,
     plans: flights,
+    requireOperator: (droneId, who) => rights.drones.requireOperator(db, droneId, who, 'id'),
     undulation: egm96Undulation,
     lateralBufferM: config.airspace.lateralBufferM,
     verticalBufferM: config.airspace.verticalBufferM,
@@ -227,12 +240,19 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     log,
   });
 
+  const stopEndingSessions = endSessionsWithTheirTokens([io.of('/gateway'), io.of('/live')], {
+    onRevoked: (listener) => issuer.onRevoked(listener),
+    clock,
+    log,
+  });
+
   const { version } = JSON.parse(await fs.readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
     version: string;
   };
   const app = createApp({
     db,
     flights,
+    rights,
     interuss,
     versions: { soramichi: `v${version}` },
     geofences,
@@ -290,6 +310,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     port,
     db,
     flights,
+    rights,
     geofences,
     mirror,
     io,
@@ -306,6 +327,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     issuer,
     audit,
     async close() {
+      stopEndingSessions();
       viewers.stop();
       rid.stop();
       interuss.stop();

@@ -3,7 +3,7 @@ import type { Logger } from '../log.ts';
 import type { AuditEntry } from '../protocol/index.ts';
 import { appendAudit, listAudit, purgeAudit, type AuditDraft } from '../store/audit.ts';
 import { Batch } from '../store/batch.ts';
-import type { Db } from '../store/db.ts';
+import type { Db, Queryable } from '../store/db.ts';
 import type { Clock } from '../clock.ts';
 import { storable } from '../store/unstorable.ts';
 
@@ -56,7 +56,28 @@ export class AuditTrail {
   constructor(private readonly deps: { db: Db; clock: Clock; log: Logger; retentionMs: number }) {}
 
   async record(e: AuditRecordInput): Promise<void> {
-    const draft: AuditDraft = {
+    const draft = this.draft(e);
+    const failed = await this.batch.add(draft);
+    if (failed) {
+      // The act itself has happened; the log keeps what the table could not.
+      this.deps.log.error({ err: failed, audit: draft }, 'audit entry not stored');
+      throw failed;
+    }
+  }
+
+  /**
+   * Appends entries inside the caller's transaction: what they record (a pre-emption, say) and
+   * the entries commit together or not at all.
+   */
+  async recordWithin(tx: Queryable, entries: readonly AuditRecordInput[]): Promise<void> {
+    await appendAudit(
+      tx,
+      entries.map((e) => this.draft(e)),
+    );
+  }
+
+  private draft(e: AuditRecordInput): AuditDraft {
+    return {
       at: this.deps.clock.now(),
       actor: storable(e.who.subject),
       role: e.who.role,
@@ -66,12 +87,6 @@ export class AuditTrail {
       remote: e.remote,
       detail: e.detail ? (storableDeep(e.detail) as Record<string, unknown>) : null,
     };
-    const failed = await this.batch.add(draft);
-    if (failed) {
-      // The act itself has happened; the log keeps what the table could not.
-      this.deps.log.error({ err: failed, audit: draft }, 'audit entry not stored');
-      throw failed;
-    }
   }
 
   list(f: {

@@ -40,7 +40,7 @@ export class Authenticator {
 
   async fromToken(token: string): Promise<Principal> {
     if (this.admin && timingSafeEqual(digest(token), this.admin)) {
-      return { subject: 'admin', role: 'admin', drones: '*', tokenId: null };
+      return { subject: 'admin', role: 'admin', drones: '*', tokenId: null, expiresAt: null };
     }
     if (this.interuss && isScopedToken(token)) return this.interuss.verify(token);
     const p = await this.tokens.verify(token);

@@ -17,6 +17,7 @@ const INTERUSS_SUBJECT_PREFIX = 'interuss:';
 const Claims = z.object({
   sub: z.string().min(1).max(200),
   scope: z.string().max(2000),
+  exp: z.number().optional(),
 });
 
 /**
@@ -79,6 +80,7 @@ export class InterussTokens {
       role: scopes.includes(INTERUSS_SCOPES.plan) ? 'operator' : 'public',
       drones: [],
       tokenId: null,
+      expiresAt: typeof claims.data.exp === 'number' ? claims.data.exp * 1000 : null,
       scopes,
     };
   }

@@ -14,12 +14,13 @@ import { type Clock } from '../clock.ts';
  */
 export class TokenIssuer {
   private readonly revoked = new Set<string>();
+  private readonly revocationListeners = new Set<(tokenId: string) => void>();
   private unlisten: (() => Promise<void>) | null = null;
 
   constructor(private readonly deps: { db: Db; tokens: Tokens; clock: Clock; log: Logger }) {}
 
   async start(): Promise<void> {
-    this.unlisten = await this.deps.db.listen(TOKENS_CHANNEL, (id) => this.revoked.add(id));
+    this.unlisten = await this.deps.db.listen(TOKENS_CHANNEL, (id) => this.learnRevoked(id));
     for (const id of await revokedTokenIds(this.deps.db, this.deps.clock.now())) this.revoked.add(id);
   }
 
@@ -30,6 +31,18 @@ export class TokenIssuer {
 
   isRevoked(tokenId: string): boolean {
     return this.revoked.has(tokenId);
+  }
+
+  /** Calls `listener` with each token id revoked from now on, by this instance or another. */
+  onRevoked(listener: (tokenId: string) => void): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
+  }
+
+  private learnRevoked(id: string): void {
+    if (this.revoked.has(id)) return;
+    this.revoked.add(id);
+    for (const listener of this.revocationListeners) listener(id);
   }
 
   async issue(req: TokenRequest, by: Principal): Promise<IssuedToken> {
@@ -56,7 +69,7 @@ export class TokenIssuer {
 
   async revoke(id: string): Promise<TokenInfo | null> {
     const t = await revokeToken(this.deps.db, id, this.deps.clock.now());
-    if (t) this.revoked.add(t.id);
+    if (t) this.learnRevoked(t.id);
     return t ? tokenInfo(t) : null;
   }
 }

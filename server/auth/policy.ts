@@ -1,36 +1,13 @@
 import { Forbidden, Unauthorized } from '../errors.ts';
+import { PERMISSIONS, roleMay, type Permission } from '../protocol/index.ts';
 import { INTERUSS_SCOPES } from './interuss-tokens.ts';
-import type { Principal, Role } from './principal.ts';
+import type { Principal } from './principal.ts';
 
-/**
- * What each role may do: the one table every endpoint and socket event consults. Operators
- * act on their own plans and drones only; the checks of ownership live beside the resource
- * (`mayManagePlan`, `maySeePlan`), the grants here.
- */
-const PERMISSIONS = {
-  /** File plans and run one's own. */
-  'plans:file': ['admin', 'operator'],
-  /** Read and change anybody's plan. */
-  'plans:any': ['admin'],
-  /** Read every plan, alert, drone and track, with identities. */
-  'sky:read-all': ['admin', 'monitor'],
-  'alerts:ack': ['admin', 'monitor'],
-  /** Command one's own drones (the operator's plans name them); `drones:command-any` for all. */
-  'drones:command': ['admin', 'operator'],
-  'drones:command-any': ['admin'],
-  'telemetry:send': ['admin', 'gateway'],
-  'zones:manage': ['admin'],
-  'tokens:manage': ['admin'],
-  /** Set and lift operators' caps on the sky they hold at once. */
-  'caps:manage': ['admin'],
-  'audit:read': ['admin'],
-  'metrics:read': ['admin', 'monitor'],
-} as const satisfies Record<string, readonly Role[]>;
+export type { Permission };
 
-export type Permission = keyof typeof PERMISSIONS;
-
-export function can(p: Principal, permission: Permission): boolean {
-  return (PERMISSIONS[permission] as readonly Role[]).includes(p.role);
+/** Whether the principal's role holds the permission (the table is published in server/protocol). */
+export function can(p: Pick<Principal, 'role'>, permission: Permission): boolean {
+  return roleMay(p.role, permission);
 }
 
 /** Throws 401 for the public (a token would help), 403 for a role that lacks the permission. */

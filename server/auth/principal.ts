@@ -13,9 +13,11 @@ export interface Principal {
   tokenId: string | null;
   /** OAuth scopes of a token from an outside authority (InterUSS); what each allows is in policy.ts. */
   scopes?: readonly string[];
+  /** When the token stops being valid (epoch ms); null for tokens that do not expire. */
+  expiresAt: number | null;
 }
 
-export const PUBLIC: Principal = { subject: 'public', role: 'public', drones: [], tokenId: null };
+export const PUBLIC: Principal = { subject: 'public', role: 'public', drones: [], tokenId: null, expiresAt: null };
 
 /** The server's own acts (safe actions, expiry, start-up imports), as the audit trail names them. */
 export const system = (what: string): Principal => ({
@@ -23,4 +25,5 @@ export const system = (what: string): Principal => ({
   role: 'admin',
   drones: '*',
   tokenId: null,
+  expiresAt: null,
 });

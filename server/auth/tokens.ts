@@ -96,6 +96,7 @@ export class Tokens {
       drones: claims.data.drones ?? [],
       tokenId: claims.data.jti ?? null,
       ...(claims.data.scope !== undefined ? { scopes: claims.data.scope.split(' ').filter(Boolean) } : {}),
+      expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : null,
     };
   }
 }

@@ -9,6 +9,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export interface PlanExtras {
   history?: PlanEventRecord[];
   preempted?: string[];
+  overlapped?: string[];
   advisories?: Conflict[];
   /** The operator's contact details, opened for someone allowed to read them. */
   contact?: Contact | null;
@@ -49,6 +50,7 @@ export function presentPlan(p: PlanRecord, extra: PlanExtras = {}): FlightPlan {
       ...(extra.pilot ? { pilot: extra.pilot } : {}),
     },
     ...(extra.preempted ? { preempted: extra.preempted } : {}),
+    ...(extra.overlapped?.length ? { overlapped: extra.overlapped } : {}),
     ...(extra.advisories?.length ? { advisories: extra.advisories } : {}),
     ...(extra.history ? { history: extra.history.map((e) => ({ ...e, at: iso(e.at) })) } : {}),
   };

@@ -13,6 +13,7 @@ import { BadRequest, Forbidden, NotFound, StateConflict } from '../errors.ts';
 import type { AirspaceEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import {
+  AIRBORNE_STATES,
   LIVE_STATES,
   type CandidatePlans,
   type CandidateRefusal,
@@ -36,15 +37,19 @@ import {
   expiredPlanIds,
   findCandidates,
   getPlan,
+  getPlans,
   insertPlan,
   listPlans,
   liveVersions,
+  lockDrone,
   lockedUsage,
   lockForDecision,
+  overlappingPlanOfDrone,
   planEvents,
   planKeys,
   replacePlan,
   transition,
+  withdrawGrantedZone,
   type NewPlan,
   type PlanEventRecord,
   type PlanFilter,
@@ -61,10 +66,21 @@ import type { AirspaceMirror } from './mirror.ts';
 import { rankCandidates } from './ranking.ts';
 import { summarizeSkyRoad } from './summary.ts';
 import { type Clock } from '../clock.ts';
+import type { AuditTrail } from '../audit/trail.ts';
+import type { DroneRegistry } from '../rights/drones.ts';
+import type { PriorityGrants } from '../rights/priority.ts';
+import type { ZoneAuthorizations } from '../rights/zones.ts';
 
 export type Decision =
-  | { accepted: true; plan: PlanRecord; preempted: string[]; advisories: Conflict[] }
+  | { accepted: true; plan: PlanRecord; preempted: string[]; overlapped: string[]; advisories: Conflict[] }
   | { accepted: false; rejection: Rejection };
+
+/** The rights a decision checks: who flies the drone, who may claim a priority or a restricted zone. */
+export interface Rights {
+  drones: DroneRegistry;
+  priorities: PriorityGrants;
+  zones: ZoneAuthorizations;
+}
 
 export type CandidatesDecision =
   | {
@@ -73,6 +89,7 @@ export type CandidatesDecision =
       cost: number;
       plan: PlanRecord;
       preempted: string[];
+      overlapped: string[];
       advisories: Conflict[];
       refused: CandidateRefusal[];
     }
@@ -93,6 +110,9 @@ export interface FlightPlansDeps {
   vault: Vault;
   /** Where refusals go for the decisions report. */
   decisions: DecisionLog;
+  rights: Rights;
+  /** Pre-emptions and overlaps are audited with the decision that made them. */
+  audit: AuditTrail;
 }
 
 /**
@@ -117,7 +137,7 @@ class DryRun extends Error {
  */
 export type WithAcceptance = (
   tx: Queryable,
-  accepted: { plan: PlanRecord; preempted: string[]; advisories: Conflict[] },
+  accepted: { plan: PlanRecord; preempted: string[]; overlapped: string[]; advisories: Conflict[] },
 ) => Promise<void>;
 
 /** Lowest cruise height above the ground an alternative may propose. */
@@ -133,8 +153,18 @@ interface Attempt {
   cost: number;
   req: FlightPlanRequest;
   compiled: CompiledPlan;
+  /** The claimant as the rights allow: the priority granted, the restricted zones authorised. */
   claimant: Claimant;
+  /** What entitles its priority (null at the normal level), for the audit of what it pre-empts. */
+  grant: string | null;
   cellHours: number;
+}
+
+/** Who files, for whom, and which plan it replaces (null for a new one). */
+interface Filer {
+  who: Principal;
+  owner: string;
+  planId: string | null;
 }
 
 /** Why the arbiter passed an attempt over. */
@@ -144,12 +174,21 @@ interface Miss {
   verdict: Verdict;
   /** For a cap: the cap and what the operator held without this plan. */
   cap?: { cellHours: number; held: number };
+  /** For a drone already flying then: that plan. */
+  busy?: PlanRecord;
 }
 
 /** What the arbiter transaction concluded. */
 interface Outcome {
   misses: Miss[];
-  accepted: { attempt: Attempt; plan: PlanRecord; preempted: PlanRecord[]; advisories: Conflict[] } | null;
+  accepted: {
+    attempt: Attempt;
+    plan: PlanRecord;
+    preempted: PlanRecord[];
+    /** Lower-priority plans in the air that the accepted plan shares airspace with. */
+    overlapped: PlanRecord[];
+    advisories: Conflict[];
+  } | null;
   /** Holds found expired on the way, released in the same transaction. */
   released: PlanRecord[];
 }
@@ -177,10 +216,26 @@ function within<T>(prefix: string, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (!(err instanceof BadRequest)) throw err;
-    const issues = err.issues.map((i) => ({ ...i, path: `${prefix}.${i.path}` }));
-    throw new BadRequest(issues.length ? `${issues[0]!.path}: ${issues[0]!.message}` : err.message, issues);
+    throw underPrefix(prefix, err);
   }
+}
+
+/** `within`, for work that answers later. */
+async function withinAsync<T>(prefix: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw underPrefix(prefix, err);
+  }
+}
+
+function underPrefix(prefix: string, err: unknown): unknown {
+  for (const Kind of [BadRequest, Forbidden, StateConflict]) {
+    if (!(err instanceof Kind)) continue;
+    const issues = err.issues.map((i) => ({ ...i, path: `${prefix}.${i.path}` }));
+    return new Kind(issues.length ? `${issues[0]!.path}: ${issues[0]!.message}` : err.message, issues);
+  }
+  return err;
 }
 
 /**
@@ -197,13 +252,13 @@ export class FlightPlans {
     withAcceptance?: WithAcceptance,
   ): Promise<Decision> {
     const now = this.deps.clock.now();
-    const attempt = this.attempt(req, this.compile(req, now), 0, 0);
+    const filer = { who, owner: who.subject, planId: null };
+    const attempt = await this.attempt(filer, req, this.compile(req, now), 0, 0);
     const id = randomUUID();
     const heldUntil = options.hold ? now + this.deps.config.holdMs : null;
     return this.decide(
       attempt,
-      who.subject,
-      null,
+      filer,
       (tx, a, road) => insertPlan(tx, this.newPlan(id, a, who.subject), road.keys, road.windows, now, heldUntil),
       [],
       withAcceptance,
@@ -222,10 +277,17 @@ export class FlightPlans {
       compiled: within(`candidates.${i}`, () => this.compile(req, now)),
     }));
     const ranked = rankCandidates(compiled, body.rank, this.deps.config.airspace.bandHeightM);
-    const attempts = ranked.map((r) => this.attempt(r.item.req, r.item.compiled, r.index, r.cost));
+    const filer = { who, owner: who.subject, planId: null };
+    const attempts: Attempt[] = [];
+    for (const r of ranked) {
+      const compiledOne = r.item.compiled;
+      attempts.push(
+        await withinAsync(`candidates.${r.index}`, () => this.attempt(filer, r.item.req, compiledOne, r.index, r.cost)),
+      );
+    }
     const id = randomUUID();
     const heldUntil = options.hold ? now + this.deps.config.holdMs : null;
-    const outcome = await this.arbitrate(attempts, who.subject, null, (tx, a, road) =>
+    const outcome = await this.arbitrate(attempts, filer, (tx, a, road) =>
       insertPlan(tx, this.newPlan(id, a, who.subject), road.keys, road.windows, now, heldUntil),
     );
     this.learnOutcome(outcome);
@@ -236,13 +298,14 @@ export class FlightPlans {
       rejection: this.rejection(m, undefined, !outcome.accepted && i === 0),
     }));
     if (outcome.accepted) {
-      const { attempt, plan, preempted, advisories } = outcome.accepted;
+      const { attempt, plan, preempted, overlapped, advisories } = outcome.accepted;
       return {
         accepted: true,
         chosen: attempt.index,
         cost: attempt.cost,
         plan,
         preempted: preempted.map((p) => p.id),
+        overlapped: overlapped.map((p) => p.id),
         advisories,
         refused,
       };
@@ -260,12 +323,12 @@ export class FlightPlans {
     if (current.heldUntil !== null && current.heldUntil <= now) {
       throw new StateConflict(`the hold expired at ${iso(current.heldUntil)}; file the plan again`);
     }
-    const attempt = this.attempt(req, this.compile(req, now), 0, 0);
+    const filer = { who, owner: current.owner, planId: id };
+    const attempt = await this.attempt(filer, req, this.compile(req, now), 0, 0);
     const oldKeys = this.deps.mirror.index.plan(id)?.keys ?? (await planKeys(this.deps.db, id));
     return this.decide(
       attempt,
-      current.owner,
-      id,
+      filer,
       async (tx, a, road) => {
         const next = this.newPlan(id, a, current.owner);
         const plan = await replacePlan(tx, next, road.keys, road.windows, current.version, now);
@@ -430,13 +493,37 @@ export class FlightPlans {
     return compiled;
   }
 
-  private attempt(req: FlightPlanRequest, compiled: CompiledPlan, index: number, cost: number): Attempt {
+  /**
+   * An attempt as the filer's rights allow it, checked before anything is decided (a forecast
+   * refusal too is given only to whom the rights allow): the drone must be theirs, a priority
+   * above the normal level must be granted, and the restricted zones the plan may enter are those
+   * its authorisations cover (a zone only claimed is refused).
+   */
+  private async attempt(
+    filer: Filer,
+    req: FlightPlanRequest,
+    compiled: CompiledPlan,
+    index: number,
+    cost: number,
+  ): Promise<Attempt> {
+    const { drones, priorities, zones } = this.deps.rights;
+    const { db } = this.deps;
+    await drones.requireOperator(db, req.droneId, filer.who);
+    const grant = await priorities.entitlement(db, filer.who, req.priority);
+    const authorizations = await zones.claimable(db, filer.who, {
+      operator: filer.owner,
+      droneId: req.droneId,
+      from: compiled.timeStart,
+      to: compiled.timeEnd,
+      requested: req.authorizations,
+    });
     return {
       index,
       cost,
       req,
       compiled,
-      claimant: { priority: req.priority, authorizations: new Set(req.authorizations) },
+      claimant: { priority: req.priority, authorizations },
+      grant,
       cellHours: cellHours(compiled.keys),
     };
   }
@@ -478,6 +565,7 @@ export class FlightPlans {
       arrival: path ? path[path.length - 1]!.t : null,
       bbox: compiled.bbox,
       skyRoad: summarizeSkyRoad(compiled.keys, this.deps.config.airspace),
+      grantedZones: [...attempt.claimant.authorizations],
     };
   }
 
@@ -489,15 +577,15 @@ export class FlightPlans {
    */
   private async decide(
     attempt: Attempt,
-    owner: string,
-    exceptPlanId: string | null,
+    filer: Filer,
     write: Write,
     alsoLock: readonly SkyKey[] = [],
     withAcceptance?: WithAcceptance,
     dryRun = false,
   ): Promise<Decision> {
     const { db, mirror } = this.deps;
-    const except = exceptPlanId ?? undefined;
+    const { owner } = filer;
+    const except = filer.planId ?? undefined;
 
     const foreseen = judge(mirror.index.conflicts(attempt.compiled.keys, except), attempt.claimant);
     if (foreseen.blocking.length > 0) {
@@ -517,11 +605,17 @@ export class FlightPlans {
       await mirror.syncZones(db, revision);
     }
 
-    const outcome = await this.arbitrate([attempt], owner, exceptPlanId, write, alsoLock, withAcceptance, dryRun);
+    const outcome = await this.arbitrate([attempt], filer, write, alsoLock, withAcceptance, dryRun);
     if (!dryRun) this.learnOutcome(outcome);
     if (outcome.accepted) {
-      const { plan, preempted, advisories } = outcome.accepted;
-      return { accepted: true, plan, preempted: preempted.map((p) => p.id), advisories };
+      const { plan, preempted, overlapped, advisories } = outcome.accepted;
+      return {
+        accepted: true,
+        plan,
+        preempted: preempted.map((p) => p.id),
+        overlapped: overlapped.map((p) => p.id),
+        advisories,
+      };
     }
     const miss = outcome.misses[0]!;
     if (!dryRun) this.recordRefusal(owner, miss.reason, this.deps.clock.now());
@@ -536,8 +630,7 @@ export class FlightPlans {
    */
   private async arbitrate(
     attempts: readonly Attempt[],
-    owner: string,
-    exceptPlanId: string | null,
+    filer: Filer,
     write: Write,
     alsoLock: readonly SkyKey[] = [],
     withAcceptance?: WithAcceptance,
@@ -545,12 +638,16 @@ export class FlightPlans {
   ): Promise<Outcome> {
     const { db, mirror } = this.deps;
     const { stripeResolution, airspace } = this.deps.config;
+    const { owner, planId: exceptPlanId } = filer;
     const except = exceptPlanId ?? undefined;
+    // Every decision takes its drones' locks first, then the stripes: one order, no deadlock.
+    const drones = [...new Set(attempts.map((a) => a.req.droneId))].sort();
     const single = attempts.length === 1;
     const keys = single ? attempts[0]!.compiled.keys : attempts.flatMap((a) => a.compiled.keys);
     const windows = stripeWindows(keys, stripeResolution);
     const locks = alsoLock.length ? stripeWindows([...keys, ...alsoLock], stripeResolution).stripes : windows.stripes;
     const decided = db.transaction(async (tx): Promise<Outcome> => {
+      for (const droneId of drones) await lockDrone(tx, droneId);
       await lockForDecision(tx, locks);
       const found = await findCandidates(tx, windows, exceptPlanId, owner);
       const now = this.deps.clock.now();
@@ -565,6 +662,9 @@ export class FlightPlans {
         live.filter((c) => mirror.heldVersion(c.id) !== c.version).map((c) => c.id),
       );
       const ids = new Set(live.map((c) => c.id));
+      const airborne = new Set(
+        live.filter((c) => (AIRBORNE_STATES as readonly string[]).includes(c.state)).map((c) => c.id),
+      );
       const cap = found.cap ?? this.deps.config.defaultCapCellHours;
       let held: number | null = null;
       const misses: Miss[] = [];
@@ -573,9 +673,20 @@ export class FlightPlans {
           ...mirror.index.flightConflicts(attempt.compiled.keys, except).filter((c) => ids.has(c.id)),
           ...mirror.index.zoneConflicts(attempt.compiled.keys),
         ];
-        const verdict = judge(conflicts, attempt.claimant);
+        const verdict = judge(conflicts, attempt.claimant, airborne);
         if (verdict.blocking.length > 0) {
           misses.push({ attempt, reason: conflictReason(verdict.blocking), verdict });
+          continue;
+        }
+        // One drone flies one plan at a time: checked under the drone's lock.
+        const busy = await overlappingPlanOfDrone(tx, {
+          droneId: attempt.req.droneId,
+          from: attempt.compiled.timeStart,
+          to: attempt.compiled.timeEnd,
+          exceptPlanId,
+        });
+        if (busy) {
+          misses.push({ attempt, reason: 'drone_busy', verdict, busy });
           continue;
         }
         if (cap !== null) {
@@ -592,8 +703,15 @@ export class FlightPlans {
           windows: single ? windows : stripeWindows(attempt.compiled.keys, stripeResolution),
         };
         const plan = await write(tx, attempt, road);
+        const overlapped = await getPlans(tx, verdict.overlapped);
+        await this.auditPriority(tx, filer.who, plan, attempt.grant, preempted, overlapped);
         const advisories = explainConflicts(verdict.advisories, airspace.bandHeightM);
-        await withAcceptance?.(tx, { plan, preempted: preempted.map((p) => p.id), advisories });
+        await withAcceptance?.(tx, {
+          plan,
+          preempted: preempted.map((p) => p.id),
+          overlapped: overlapped.map((p) => p.id),
+          advisories,
+        });
         await recordDecisions(tx, [
           {
             at: now,
@@ -612,7 +730,7 @@ export class FlightPlans {
             cellHours: p.cellHours,
           })),
         ]);
-        const outcome = { misses, accepted: { attempt, plan, preempted, advisories }, released };
+        const outcome = { misses, accepted: { attempt, plan, preempted, overlapped, advisories }, released };
         if (dryRun) throw new DryRun(outcome);
         return outcome;
       }
@@ -630,6 +748,50 @@ export class FlightPlans {
       ...outcome.released.map((plan) => ({ plan })),
       ...(a ? [...a.preempted.map((plan) => ({ plan })), { plan: a.plan, keys: a.attempt.compiled.keys }] : []),
     ]);
+    for (const kept of a?.overlapped ?? []) {
+      this.deps.events.emit('priority-over-active-plan', {
+        plan: kept,
+        by: a!.plan,
+        message: `a priority ${a!.plan.priority} plan (${a!.plan.id}) was accepted through the sky road of ${kept.droneId}, which is in the air: give way`,
+      });
+    }
+  }
+
+  /** Every plan pre-empted or overlapped is audited with who asked and under which grant. */
+  private async auditPriority(
+    tx: Queryable,
+    who: Principal,
+    plan: PlanRecord,
+    grant: string | null,
+    preempted: readonly PlanRecord[],
+    overlapped: readonly PlanRecord[],
+  ): Promise<void> {
+    const entry = (p: PlanRecord, action: string, outcome: string) => ({
+      who,
+      action,
+      target: p.id,
+      outcome,
+      remote: null,
+      detail: { by: plan.id, priority: plan.priority, over: p.priority, operator: p.owner, grant },
+    });
+    await this.deps.audit.recordWithin(tx, [
+      ...preempted.map((p) => entry(p, 'plan preempted', 'Preempted')),
+      ...overlapped.map((p) => entry(p, 'plan overlapped in the air', 'kept its sky road; told to give way')),
+    ]);
+  }
+
+  /**
+   * An authorisation to enter a zone was revoked: the live plans of that drone and operator no
+   * longer hold it, so the monitor judges the drone there as unauthorised from now on.
+   */
+  async withdrawZone(a: { zoneId: string; operator: string; droneId: string; id: string }): Promise<PlanRecord[]> {
+    const changed = await withdrawGrantedZone(this.deps.db, {
+      ...a,
+      reason: `authorisation ${a.id} to enter zone ${a.zoneId} revoked`,
+      at: this.deps.clock.now(),
+    });
+    this.learn(changed.map((plan) => ({ plan })));
+    return changed;
   }
 
   /** A refusal leaves no plan behind: it is kept for the fairness report once decided. */
@@ -641,6 +803,17 @@ export class FlightPlans {
     const { attempt, verdict, reason } = miss;
     const bandHeightM = this.deps.config.airspace.bandHeightM;
     const advisories = explainConflicts(verdict.advisories, bandHeightM);
+    if (miss.busy) {
+      const other = miss.busy;
+      return {
+        state: 'Rejected',
+        reason,
+        message: `drone ${attempt.req.droneId} already holds plan ${other.id} from ${iso(other.timeStart)} to ${iso(other.timeEnd)}; a drone flies one plan at a time`,
+        conflicts: [],
+        alternatives: [],
+        advisories,
+      };
+    }
     if (miss.cap) {
       return {
         state: 'Rejected',

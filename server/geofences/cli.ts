@@ -1,3 +1,4 @@
+import os from 'node:os';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
@@ -101,7 +102,7 @@ async function runImport(config: Config, targets: string[]): Promise<number> {
             params: config.airspace,
             buildingMarginM: config.buildingMarginM,
             clock: systemClock,
-            actor: 'cli',
+            actor: `cli:${os.userInfo().username}`,
           },
           { onBytes: (bytes) => bar.update(done + bytes, { mb: mb(done + bytes), buildings }) },
         );

@@ -4,7 +4,7 @@ import type { Authenticator } from '../auth/authenticator.ts';
 import type { Config } from '../config.ts';
 import type { TokenIssuer } from '../auth/issuer.ts';
 import type { DecisionLog } from '../flights/decision-log.ts';
-import type { FlightPlans } from '../flights/service.ts';
+import type { FlightPlans, Rights } from '../flights/service.ts';
 import { flightPlanningRouter } from '../interop/flight-planning/router.ts';
 import type { FlightPlanning } from '../interop/flight-planning/service.ts';
 import { versioningRouter } from '../interop/versioning/router.ts';
@@ -39,6 +39,7 @@ import { geofencesRouter } from './routes/geofences.ts';
 import { healthRouter } from './routes/health.ts';
 import { replayRouter } from './routes/replay.ts';
 import { rulesRouter } from './routes/rules.ts';
+import { droneRegistrationsRouter, priorityGrantsRouter, zoneAuthorizationsRouter } from './routes/rights.ts';
 import { tokensRouter } from './routes/tokens.ts';
 import { aboutRouter } from './routes/about.ts';
 import { corsPolicy, securityHeaders } from './security.ts';
@@ -52,6 +53,7 @@ export interface AppDeps {
   interuss: FlightPlanning;
   /** System boundaries and their versions, for InterUSS's versioning interface. */
   versions: Readonly<Record<string, string>>;
+  rights: Rights;
   geofences: Geofences;
   mirror: AirspaceMirror;
   metrics: Metrics;
@@ -99,7 +101,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders({ tileUrl: deps.http.tileUrl, tls: deps.http.tls }));
   app.use(corsPolicy(deps.http.corsOrigins));
   // Before the body is read: a refused body (too large, broken JSON) is a write attempt too.
-  app.use(auditWrites(deps.audit));
+  app.use(auditWrites(deps.audit, deps.authenticator));
   app.use(
     express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/geo+json', 'application/*+json'] }),
   );
@@ -136,6 +138,9 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/caps', capsRouter(deps));
   app.use('/api/v1/decisions', decisionsRouter(deps));
   app.use('/api/v1/drones', dronesRouter({ ...deps, staleAfterMs: deps.telemetryStaleMs }));
+  app.use('/api/v1/drone-registrations', droneRegistrationsRouter(deps));
+  app.use('/api/v1/priority-grants', priorityGrantsRouter(deps));
+  app.use('/api/v1/zone-authorizations', zoneAuthorizationsRouter(deps));
   app.use('/api/v1/alerts', alertsRouter(deps));
   app.use('/api/v1/replay', replayRouter(deps));
   app.use('/api/v1/tokens', tokensRouter(deps));

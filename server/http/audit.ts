@@ -1,6 +1,9 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { AuditTrail } from '../audit/trail.ts';
-import { principalOf } from './auth.ts';
+import type { Authenticator } from '../auth/authenticator.ts';
+import { PUBLIC, type Principal } from '../auth/principal.ts';
+import type { ErrorBody } from '../protocol/index.ts';
+import { isAuthenticated, principalOf } from './auth.ts';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** The APIs that change the sky or what it shows: soramichi's own, InterUSS flight_planning/v1, Remote ID test injection. */
@@ -44,12 +47,33 @@ function safeDecode(s: string): string {
   }
 }
 
+/** A request the trail could not record is not answered as done: the client learns it is unrecorded. */
+const UNRECORDED: ErrorBody = {
+  error: 'audit_unavailable',
+  message:
+    'the audit trail could not record this request, so it is not confirmed; it may have taken effect: read before retrying',
+};
+
+/**
+ * Who sent a request, for its entry: refused before its token was checked (a body too large,
+ * broken JSON), the token is checked now so the entry still names its holder.
+ */
+async function actorOf(req: Request, authenticator: Pick<Authenticator, 'fromHeader'>): Promise<Principal> {
+  if (isAuthenticated(req)) return principalOf(req);
+  const header = req.get('authorization');
+  if (!header) return principalOf(req);
+  return authenticator.fromHeader(header).catch(() => UNVERIFIED);
+}
+
+const UNVERIFIED: Principal = { ...PUBLIC, subject: 'unverified token' };
+
 /**
  * Every write request — plans, zones, commands, acknowledgements, tokens — appends who, what,
  * when, from where and the outcome to the audit trail, refusals included. The answer is held
- * until its entry is stored: a client never sees an outcome the trail does not hold.
+ * until its entry is stored: a client never sees an outcome the trail does not hold, and an
+ * entry that cannot be stored turns the answer into a 503.
  */
-export function auditWrites(trail: AuditTrail): RequestHandler {
+export function auditWrites(trail: AuditTrail, authenticator: Pick<Authenticator, 'fromHeader'>): RequestHandler {
   return (req, res, next) => {
     if (!WRITES.has(req.method) || !AUDITED.some((prefix) => req.originalUrl.startsWith(prefix))) return next();
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
@@ -60,18 +84,27 @@ export function auditWrites(trail: AuditTrail): RequestHandler {
       const note = notes.get(res) ?? {};
       const { action, target } = describe(req);
       const location = res.get('location');
-      trail
-        .record({
-          who: principalOf(req),
-          action,
-          target: note.target ?? target ?? location?.split('/').pop() ?? null,
-          outcome: `${res.statusCode}${note.refusal ? ` ${note.refusal.slice(0, 500)}` : ''}`,
-          remote: req.ip ?? null,
-          detail: note.detail ?? null,
-        })
-        // A failure is logged by the trail with the whole entry; the client still gets its answer.
-        .catch(() => undefined)
-        .finally(() => end(...args));
+      actorOf(req, authenticator)
+        .then((who) =>
+          trail.record({
+            who,
+            action,
+            target: note.target ?? target ?? location?.split('/').pop() ?? null,
+            outcome: `${res.statusCode}${note.refusal ? ` ${note.refusal.slice(0, 500)}` : ''}`,
+            remote: req.ip ?? null,
+            detail: note.detail ?? null,
+          }),
+        )
+        .then(
+          () => end(...args),
+          // The trail has logged the entry it could not store.
+          () => {
+            if (res.headersSent) return end(...args);
+            for (const h of ['location', 'content-length', 'etag', 'idempotent-replayed']) res.removeHeader(h);
+            res.status(503).type('application/json');
+            return end(JSON.stringify(UNRECORDED));
+          },
+        );
       return res;
     }) as Response['end'];
     next();

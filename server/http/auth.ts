@@ -5,6 +5,11 @@ import { Unauthorized } from '../errors.ts';
 
 const principals = new WeakMap<Request, Principal>();
 
+/** Whether `authenticate` has resolved this request's token. */
+export function isAuthenticated(req: Request): boolean {
+  return principals.has(req);
+}
+
 /** Who sent this request (the public until `authenticate` has run). */
 export function principalOf(req: Request): Principal {
   return principals.get(req) ?? PUBLIC;

@@ -17,8 +17,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return send(401, { error: 'unauthorized', message: err.message });
     }
     if (err instanceof NotFound) return send(404, { error: 'not_found', message: err.message });
-    if (err instanceof Forbidden) return send(403, { error: 'forbidden', message: err.message });
-    if (err instanceof StateConflict) return send(409, { error: 'conflict', message: err.message });
+    if (err instanceof Forbidden) return send(403, { error: 'forbidden', message: err.message, ...issuesOf(err) });
+    if (err instanceof StateConflict) return send(409, { error: 'conflict', message: err.message, ...issuesOf(err) });
     if (err instanceof Unprocessable) return send(422, { error: 'unprocessable', message: err.message });
     const e = err as { type?: string; status?: number; message?: string; expose?: boolean };
     // body-parser's own refusals: broken JSON, too large, wrong charset.
@@ -37,6 +37,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     return send(500, { error: 'internal', message: 'internal error; it has been logged' });
   };
 }
+
+/** A refusal names its fields when it is about some. */
+const issuesOf = (err: Forbidden | StateConflict) => (err.issues.length ? { issues: err.issues } : {});
 
 export const notFound: RequestHandler = (req, res) => {
   const body: ErrorBody = { error: 'not_found', message: `no route ${req.method} ${req.path}` };

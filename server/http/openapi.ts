@@ -346,7 +346,7 @@ export function openApiDocument(): Record<string, unknown> {
           summary:
             'Command a drone through its gateway (RTL, LAND, LOITER, or upload an accepted plan as mission and fence)',
           description:
-            'An administrator, or the operator of a live plan for the drone. Answers when the drone has answered (or the gateway gave up).',
+            'An administrator, or the operator the drone is registered to. Answers when the drone has answered (or the gateway gave up).',
           requestBody: { required: true, content: { 'application/json': { schema: ref('DroneCommand') } } },
           responses: {
             200: json('CommandOutcome', 'What the drone answered; `ok` is false when it refused or never answered'),
@@ -354,6 +354,111 @@ export function openApiDocument(): Record<string, unknown> {
             504: json('CommandOutcome', 'The gateway gave no answer in time'),
             ...errors,
           },
+        },
+      },
+      '/api/v1/drones/{id}/registration': {
+        parameters: [droneIdParam],
+        get: {
+          summary: 'Which operator flies the drone (its operator, monitors and administrators)',
+          responses: { 200: json('DroneRegistration', 'The registration'), ...errors },
+        },
+        put: {
+          summary:
+            'Register a drone: an operator to itself, an administrator to any operator (moving it needs no live plans of the old one)',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('DroneRegistrationRequest') } },
+          },
+          responses: {
+            200: json('DroneRegistration', 'Updated'),
+            201: json('DroneRegistration', 'Registered'),
+            409: json('Error', 'The registration mark is another drone’s, or the drone has live plans'),
+            ...errors,
+          },
+        },
+        delete: {
+          summary: 'Unregister a drone without live plans (its operator or an administrator)',
+          responses: {
+            204: { description: 'Unregistered' },
+            409: json('Error', 'The drone has live plans'),
+            ...errors,
+          },
+        },
+      },
+      '/api/v1/drone-registrations': {
+        get: {
+          summary: 'Registered drones: every one for monitors and administrators, its own for an operator',
+          parameters: [query('operator', 'one operator'), query('limit', '1–10000, default 1000')],
+          responses: {
+            200: {
+              description: 'Registrations',
+              content: { 'application/json': { schema: { type: 'array', items: ref('DroneRegistration') } } },
+            },
+            ...readErrors,
+          },
+        },
+      },
+      '/api/v1/priority-grants': {
+        get: {
+          summary: 'Operators granted priorities above the normal level (monitors and administrators)',
+          responses: {
+            200: {
+              description: 'Grants',
+              content: { 'application/json': { schema: { type: 'array', items: ref('PriorityGrant') } } },
+            },
+            ...readErrors,
+          },
+        },
+      },
+      '/api/v1/priority-grants/{operator}': {
+        parameters: [{ name: 'operator', in: 'path', required: true, schema: { type: 'string', maxLength: 200 } }],
+        put: {
+          summary: 'Grant an operator priorities up to maxPriority (administrators)',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('PriorityGrantRequest') } } },
+          responses: { 200: json('PriorityGrant', 'The grant'), ...errors },
+        },
+        delete: {
+          summary: 'Withdraw an operator’s priority grant (administrators)',
+          responses: { 204: { description: 'Withdrawn' }, ...errors },
+        },
+      },
+      '/api/v1/zone-authorizations': {
+        get: {
+          summary:
+            'Authorisations to enter restricted zones: all for monitors and administrators, its own for an operator',
+          parameters: [
+            query('zoneId', 'one zone'),
+            query('operator', 'one operator'),
+            query('droneId', 'one drone'),
+            query('limit', '1–10000, default 1000'),
+          ],
+          responses: {
+            200: {
+              description: 'Authorisations, newest first',
+              content: { 'application/json': { schema: { type: 'array', items: ref('ZoneAuthorization') } } },
+            },
+            ...readErrors,
+          },
+        },
+        post: {
+          summary: 'Authorise one drone of one operator to enter a restricted zone during a window (administrators)',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('ZoneAuthorizationRequest') } },
+          },
+          responses: { 201: json('ZoneAuthorization', 'Issued'), ...errors },
+        },
+      },
+      '/api/v1/zone-authorizations/{id}': {
+        parameters: [idParam],
+        get: {
+          summary: 'One authorisation (its operator, monitors and administrators)',
+          responses: { 200: json('ZoneAuthorization', 'The authorisation'), ...errors },
+        },
+        delete: {
+          summary:
+            'Revoke an authorisation (administrators): the live plans that relied on it may no longer enter the zone',
+          responses: { 200: json('ZoneAuthorization', 'Revoked'), ...errors },
         },
       },
       '/api/v1/alerts': {

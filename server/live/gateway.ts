@@ -3,13 +3,18 @@ import { can, carrier } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
 import { Forbidden } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { CommandOutcome, IdCollisionReport, LinkReport, type GatewayCommand } from '../protocol/index.ts';
+import {
+  CommandOutcome,
+  GATEWAY_ID,
+  GATEWAY_ID_RULE,
+  IdCollisionReport,
+  LinkReport,
+  type GatewayCommand,
+} from '../protocol/index.ts';
 import type { GatewayChannel } from '../telemetry/commands.ts';
 import type { TelemetryIngest } from '../telemetry/ingest.ts';
 import { socketPrincipal, type SocketAuthenticator } from './socket-auth.ts';
 import { type Clock } from '../clock.ts';
-
-const GATEWAY_ID = /^[\w.-]{1,48}$/;
 
 export interface GatewayNamespaceDeps {
   ingest: TelemetryIngest;
@@ -19,6 +24,28 @@ export interface GatewayNamespaceDeps {
 }
 
 export type GatewayHub = GatewayChannel;
+
+/**
+ * Who a connecting gateway is: a gateway token's subject, whatever the gateway calls itself (a
+ * name that differs is refused, so one ground station can never speak or be commanded as
+ * another). An administrator's token, used by tools and tests, names the gateway it acts as.
+ */
+function gatewayIdentity(who: Principal, claimed: unknown): string | Error {
+  if (claimed !== undefined && (typeof claimed !== 'string' || !GATEWAY_ID.test(claimed))) {
+    return new Error(`gatewayId: ${GATEWAY_ID_RULE}`);
+  }
+  if (who.role === 'gateway') {
+    if (claimed !== undefined && claimed !== who.subject) {
+      return new Error(
+        `unauthorized: this token is gateway "${who.subject}", not "${claimed}" (start it with --id ${who.subject})`,
+      );
+    }
+    if (!GATEWAY_ID.test(who.subject)) return new Error(`unauthorized: "${who.subject}" is not a gateway id`);
+    return who.subject;
+  }
+  if (claimed === undefined) return new Error('gatewayId: an administrator’s token must name the gateway it acts as');
+  return claimed;
+}
 
 /** Every gateway's socket is in its room, on whichever instance it is connected to. */
 const gatewayRoom = (gatewayId: string) => `gateway:${gatewayId}`;
@@ -39,10 +66,8 @@ export function attachGatewayNamespace(io: Server, deps: GatewayNamespaceDeps): 
       return next(new Error(`unauthorized: a gateway token is required; this one is ${who.role} "${who.subject}"`));
     }
     socket.data.principal = who;
-    const gatewayId: unknown = socket.handshake.auth?.gatewayId;
-    if (typeof gatewayId !== 'string' || !GATEWAY_ID.test(gatewayId)) {
-      return next(new Error('gatewayId: 1–48 letters, digits, dot, dash or underscore'));
-    }
+    const gatewayId = gatewayIdentity(who, socket.handshake.auth?.gatewayId);
+    if (gatewayId instanceof Error) return next(gatewayId);
     socket.data.gatewayId = gatewayId;
     next();
   });

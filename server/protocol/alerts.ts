@@ -12,6 +12,7 @@ export const AlertKind = z.enum([
   'low_battery',
   'zone_over_active_plan',
   'id_collision',
+  'priority_over_active_plan',
 ]);
 
 export const SafeAction = z.enum(['notify', 'loiter', 'rtl', 'land']);

@@ -26,6 +26,8 @@ export const LIVE_STATES = ['Held', 'Accepted', 'Activated', 'Nonconforming', 'C
 
 /** States of a plan a drone may fly on: a held sky road is not yet a clearance. */
 export const CLEARED_STATES = ['Accepted', 'Activated', 'Nonconforming', 'Contingent'] as const;
+/** States of a plan whose drone is flying it. */
+export const AIRBORNE_STATES = ['Activated', 'Nonconforming', 'Contingent'] as const;
 
 const Waypoint = z.object({
   lat: OperatingLatitude,
@@ -321,6 +323,12 @@ export const FlightPlan = z
     cellHours: z.number().describe('hours each cell is held, summed over the sky road: what counts against a cap'),
     request: FlightPlanRequest,
     preempted: z.array(Id).optional().describe('plans this one pre-empted when it was accepted'),
+    overlapped: z
+      .array(Id)
+      .optional()
+      .describe(
+        'lower-priority plans already in the air when this one was accepted: they keep their sky road and are told to give way',
+      ),
     advisories: z.array(Conflict).optional().describe('advisory zones the sky road enters'),
     history: z.array(PlanEvent).optional(),
     createdAt: Timestamp,
@@ -361,9 +369,12 @@ export const Alternative = z
   })
   .register(wire, { id: 'Alternative', description: 'A change of the plan that would be accepted now.' });
 
-/** Why a plan was refused: a zone among the conflicts, flights only, or the operator's cap. */
+/**
+ * Why a plan was refused: a zone among the conflicts, flights only, the operator's cap, or its
+ * drone already flying another plan then.
+ */
 export const RefusalReason = z
-  .enum(['zone_conflict', 'flight_conflict', 'cap_exceeded'])
+  .enum(['zone_conflict', 'flight_conflict', 'cap_exceeded', 'drone_busy'])
   .register(wire, { id: 'RefusalReason' });
 
 export const Rejection = z

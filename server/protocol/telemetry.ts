@@ -61,6 +61,10 @@ export type DroneState = z.infer<typeof DroneState>;
 export type AnonymousDroneState = z.infer<typeof AnonymousDroneState>;
 
 /** Samples per batch from a gateway: about 350 kB of JSON, under socket.io's 1 MB message limit. */
+/** A gateway's id: what its token names as subject and what it calls itself. */
+export const GATEWAY_ID = /^[\w.-]{1,48}$/;
+export const GATEWAY_ID_RULE = '1–48 letters, digits, dot, dash or underscore';
+
 export const MAX_TELEMETRY_BATCH = 1000;
 
 /** Gateway → server, socket event `telemetry`: samples in seq order; acknowledged with a TelemetryAck. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Timestamp } from './common.ts';
 import { wire } from './registry.ts';
+import { GATEWAY_ID, GATEWAY_ID_RULE } from './telemetry.ts';
 
 /**
  * Who may do what (ISSUE 7): an administrator manages zones and tokens; an operator files and
@@ -9,7 +10,7 @@ import { wire } from './registry.ts';
  */
 export const Role = z.enum(['admin', 'operator', 'gateway', 'monitor', 'public']);
 
-const Subject = z
+export const Subject = z
   .string()
   .min(1)
   .max(200)
@@ -35,6 +36,9 @@ export const TokenRequest = z
   .superRefine((t, ctx) => {
     if (t.drones !== undefined && t.role !== 'gateway') {
       ctx.addIssue({ code: 'custom', path: ['drones'], message: 'only a gateway is bound to drones' });
+    }
+    if (t.role === 'gateway' && !GATEWAY_ID.test(t.subject)) {
+      ctx.addIssue({ code: 'custom', path: ['subject'], message: `a gateway's id: ${GATEWAY_ID_RULE}` });
     }
   })
   .register(wire, { id: 'TokenRequest' });
@@ -63,8 +67,12 @@ export const WhoAmI = z
     role: Role,
     drones: BoundDrones,
     tokenId: z.string().nullable(),
+    expiresAt: Timestamp.nullable().describe('when the token stops being valid; null: it does not expire'),
   })
   .register(wire, { id: 'WhoAmI' });
+
+/** What the server makes of a caller without a token. */
+export const PUBLIC_WHOAMI: WhoAmI = { subject: 'public', role: 'public', drones: [], tokenId: null, expiresAt: null };
 
 /** `GET /api/v1/audit` (administrator). */
 export const AuditQuery = z.object({

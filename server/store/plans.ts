@@ -36,6 +36,8 @@ export interface PlanRecord {
   contact: Uint8Array | null;
   /** The pilot's name and licence, sealed; never in `request`. */
   pilot: Uint8Array | null;
+  /** Restricted zones the plan may enter under an authorisation verified when it was decided. */
+  grantedZones: string[];
   createdAt: number;
   updatedAt: number;
 }
@@ -50,7 +52,8 @@ export interface PlanEventRecord {
 const LIVE = `('${LIVE_STATES.join("','")}')`;
 
 const PLAN_COLUMNS = `id::text, version, state, priority, drone_id, owner, request, time_start, time_end, departure,
-  arrival, held_until, cell_hours, min_lon, min_lat, max_lon, max_lat, sky_road, state_reason, contact, pilot, created_at,
+  arrival, held_until, cell_hours, min_lon, min_lat, max_lon, max_lat, sky_road, state_reason, contact, pilot,
+  granted_zones::text[], created_at,
   updated_at`;
 
 interface PlanRow {
@@ -75,6 +78,7 @@ interface PlanRow {
   state_reason: string | null;
   contact: Uint8Array | null;
   pilot: Uint8Array | null;
+  granted_zones: string[];
   created_at: Date;
   updated_at: Date;
   [column: string]: unknown;
@@ -100,6 +104,7 @@ function toRecord(r: PlanRow): PlanRecord {
     stateReason: r.state_reason,
     contact: r.contact,
     pilot: r.pilot,
+    grantedZones: r.granted_zones,
     createdAt: r.created_at.getTime(),
     updatedAt: r.updated_at.getTime(),
   };
@@ -124,6 +129,7 @@ export interface Candidate {
   priority: number;
   /** A Held plan's expiry (epoch ms); null for a plan in any other state. */
   heldUntil: number | null;
+  state: PlanState;
 }
 
 const HELD_UNTIL_MS = '(extract(epoch FROM p.held_until) * 1000)::float8 AS held_until';
@@ -147,10 +153,11 @@ export async function findCandidates(
     version: number;
     priority: number;
     held_until: number | null;
+    state: PlanState;
   }>(
     `SELECT r.zones::text AS revision, (SELECT cell_hours FROM operator_caps WHERE operator = $5) AS cap, c.*
      FROM airspace_revision r LEFT JOIN LATERAL (
-       SELECT p.id::text, p.version, p.priority, ${HELD_UNTIL_MS} FROM flight_plans p
+       SELECT p.id::text, p.version, p.priority, p.state, ${HELD_UNTIL_MS} FROM flight_plans p
        WHERE p.id IN (
          SELECT s.plan_id FROM unnest($1::int8[], $2::int8[], $3::int8[]) AS u(stripe, a, z)
          CROSS JOIN LATERAL (
@@ -164,7 +171,7 @@ export async function findCandidates(
     revision: rows[0]!.revision,
     cap: rows[0]!.cap,
     candidates: rows.flatMap((r) =>
-      r.id ? [{ id: r.id, version: r.version, priority: r.priority, heldUntil: r.held_until }] : [],
+      r.id ? [{ id: r.id, version: r.version, priority: r.priority, state: r.state, heldUntil: r.held_until }] : [],
     ),
   };
 }
@@ -222,6 +229,7 @@ export interface NewPlan {
   contact: Uint8Array | null;
   /** Sealed pilot details; on a replan, null keeps the ones already held. */
   pilot: Uint8Array | null;
+  grantedZones: readonly string[];
 }
 
 /** Every change of a plan appends its event and notifies every instance (delivered at commit). */
@@ -261,9 +269,10 @@ export async function insertPlan(
   const [row] = await tx.query<PlanRow>(
     `WITH plan AS (
        INSERT INTO flight_plans (id, version, state, priority, drone_id, owner, request, time_start, time_end, departure,
-         arrival, min_lon, min_lat, max_lon, max_lat, sky_road, contact, pilot, held_until, cell_hours, created_at,
-         updated_at)
-       VALUES ($9, 1, $27, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $24, $25, $26, $28, $23, $23)
+         arrival, min_lon, min_lat, max_lon, max_lat, sky_road, contact, pilot, held_until, cell_hours, granted_zones,
+         created_at, updated_at)
+       VALUES ($9, 1, $27, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $24, $25, $26, $28,
+         $29::uuid[], $23, $23)
        RETURNING *),
      ${WRITE_SKY_ROAD('$9::uuid')},
      ${RECORD_AND_NOTIFY('plan', 'NULL')}`,
@@ -276,6 +285,7 @@ export async function insertPlan(
       ts(heldUntil),
       heldUntil === null ? 'Accepted' : 'Held',
       plan.cellHours,
+      plan.grantedZones,
     ],
   );
   return toRecord(row!);
@@ -319,7 +329,7 @@ export async function replacePlan(
        UPDATE flight_plans SET version = version + 1, priority = $10, drone_id = $11, request = $13, time_start = $14,
          time_end = $15, departure = $16, arrival = $17, min_lon = $18, min_lat = $19, max_lon = $20, max_lat = $21,
          sky_road = $22, updated_at = $23, contact = COALESCE($25, contact), pilot = COALESCE($26, pilot),
-         cell_hours = $27
+         cell_hours = $27, granted_zones = $28::uuid[]
        WHERE id = $9 AND state IN ${LIVE} AND version = $24 AND $12::text IS NOT NULL
        RETURNING *),
      road AS (UPDATE sky_roads SET cells = $1::int8[], band_lo = $2::int2[], band_hi = $3::int2[], t0 = $4::int8[],
@@ -336,6 +346,7 @@ export async function replacePlan(
       plan.contact,
       plan.pilot,
       plan.cellHours,
+      plan.grantedZones,
     ],
   );
   return row ? toRecord(row) : null;
@@ -401,6 +412,27 @@ export async function heldPlans(q: Queryable): Promise<Array<{ id: string; heldU
   return rows.map((r) => ({ id: r.id, heldUntil: r.held_until.getTime() }));
 }
 
+/**
+ * Takes a restricted zone out of the live plans of one drone of one operator (its authorisation
+ * was revoked): from now on the monitor judges the drone there as unauthorised. Returns the
+ * plans changed.
+ */
+export async function withdrawGrantedZone(
+  tx: Queryable,
+  f: { zoneId: string; operator: string; droneId: string; reason: string; at: number },
+): Promise<PlanRecord[]> {
+  const rows = await tx.query<PlanRow>(
+    `WITH plan AS (
+       UPDATE flight_plans SET granted_zones = array_remove(granted_zones, $1::uuid), version = version + 1,
+         updated_at = $5
+       WHERE owner = $2 AND drone_id = $3 AND state IN ${LIVE} AND $1::uuid = ANY(granted_zones)
+       RETURNING *),
+     ${RECORD_AND_NOTIFY('plan', '$4')}`,
+    [f.zoneId, f.operator, f.droneId, f.reason, ts(f.at)],
+  );
+  return rows.map(toRecord);
+}
+
 /** Accepted plans whose reservation ended before `now` (at most 1,000 at a time). */
 export async function expiredPlanIds(q: Queryable, now: number): Promise<string[]> {
   const rows = await q.query<{ id: string }>(
@@ -428,6 +460,34 @@ export async function operatesDrone(q: Queryable, owner: string, droneId: string
     [owner, droneId],
   );
   return rows.length > 0;
+}
+
+/**
+ * Serialises the decisions about one drone (taken before the stripes, in every decision, so
+ * the locks are always taken in the same order): two plans for it cannot both be accepted.
+ */
+export async function lockDrone(tx: Queryable, droneId: string): Promise<void> {
+  await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('drone:' || $1, 0))", [droneId]);
+}
+
+/** Another live plan of the drone whose reservation overlaps [from, to), if any. */
+export async function overlappingPlanOfDrone(
+  q: Queryable,
+  f: { droneId: string; from: number; to: number; exceptPlanId: string | null },
+): Promise<PlanRecord | null> {
+  const [row] = await q.query<PlanRow>(
+    `SELECT ${PLAN_COLUMNS} FROM flight_plans WHERE drone_id = $1 AND state IN ${LIVE} AND time_start < $3
+       AND time_end > $2 AND id IS DISTINCT FROM $4::uuid ORDER BY time_start LIMIT 1`,
+    [f.droneId, ts(f.from), ts(f.to), f.exceptPlanId],
+  );
+  return row ? toRecord(row) : null;
+}
+
+/** Whether any plan for the drone still holds a sky road. */
+export async function hasLivePlans(q: Queryable, droneId: string): Promise<boolean> {
+  return (
+    (await q.query(`SELECT 1 FROM flight_plans WHERE drone_id = $1 AND state IN ${LIVE} LIMIT 1`, [droneId])).length > 0
+  );
 }
 
 export async function getPlans(q: Queryable, ids: readonly string[]): Promise<PlanRecord[]> {

@@ -1,42 +1,27 @@
 import type { DroneState, TelemetrySample, TrackPoint } from '../protocol/index.ts';
 import type { Queryable } from './db.ts';
 
-/**
- * Locks the gateway's row and returns the highest seq already stored for it (-1 for a new
- * gateway), in one statement: the upsert's no-op update takes the row lock, and under
- * concurrency returns the seq the previous holder committed. Held until the transaction ends,
- * so two server instances handed the same replayed batch store it once.
- */
-export async function lockGatewaySeq(tx: Queryable, gatewayId: string): Promise<number> {
-  const rows = await tx.query<{ last_seq: number }>(
-    `INSERT INTO telemetry_gateways (gateway_id, last_seq) VALUES ($1, -1)
-     ON CONFLICT (gateway_id) DO UPDATE SET last_seq = telemetry_gateways.last_seq
-     RETURNING last_seq::float8 AS last_seq`,
-    [gatewayId],
-  );
-  return rows[0]!.last_seq;
-}
-
 export interface StoredBatch {
   gatewayId: string;
-  /** New samples, in seq order. */
+  /** Valid samples, in seq order: some may be stored already (a batch sent again, or overlapping another). */
   samples: readonly TelemetrySample[];
-  /** Each drone's newest state among them. */
-  states: readonly DroneState[];
+  /** Each drone's newest state among them, with the seq of the sample it comes from. */
+  states: ReadonlyArray<{ seq: number; state: DroneState }>;
   receivedAt: number;
 }
 
 /**
- * Appends the samples to the history, folds the states into each drone's latest (an older state,
- * a replay arriving late, never overwrites a newer one) and advances the gateway's seq — one
- * statement, so a gateway's lock is held for two statements, not five: a gateway's batches are
- * stored one after another, and its drones reach the live map only once stored.
+ * Appends the samples a gateway's (gateway, seq) key does not already name, and folds the newest
+ * of those into each drone's latest state (an older state, a replay arriving late, never
+ * overwrites a newer one) — in one statement, whatever else is in flight: two batches of a
+ * gateway stored at once, in any order, on any instances, each keep what the other lacks.
+ * Returns the seqs stored now; the rest were already there.
  */
-export async function storeBatch(tx: Queryable, batch: StoredBatch): Promise<void> {
+export async function storeBatch(db: Queryable, batch: StoredBatch): Promise<Set<number>> {
   const { gatewayId, samples, states, receivedAt } = batch;
-  if (!samples.length) return;
+  if (!samples.length) return new Set();
   const col = <T>(f: (s: TelemetrySample) => T) => samples.map(f);
-  await tx.query(
+  const rows = await db.query<{ seq: number }>(
     `WITH history AS (
        INSERT INTO telemetry_samples (drone_id, time, gateway_id, seq, lat, lon, alt_w84, alt_amsl, alt_relative,
          ground_speed_mps, vertical_speed_mps, heading_deg, battery_percent, battery_voltage, mode, armed, gps_fix,
@@ -46,15 +31,18 @@ export async function storeBatch(tx: Queryable, batch: StoredBatch): Promise<voi
          $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::float8[], $15::text[],
          $16::bool[], $17::int2[], $18::text[])
          AS u(d, t, s, la, lo, w, a, r, gs, vs, h, bp, bv, m, ar, g, rid)
+       ON CONFLICT (gateway_id, seq) DO NOTHING
+       RETURNING seq
      ), latest AS (
        INSERT INTO drone_states (drone_id, gateway_id, time, received_at, link, state)
        SELECT s->>'droneId', s->>'gatewayId', (s->>'time')::timestamptz, (s->>'receivedAt')::timestamptz, s->>'link', s
-       FROM jsonb_array_elements($20::jsonb) AS s
+       FROM (SELECT e->'state' AS s FROM jsonb_array_elements($20::jsonb) AS e
+             WHERE (e->>'seq')::int8 IN (SELECT seq FROM history)) AS fresh
        ON CONFLICT (drone_id) DO UPDATE SET gateway_id = excluded.gateway_id, time = excluded.time,
          received_at = excluded.received_at, link = excluded.link, state = excluded.state
        WHERE drone_states.time <= excluded.time
      )
-     UPDATE telemetry_gateways SET last_seq = $21, updated_at = now() WHERE gateway_id = $3`,
+     SELECT seq::float8 AS seq FROM history`,
     [
       col((s) => s.droneId),
       col((s) => s.time),
@@ -76,9 +64,9 @@ export async function storeBatch(tx: Queryable, batch: StoredBatch): Promise<voi
       col((s) => (s.remoteId ? JSON.stringify(s.remoteId) : null)),
       new Date(receivedAt).toISOString(),
       JSON.stringify(states),
-      samples.at(-1)!.seq,
     ],
   );
+  return new Set(rows.map((r) => r.seq));
 }
 
 export async function setLink(db: Queryable, droneId: string, link: DroneState['link']): Promise<void> {

@@ -21,6 +21,8 @@ export interface DroneCommandsDeps {
   /** The gateway that last relayed the drone's telemetry (to any instance), or null when the drone is unknown. */
   carrier: (droneId: string) => Promise<string | null>;
   plans: PlanSource;
+  /** Refuses a principal that does not fly the drone (its operator, or an administrator). */
+  requireOperator: (droneId: string, who: Principal) => Promise<void>;
   undulation: (lat: number, lon: number) => number;
   lateralBufferM: number;
   verticalBufferM: number;
@@ -38,8 +40,9 @@ const UPLOADABLE: ReadonlySet<PlanState> = new Set(['Accepted', 'Activated']);
 export class DroneCommands {
   constructor(private readonly deps: DroneCommandsDeps) {}
 
-  /** `who` has been allowed to command the drone; an uploaded plan must also be one it may manage. */
+  /** `who` must fly the drone; an uploaded plan must also be one it may manage. */
   async send(droneId: string, command: DroneCommand, who: Principal): Promise<CommandOutcome> {
+    await this.deps.requireOperator(droneId, who);
     const gatewayId = await this.deps.carrier(droneId);
     if (!gatewayId) throw new NotFound(`no drone ${droneId} has reported telemetry`);
     const id = randomUUID();

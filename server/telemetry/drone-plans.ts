@@ -122,7 +122,8 @@ export class DronePlans {
       state: plan.state,
       version: plan.version,
       priority: plan.priority,
-      authorizations: new Set(plan.request.authorizations),
+      // Granted when the plan was decided (and withdrawn when revoked), never what the request claimed.
+      authorizations: new Set(plan.grantedZones),
       route: route ? route.waypoints.map((w) => ({ lat: w.lat, lon: w.lon })) : null,
       speedMps: route?.speedMps ?? null,
       timeStart: plan.timeStart,

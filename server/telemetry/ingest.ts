@@ -9,7 +9,7 @@ import {
   type TelemetryAck,
 } from '../protocol/index.ts';
 import type { Db } from '../store/db.ts';
-import { listStates, lockGatewaySeq, setLink, storeBatch } from '../store/telemetry.ts';
+import { listStates, setLink, storeBatch } from '../store/telemetry.ts';
 import type { DroneEvents } from './events.ts';
 import type { Clock, Timer } from '../clock.ts';
 
@@ -27,9 +27,10 @@ export interface IngestDeps {
 
 /**
  * The first step of the telemetry path on the server: batches from gateways are validated,
- * stripped of what is already stored (gateway + seq, checked under a lock on the gateway's row),
- * appended to the history and folded into each drone's latest state in one transaction; then
- * the steps after (conformance, the live map) hear of each new sample and of link changes.
+ * appended to the history without what is already stored (a sample is known by its gateway and
+ * seq, so batches sent again or overlapping, in any order, store each sample once) and folded
+ * into each drone's latest state in one statement; then the steps after (conformance, the live
+ * map) hear of each new sample and of link changes.
  */
 export class TelemetryIngest {
   private readonly latest = new Map<string, DroneState>();
@@ -88,19 +89,19 @@ export class TelemetryIngest {
 
     const receivedAt = this.deps.clock.now();
     const received = new Date(receivedAt).toISOString();
-    const fresh = await this.deps.db.transaction(async (tx) => {
-      const last = await lockGatewaySeq(tx, gatewayId);
-      const fresh = valid.filter((s) => s.seq > last);
-      if (!fresh.length) return fresh;
-      const newest = new Map<string, DroneState>();
-      for (const s of fresh) {
-        const prev = newest.get(s.droneId);
-        if (!prev || Date.parse(prev.time) <= Date.parse(s.time))
-          newest.set(s.droneId, toState(s, gatewayId, received));
-      }
-      await storeBatch(tx, { gatewayId, samples: fresh, states: [...newest.values()], receivedAt });
-      return fresh;
+    const newest = new Map<string, { seq: number; state: DroneState }>();
+    for (const s of valid) {
+      const prev = newest.get(s.droneId);
+      if (!prev || Date.parse(prev.state.time) <= Date.parse(s.time))
+        newest.set(s.droneId, { seq: s.seq, state: toState(s, gatewayId, received) });
+    }
+    const stored = await storeBatch(this.deps.db, {
+      gatewayId,
+      samples: valid,
+      states: [...newest.values()],
+      receivedAt,
     });
+    const fresh = valid.filter((s) => stored.has(s.seq));
 
     for (const s of fresh) {
       const state = toState(s, gatewayId, received);

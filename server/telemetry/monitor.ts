@@ -52,7 +52,12 @@ const SAMPLE_KINDS: ReadonlySet<AlertKind> = new Set([
   'low_battery',
 ]);
 /** Kinds that belong to a plan, and end with it. */
-const PLAN_KINDS: ReadonlySet<AlertKind> = new Set(['nonconforming', 'contingent', 'zone_over_active_plan']);
+const PLAN_KINDS: ReadonlySet<AlertKind> = new Set([
+  'nonconforming',
+  'contingent',
+  'zone_over_active_plan',
+  'priority_over_active_plan',
+]);
 
 /** What monitoring remembers of one drone between its samples. */
 interface Watch {
@@ -117,6 +122,16 @@ export class ConformanceMonitor {
       ...position(droneId ? (this.watches.get(droneId)?.fix ?? null) : null),
     });
   };
+  private readonly onPriorityOverPlan = (e: { plan: PlanRecord; by: PlanRecord; message: string }) => {
+    this.raise({
+      kind: 'priority_over_active_plan',
+      droneId: e.plan.droneId,
+      planId: e.plan.id,
+      subjectId: e.by.id,
+      message: e.message,
+      ...position(this.watches.get(e.plan.droneId)?.fix ?? null),
+    });
+  };
   private readonly onZone = (e: { id: string; zone: ZoneRecord | null }) => {
     if (e.zone !== null) return;
     this.resolveWhere((t) => t.kind === 'zone_over_active_plan' && t.subjectId === e.id);
@@ -139,6 +154,7 @@ export class ConformanceMonitor {
     this.deps.droneEvents.on('link', this.onLink);
     this.deps.droneEvents.on('collision', this.onCollision);
     this.deps.airspaceEvents.on('zone-over-active-plan', this.onZoneOverPlan);
+    this.deps.airspaceEvents.on('priority-over-active-plan', this.onPriorityOverPlan);
     this.deps.airspaceEvents.on('zone', this.onZone);
   }
 
@@ -149,6 +165,7 @@ export class ConformanceMonitor {
     this.deps.droneEvents.off('link', this.onLink);
     this.deps.droneEvents.off('collision', this.onCollision);
     this.deps.airspaceEvents.off('zone-over-active-plan', this.onZoneOverPlan);
+    this.deps.airspaceEvents.off('priority-over-active-plan', this.onPriorityOverPlan);
     this.deps.airspaceEvents.off('zone', this.onZone);
     this.plans.stop();
     await this.idle();
@@ -366,7 +383,11 @@ export class ConformanceMonitor {
   private planChanged(plan: PlanRecord): void {
     if (plan.state !== 'Ended' && plan.state !== 'Cancelled' && plan.state !== 'Preempted') return;
     this.stopGrace(plan.id);
-    this.resolveWhere((t) => PLAN_KINDS.has(t.kind) && t.planId === plan.id);
+    this.resolveWhere(
+      (t) =>
+        (PLAN_KINDS.has(t.kind) && t.planId === plan.id) ||
+        (t.kind === 'priority_over_active_plan' && t.subjectId === plan.id),
+    );
   }
 
   /** A sample arrived: the drone is heard again. */

@@ -14,6 +14,14 @@ export function inHours(hours: number, now = Date.now()): string {
   return new Date(Math.ceil((now + hours * 3_600_000) / 60_000) * 60_000).toISOString();
 }
 
+let drones = 0;
+
+/** A drone id no other plan of this test process names: one drone flies one plan at a time. */
+export function freshDroneId(): string {
+  return `JUTS${String(++drones).padStart(8, '0')}`;
+}
+
+/** A route plan; for a drone of its own unless `droneId` is given. */
 export function routePlan(
   waypoints: Array<{ lat: number; lon: number; alt?: number }>,
   options: {
@@ -27,7 +35,7 @@ export function routePlan(
   },
 ): FlightPlanRequestInput {
   return {
-    droneId: options.droneId ?? 'JU0000000000TS',
+    droneId: options.droneId ?? freshDroneId(),
     priority: options.priority ?? 0,
     ...(options.authorizations ? { authorizations: options.authorizations } : {}),
     route: {

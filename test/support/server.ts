@@ -51,6 +51,15 @@ export async function startTestServer(
   };
 }
 
+/** Registers drones to an operator, as an administrator does (the operator may then file plans for them). */
+export async function registerDrones(server: Pick<TestServer, 'api'>, operator: string, ...droneIds: string[]) {
+  for (const id of droneIds) {
+    const r = await server.api('PUT', `/api/v1/drones/${encodeURIComponent(id)}/registration`, { operator });
+    if (r.status !== 200 && r.status !== 201)
+      throw new Error(`registering ${id}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+}
+
 /** The secrets instances behind one load balancer share, so tokens and sealed data hold on each. */
 export const SHARED_SECRETS = {
   JWT_SECRET: 'q8F3kLm2Zx7Rt5Wy9Bn4Hc6Vd1Js0GpA',

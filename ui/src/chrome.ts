@@ -1,4 +1,4 @@
-import { PUBLIC, type Principal } from '../../server/auth/principal.ts';
+import { PUBLIC_WHOAMI, type WhoAmI } from '../../server/protocol/index.ts';
 import { api } from './api.ts';
 import { byId } from './dom.ts';
 import { currentLang, onLangChange, setLang, t } from './i18n/index.ts';
@@ -9,7 +9,7 @@ import { signIn, signOut } from './session.ts';
 export interface Chrome {
   status(s: LiveStatus | 'replay'): void;
   /** Who the page acts as: the public until the server has said otherwise. */
-  whoami: Promise<Principal>;
+  whoami: Promise<WhoAmI>;
 }
 
 /** The header both pages share: language switch, the stream's status, and who the page acts as. */
@@ -27,7 +27,7 @@ export function setupChrome(): Chrome {
 
   const whoEl = byId('who');
   const session = byId<HTMLButtonElement>('session');
-  let me: Principal = PUBLIC;
+  let me: WhoAmI = PUBLIC_WHOAMI;
   let refused = false;
   const showWho = () => {
     whoEl.textContent =
@@ -44,7 +44,7 @@ export function setupChrome(): Chrome {
   });
   const whoami = api.whoami().catch(() => {
     refused = true;
-    return PUBLIC;
+    return PUBLIC_WHOAMI;
   });
   void whoami.then((w) => {
     me = w;

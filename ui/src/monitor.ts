@@ -1,6 +1,6 @@
 import './style.css';
 import type { Layer } from '@deck.gl/core';
-import { can } from '../../server/auth/policy.ts';
+import { roleMay } from '../../server/protocol/index.ts';
 import type { Alert, Capacity, FlightPlan, Geofence } from '../../server/protocol/index.ts';
 import { api } from './api.ts';
 import { setupChrome } from './chrome.ts';
@@ -282,7 +282,7 @@ async function main(): Promise<void> {
   const replayEl = byId('replay');
   // Replay reads the stored history, which only monitors and administrators may.
   void chrome.whoami.then((me) => {
-    replayEl.hidden = !can(me, 'sky:read-all');
+    replayEl.hidden = !roleMay(me.role, 'sky:read-all');
   });
   function replayView(): ReplayView {
     if (replayLoading) return { mode: 'loading' };

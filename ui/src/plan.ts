@@ -1,6 +1,6 @@
 import './style.css';
 import type { Layer } from '@deck.gl/core';
-import { can } from '../../server/auth/policy.ts';
+import { roleMay } from '../../server/protocol/index.ts';
 import type { Alternative, FlightPlan, FlightPlanRequest, FlightPurpose } from '../../server/protocol/index.ts';
 import { ApiError, api, type Decision } from './api.ts';
 import { setupChrome } from './chrome.ts';
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   let layers: Layer[] = [];
 
   const me = await chrome.whoami;
-  const mayFile = can(me, 'plans:file');
+  const mayFile = roleMay(me.role, 'plans:file');
 
   const purposes = field('purposeCategory') as HTMLSelectElement;
   const fillPurposes = () => {

@@ -17,6 +17,8 @@ import { openZoneFile, type ReadOptions } from './read.ts';
 import { outlineProblem } from './rings.ts';
 import type { ImportFormat, Skip, ZoneDraft } from './types.ts';
 import { type Clock } from '../../clock.ts';
+import { appendAudit } from '../../store/audit.ts';
+import { storable } from '../../store/unstorable.ts';
 
 /** Rows handed to the database at a time while a file streams in. */
 const BATCH = 1000;
@@ -30,6 +32,7 @@ export interface LoadDeps {
   buildingMarginM: number;
   clock: Clock;
   /** Who imports (cli, startup …), kept with each zone's import record. */
+  /** Who imports, as the audit trail names them: `system:startup`, `cli:<user>`. */
   actor: string;
 }
 
@@ -131,6 +134,19 @@ export async function importZoneFile(
     if (failed) throw failed;
     await insertZones(tx, batch, now);
     if (report.zones > 0 || report.replaced > 0) report.revision = await beginZoneChange(tx, `file:${key}`);
+    // Imports from the command line and at start-up change the airspace as the API does: audited alike.
+    await appendAudit(tx, [
+      {
+        at: now,
+        actor: storable(deps.actor),
+        role: 'admin',
+        action: 'import zone file',
+        target: storable(key),
+        outcome: `${report.zones} zones, ${report.replaced} replaced, ${report.skipped.length} skipped`,
+        remote: null,
+        detail: { format: opened.format, sha256: opened.sha256, buildings: report.buildings },
+      },
+    ]);
     return report;
   });
 }

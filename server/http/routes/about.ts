@@ -13,6 +13,7 @@ export function aboutRouter(statement: Transparency): Router {
       role: p.role,
       drones: p.drones === '*' ? '*' : [...p.drones],
       tokenId: p.tokenId,
+      expiresAt: p.expiresAt === null ? null : new Date(p.expiresAt).toISOString(),
     };
     res.json(body);
   });

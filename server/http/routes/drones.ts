@@ -1,18 +1,19 @@
 import { Router } from 'express';
 import { can, demand } from '../../auth/policy.ts';
 import type { Principal } from '../../auth/principal.ts';
-import { Forbidden, NotFound } from '../../errors.ts';
+import type { Rights } from '../../flights/service.ts';
+import { NotFound } from '../../errors.ts';
 import {
   DroneCommand,
   DroneIdParam,
-  LIVE_STATES,
+  DroneRegistrationRequest,
   TrackQuery,
   type AnonymousDroneState,
   type DroneState,
   type DroneTrack,
 } from '../../protocol/index.ts';
 import type { Db } from '../../store/db.ts';
-import { listPlans, operatesDrone } from '../../store/plans.ts';
+import { presentDrone } from '../../rights/present.ts';
 import { getState, listStates, trackPoints } from '../../store/telemetry.ts';
 import type { DroneCommands } from '../../telemetry/commands.ts';
 import { noteAudit } from '../audit.ts';
@@ -25,6 +26,7 @@ const HOUR_MS = 3_600_000;
 export interface DronesRouterDeps {
   db: Db;
   commands: DroneCommands;
+  rights: Rights;
   /** A live link older than this is shown stale, whichever instance stored it. */
   staleAfterMs: number;
   clock: Clock;
@@ -40,20 +42,39 @@ export function dronesRouter(deps: DronesRouterDeps): Router {
   const shown = (s: DroneState): DroneState =>
     s.link === 'live' && deps.clock.now() - Date.parse(s.receivedAt) > deps.staleAfterMs ? { ...s, link: 'stale' } : s;
 
-  /** Whether the principal sees this drone whole: monitors, administrators, and the operator flying it. */
+  const { drones } = deps.rights;
+
+  /** Whether the principal sees this drone whole: monitors, administrators, and the operator it is registered to. */
   const mayFollow = async (who: Principal, droneId: string) =>
-    can(who, 'sky:read-all') || (can(who, 'plans:file') && (await operatesDrone(deps.db, who.subject, droneId, false)));
+    can(who, 'sky:read-all') || (can(who, 'plans:file') && (await drones.owned(who.subject)).has(droneId));
 
   r.get('/', async (req, res) => {
     const who = principalOf(req);
     const states = (await listStates(deps.db)).map(shown);
     if (can(who, 'sky:read-all')) return void res.json(states);
-    const own = can(who, 'plans:file')
-      ? new Set(
-          (await listPlans(deps.db, { owner: who.subject, states: LIVE_STATES, limit: 1000 })).map((p) => p.droneId),
-        )
-      : new Set<string>();
+    const own = can(who, 'plans:file') ? await drones.owned(who.subject) : new Set<string>();
     res.json(states.map((s) => (own.has(s.droneId) ? s : anonymous(s))));
+  });
+
+  r.get('/:id/registration', async (req, res) => {
+    const { id } = parse(DroneIdParam, req.params, 'path');
+    res.json(presentDrone(await drones.get(id, principalOf(req))));
+  });
+
+  r.put('/:id/registration', async (req, res) => {
+    const who = principalOf(req);
+    const { id } = parse(DroneIdParam, req.params, 'path');
+    const body = parse(DroneRegistrationRequest, req.body, 'body');
+    const { drone, created } = await drones.register(id, body, who);
+    noteAudit(res, { target: id, detail: { operator: drone.operator, registrationMark: drone.registrationMark } });
+    res.status(created ? 201 : 200).json(presentDrone(drone));
+  });
+
+  r.delete('/:id/registration', async (req, res) => {
+    const { id } = parse(DroneIdParam, req.params, 'path');
+    await drones.unregister(id, principalOf(req));
+    noteAudit(res, { target: id });
+    res.status(204).end();
   });
 
   r.get('/:id/track', async (req, res) => {
@@ -61,7 +82,7 @@ export function dronesRouter(deps: DronesRouterDeps): Router {
     const { id } = parse(DroneIdParam, req.params, 'path');
     if (!can(who, 'sky:read-all')) {
       demand(who, 'plans:file', 'reading a drone’s track');
-      if (!(await mayFollow(who, id))) throw new NotFound(`no drone ${id} among this operator’s plans`);
+      if (!(await mayFollow(who, id))) throw new NotFound(`no drone ${id} registered to this operator`);
     }
     const q = parse(TrackQuery, req.query, 'query');
     const to = q.to ? Date.parse(q.to) : deps.clock.now();
@@ -83,9 +104,6 @@ export function dronesRouter(deps: DronesRouterDeps): Router {
     demand(who, 'drones:command', 'commanding a drone');
     const { id } = parse(DroneIdParam, req.params, 'path');
     const command = parse(DroneCommand, req.body, 'body');
-    if (!can(who, 'drones:command-any') && !(await operatesDrone(deps.db, who.subject, id, true))) {
-      throw new Forbidden(`drone ${id} flies none of this operator’s live plans`);
-    }
     const outcome = await deps.commands.send(id, command, who);
     noteAudit(res, { detail: { command: command.type, result: outcome.result, ok: outcome.ok } });
     res.status(outcome.result === 'GATEWAY_TIMEOUT' ? 504 : 200).json(outcome);

@@ -3,7 +3,7 @@ import { system } from '../../../server/auth/principal.ts';
 import type { AuditEntry, FlightPlan } from '../../../server/protocol/index.ts';
 import { DATABASE_KINDS } from '../../support/databases.ts';
 import { KAGA, inHours, routePlan, squareZone } from '../../support/plans.ts';
-import { startTestServer, type TestServer } from '../../support/server.ts';
+import { registerDrones, startTestServer, type TestServer } from '../../support/server.ts';
 
 const DAY = 86_400_000;
 
@@ -33,6 +33,7 @@ describe.each(DATABASE_KINDS)('the audit trail (%s)', (kind) => {
       (await server.issuer.issue({ subject, role, ttlSeconds: 3600 }, system('test'))).token;
     operator = await issue('operator', 'op-audited');
     monitor = await issue('monitor', 'monitor-audited');
+    await registerDrones(server, 'op-audited', 'JUAUDIT00001');
   });
   afterAll(async () => {
     await server?.stop();

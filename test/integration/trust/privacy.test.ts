@@ -5,7 +5,7 @@ import type { FlightPlan, LiveSnapshot, Transparency } from '../../../server/pro
 import { fakeGateway, sample } from '../live/support.ts';
 import { DATABASE_KINDS } from '../../support/databases.ts';
 import { KAGA, inHours, routePlan } from '../../support/plans.ts';
-import { startTestServer, type TestServer } from '../../support/server.ts';
+import { registerDrones, startTestServer, type TestServer } from '../../support/server.ts';
 
 const CONTACT = { name: '山田 花子', phone: '+81 761-72-1111', email: 'hanako@drone.example' };
 
@@ -33,6 +33,7 @@ describe.each(DATABASE_KINDS)('privacy and transparency (%s)', (kind) => {
       (await server.issuer.issue({ subject, role: 'operator', ttlSeconds: 3600 }, system('test'))).token;
     operator = await issue('op-hanako');
     other = await issue('op-taro');
+    await registerDrones(server, 'op-hanako', 'JUPRIVACY001');
     const filed = await as(operator, '/api/v1/flight-plans', {
       method: 'POST',
       headers: { 'idempotency-key': 'privacy-1' },

@@ -357,13 +357,14 @@ const fx = {} as {
   /** A monitor's token whose payload was altered to say admin. */
   tampered: string;
   revoked: string;
+  restrictedZoneId: string;
+  authorizationId: string;
 };
 
 const departure = fc.integer({ min: 2 * 60, max: 20 * 24 * 60 }).map((m) => inHours(m / 60));
 const plan = departure.map((d) => routePlan([A, B], { departure: d, droneId: 'JUROBUSTPLAN01' }));
 /** Clear of every other plan here: the Idempotency-Key test files it for real. */
-const validPlan = () =>
-  routePlan([NORTH, STATION], { departure: inHours(5 + Math.random() * 400), droneId: 'JUROBUSTVALID01' });
+const validPlan = () => routePlan([NORTH, STATION], { departure: inHours(5 + Math.random() * 400) });
 const later = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 const squareAround = (c: { lat: number; lon: number }, d = 0.002) => [
   { lat: c.lat - d, lng: c.lon - d },
@@ -1114,6 +1115,52 @@ const badCap: fc.Arbitrary<Bad> = fc.oneof(
   of(null, [], 42, 'ten', {}).map((v) => bad('a body that is no cap', v)),
 );
 
+/** An operation on one drone by id: too long an id is refused, any other merely not found. */
+function droneOperation(op: string, validDrone: () => string, body: () => Bad | null = () => null): Operation {
+  const url = (id: string) => op.split(' ')[1]!.replace('{id}', id);
+  const withJson = (c: Case) => {
+    const b = body();
+    return b ? { ...c, json: b.body } : c;
+  };
+  return {
+    canonical: () => withJson(hostile(op, url('D'.repeat(65)), 'a drone id of 65 characters')),
+    hostile: fc.oneof(
+      long(65, 5000, 'D').map((id) => withJson(hostile(op, url(id), `a drone id of ${id.length} characters`))),
+      nastyText(40)
+        .filter((id) => id !== DRONE)
+        .map((id) => withJson(hostile(op, url(segment(id)), `drone ${JSON.stringify(id)}`, { expect: 'tolerated' }))),
+    ),
+    valid: () => withJson(hostile(op, url(validDrone()), 'a valid request')),
+  };
+}
+
+const validAuthorization = () => ({
+  zoneId: fx.restrictedZoneId,
+  operator: 'robustness-operator',
+  droneId: 'JUROBUSTAUTH01',
+  validFrom: inHours(1),
+  validTo: inHours(3),
+  reason: 'robustness fixture',
+});
+const badAuthorization = fc.oneof(
+  mutate('zoneId', fc.constant(null).map(validAuthorization), ['zoneId'], junkId),
+  mutate('validTo', fc.constant(null).map(validAuthorization), ['validTo'], badTimestamp),
+  mutate('reason', fc.constant(null).map(validAuthorization), ['reason'], fc.oneof(fc.constant(''), long(501, 3000))),
+  mutate('operator', fc.constant(null).map(validAuthorization), ['operator'], long(201, 3000)),
+  fc.constant(null).map(() => bad('validTo before validFrom', { ...validAuthorization(), validTo: inHours(0.5) })),
+  fc.uuid().map((zoneId) => bad(`an unknown zone ${zoneId}`, { ...validAuthorization(), zoneId })),
+);
+const badGrant = fc.oneof(
+  fc
+    .oneof(fc.integer({ min: 1001, max: 1e9 }), fc.integer({ min: -1e9, max: -1 }), fc.double({ min: 0.1, max: 999.9 }))
+    .filter((v) => !Number.isInteger(v) || v < 0 || v > 1000)
+    .map((v) => bad(`maxPriority ${v}`, { maxPriority: v, reason: 'robustness' })),
+  fc
+    .oneof(fc.constant(''), long(501, 3000))
+    .map((r) => bad('a reason empty or too long', { maxPriority: 10, reason: r })),
+);
+const grantPath = (operator: string) => `/api/v1/priority-grants/${segment(operator)}`;
+
 const OPERATIONS: Record<string, Operation> = {
   'POST /api/v1/flight-plans': {
     canonical: () =>
@@ -1500,6 +1547,139 @@ const OPERATIONS: Record<string, Operation> = {
     badInt(1, 500_000).map((v) => q('a limit out of range', { limit: v })),
     extremeTimestamp.map((to) => q('an hour at an end of the calendar', { from: later(to, -60), to }, 'tolerated')),
   ]),
+  'GET /api/v1/drones/{id}/registration': droneOperation('GET /api/v1/drones/{id}/registration', () => DRONE),
+  'PUT /api/v1/drones/{id}/registration': {
+    canonical: () =>
+      withBody(
+        'PUT /api/v1/drones/{id}/registration',
+        '/api/v1/drones/JUROBUSTREG01/registration',
+        bad('a registration mark that is not JU and ten', { registrationMark: 'XX123' }),
+        { namesField: true },
+      ),
+    hostile: fc.oneof(
+      fc
+        .oneof(fc.string(), words('JU123 ju0123456789 JU0123456789A JU01234567-9'))
+        .filter((m) => !/^JU[0-9A-Z]{10}$/.test(m))
+        .map((m) =>
+          withBody(
+            'PUT /api/v1/drones/{id}/registration',
+            '/api/v1/drones/JUROBUSTREG01/registration',
+            bad(`registration mark ${JSON.stringify(clip(m, 40))}`, { registrationMark: m }),
+            { namesField: true },
+          ),
+        ),
+      long(101, 3000).map((m) =>
+        withBody(
+          'PUT /api/v1/drones/{id}/registration',
+          '/api/v1/drones/JUROBUSTREG01/registration',
+          bad('a model too long', { model: m }),
+          { namesField: true },
+        ),
+      ),
+      droneOperation(
+        'PUT /api/v1/drones/{id}/registration',
+        () => 'JUROBUSTREG01',
+        () => bad('a model', { model: 'robustness' }, 'tolerated'),
+      ).hostile,
+    ),
+    valid: () =>
+      withBody(
+        'PUT /api/v1/drones/{id}/registration',
+        '/api/v1/drones/JUROBUSTREG02/registration',
+        bad('a valid registration', { model: 'robustness' }),
+      ),
+  },
+  'DELETE /api/v1/drones/{id}/registration': droneOperation(
+    'DELETE /api/v1/drones/{id}/registration',
+    () => 'JUROBUSTNOTREG',
+  ),
+  'GET /api/v1/drone-registrations': queryOperation(
+    'GET /api/v1/drone-registrations',
+    {},
+    ['a limit of zero', { limit: '0' }],
+    (q) => [
+      badInt(1, 10_000).map((v) => q('a limit out of range', { limit: v })),
+      long(201, 3000).map((v) => q('an operator too long', { operator: v })),
+      nastyText(30).map((v) => q(`operator ${JSON.stringify(v)}`, { operator: v }, 'tolerated')),
+    ],
+  ),
+  'GET /api/v1/priority-grants': tokenOnly('GET /api/v1/priority-grants'),
+  'PUT /api/v1/priority-grants/{operator}': {
+    canonical: () =>
+      withBody(
+        'PUT /api/v1/priority-grants/{operator}',
+        grantPath('robustness-granted'),
+        bad('maxPriority 1001', { maxPriority: 1001, reason: 'robustness' }),
+        { namesField: true },
+      ),
+    hostile: fc.oneof(
+      badGrant.map((b) =>
+        withBody('PUT /api/v1/priority-grants/{operator}', grantPath('robustness-granted'), b, { namesField: true }),
+      ),
+      long(201, 3000).map((op) =>
+        withBody(
+          'PUT /api/v1/priority-grants/{operator}',
+          grantPath(op),
+          bad('an operator too long', { maxPriority: 10, reason: 'robustness' }),
+        ),
+      ),
+    ),
+    valid: () =>
+      withBody(
+        'PUT /api/v1/priority-grants/{operator}',
+        grantPath('robustness-granted'),
+        bad('a valid grant', { maxPriority: 10, reason: 'robustness' }),
+      ),
+  },
+  'DELETE /api/v1/priority-grants/{operator}': {
+    canonical: () => hostile('DELETE /api/v1/priority-grants/{operator}', grantPath('x'.repeat(201)), 'too long'),
+    hostile: fc.oneof(
+      long(201, 3000).map((op) =>
+        hostile('DELETE /api/v1/priority-grants/{operator}', grantPath(op), 'an operator too long'),
+      ),
+      nastyText(30).map((op) =>
+        hostile('DELETE /api/v1/priority-grants/{operator}', grantPath(op), `operator ${JSON.stringify(op)}`, {
+          expect: 'tolerated',
+        }),
+      ),
+    ),
+    valid: () =>
+      hostile('DELETE /api/v1/priority-grants/{operator}', grantPath('robustness-granted'), 'a valid request'),
+  },
+  'GET /api/v1/zone-authorizations': queryOperation(
+    'GET /api/v1/zone-authorizations',
+    {},
+    ['a zone id that is not a UUID', { zoneId: 'zone' }],
+    (q) => [
+      junkId.map((v) => q('a zone id that is not a UUID', { zoneId: v })),
+      badInt(1, 10_000).map((v) => q('a limit out of range', { limit: v })),
+      long(65, 3000).map((v) => q('a drone id too long', { droneId: v })),
+      nastyText(30).map((v) => q(`operator ${JSON.stringify(v)}`, { operator: v }, 'tolerated')),
+    ],
+  ),
+  'POST /api/v1/zone-authorizations': {
+    canonical: () =>
+      withBody(
+        'POST /api/v1/zone-authorizations',
+        '/api/v1/zone-authorizations',
+        bad('validTo before validFrom', { ...validAuthorization(), validTo: inHours(0.5) }),
+        { namesField: true },
+      ),
+    hostile: badAuthorization.map((b) =>
+      withBody('POST /api/v1/zone-authorizations', '/api/v1/zone-authorizations', b, { namesField: true }),
+    ),
+    valid: () =>
+      withBody(
+        'POST /api/v1/zone-authorizations',
+        '/api/v1/zone-authorizations',
+        bad('a valid authorisation', validAuthorization()),
+      ),
+  },
+  'GET /api/v1/zone-authorizations/{id}': idOperation('GET /api/v1/zone-authorizations/{id}', () => fx.authorizationId),
+  'DELETE /api/v1/zone-authorizations/{id}': idOperation(
+    'DELETE /api/v1/zone-authorizations/{id}',
+    () => fx.authorizationId,
+  ),
   'GET /healthz': tokenOnly('GET /healthz'),
   'GET /metrics': tokenOnly('GET /metrics', [
     fc.constant(null).map(() => hostile('GET /metrics', '/metrics', 'no token', { auth: null })),
@@ -1632,6 +1812,16 @@ const WITH_BODY: Record<string, () => { url: string; json: unknown }> = {
   }),
   'POST /api/v1/flight-plans/earliest': () => ({ url: '/api/v1/flight-plans/earliest', json: { plan: validPlan() } }),
   'PUT /api/v1/caps/{operator}': () => ({ url: capPath('robustness-typed'), json: { cellHours: 10 } }),
+
+  'PUT /api/v1/drones/{id}/registration': () => ({
+    url: '/api/v1/drones/JUROBUSTREG03/registration',
+    json: { model: 'robustness' },
+  }),
+  'PUT /api/v1/priority-grants/{operator}': () => ({
+    url: grantPath('robustness-typed'),
+    json: { maxPriority: 5, reason: 'robustness' },
+  }),
+  'POST /api/v1/zone-authorizations': () => ({ url: '/api/v1/zone-authorizations', json: validAuthorization() }),
 };
 
 /** Geometry at the edges of the globe (see the last describe): started early, so as not to wait for it. */
@@ -1775,6 +1965,17 @@ describe('hostile input at every endpoint (fast-check): a 4xx with a message, no
     );
     expect(zone.status).toBe(201);
     fx.zoneId = zone.body.id;
+    const restricted = await server.api<{ id: string }>(
+      'POST',
+      '/api/v1/geofences',
+      // Away from every route the cases file.
+      squareZone({ lat: 36.2, lon: 136.2 }, 40, { name: 'robustness restricted', kind: 'restricted' }),
+    );
+    expect(restricted.status).toBe(201);
+    fx.restrictedZoneId = restricted.body.id;
+    const authorization = await server.api<{ id: string }>('POST', '/api/v1/zone-authorizations', validAuthorization());
+    expect(authorization.status).toBe(201);
+    fx.authorizationId = authorization.body.id;
     const monitor = await server.api<IssuedToken>('POST', '/api/v1/tokens', {
       subject: 'robustness-monitor',
       role: 'monitor',

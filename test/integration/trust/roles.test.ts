@@ -6,7 +6,7 @@ import type { Alert, FlightPlan, LiveSnapshot, TelemetryAck } from '../../../ser
 import { until } from '../gateway/support.ts';
 import { fakeGateway, sample } from '../live/support.ts';
 import { KAGA, inHours, routePlan, squareZone } from '../../support/plans.ts';
-import { ADMIN_TOKEN, startTestServer, type TestServer } from '../../support/server.ts';
+import { ADMIN_TOKEN, registerDrones, startTestServer, type TestServer } from '../../support/server.ts';
 
 /**
  * Every endpoint and socket event, with every role: what each may do, what each is refused, and
@@ -82,6 +82,27 @@ describe('who may do what: every endpoint and socket event with every role', () 
   let alert: Alert;
   let zoneId: string;
   let gatewaySocket: Socket;
+  let restrictedZoneId: string;
+  let drones = 0;
+  /** A drone registered to the owner, for a case that unregisters it. */
+  const freshOwnedDrone = async () => {
+    const id = `JUROLESREG${++drones}`;
+    await registerDrones(server, 'op-owner', id);
+    return id;
+  };
+  const authorization = () => ({
+    zoneId: restrictedZoneId,
+    operator: 'op-owner',
+    droneId: DRONE,
+    validFrom: inHours(0),
+    validTo: inHours(2),
+    reason: 'roles test',
+  });
+  const freshAuthorization = async () => {
+    const r = await server.api<{ id: string }>('POST', '/api/v1/zone-authorizations', authorization());
+    expect(r.status).toBe(201);
+    return r.body.id;
+  };
   let departureHour = 1;
   const nextDeparture = () => inHours((departureHour += 0.25));
 
@@ -177,6 +198,14 @@ describe('who may do what: every endpoint and socket event with every role', () 
     tokens.monitor = await issue('monitor', 'city-monitor');
     tokens.gateway = await issue('gateway', 'gs-roles', BOUND);
     tokens.public = null;
+    await registerDrones(server, 'op-owner', DRONE, 'JUROLESBOUND2', 'JUROLESFILE01');
+    restrictedZoneId = (
+      await server.api<{ id: string }>(
+        'POST',
+        '/api/v1/geofences',
+        squareZone({ lat: 36.24, lon: 136.24 }, 100, { name: 'roles restricted zone', kind: 'restricted' }),
+      )
+    ).body.id;
 
     ownerPlan = await freshOwnerPlan();
     expect((await call('owner', 'POST', `/api/v1/flight-plans/${ownerPlan.id}/activate`)).status).toBe(200);
@@ -222,7 +251,7 @@ describe('who may do what: every endpoint and socket event with every role', () 
       path: '/api/v1/flight-plans',
       url: () => '/api/v1/flight-plans',
       body: () => routePlan([KAGA.cityHall, KAGA.station], { departure: nextDeparture(), droneId: 'JUROLESFILE01' }),
-      expect: only({ admin: 201, owner: 201, otherOperator: 201 }),
+      expect: only({ admin: 201, owner: 201 }),
     },
     {
       method: 'GET',
@@ -348,6 +377,78 @@ describe('who may do what: every endpoint and socket event with every role', () 
       url: () => `/api/v1/drones/${DRONE}/commands`,
       body: () => ({ type: 'loiter' }),
       expect: only({ admin: 200, owner: 200 }),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/drones/{id}/registration',
+      url: () => `/api/v1/drones/${DRONE}/registration`,
+      expect: only({ admin: 200, owner: 200, otherOperator: 404, monitor: 200 }),
+    },
+    {
+      method: 'PUT',
+      path: '/api/v1/drones/{id}/registration',
+      url: () => `/api/v1/drones/JUROLESNEW${++drones}/registration`,
+      body: () => ({ model: 'test copter' }),
+      expect: only({ admin: 201, owner: 201, otherOperator: 201 }),
+    },
+    {
+      method: 'DELETE',
+      path: '/api/v1/drones/{id}/registration',
+      url: async () => `/api/v1/drones/${await freshOwnedDrone()}/registration`,
+      expect: only({ admin: 204, owner: 204, otherOperator: 404 }),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/drone-registrations',
+      url: () => '/api/v1/drone-registrations',
+      expect: only({ admin: 200, owner: 200, otherOperator: 200, monitor: 200 }),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/priority-grants',
+      url: () => '/api/v1/priority-grants',
+      expect: only({ admin: 200, monitor: 200 }),
+    },
+    {
+      method: 'PUT',
+      path: '/api/v1/priority-grants/{operator}',
+      url: () => '/api/v1/priority-grants/op-granted',
+      body: () => ({ maxPriority: 100, reason: 'roles test' }),
+      expect: only({ admin: 200 }),
+    },
+    {
+      method: 'DELETE',
+      path: '/api/v1/priority-grants/{operator}',
+      url: async () => {
+        await server.api('PUT', '/api/v1/priority-grants/op-withdrawn', { maxPriority: 50, reason: 'roles test' });
+        return '/api/v1/priority-grants/op-withdrawn';
+      },
+      expect: only({ admin: 204 }),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/zone-authorizations',
+      url: () => '/api/v1/zone-authorizations',
+      expect: only({ admin: 200, owner: 200, otherOperator: 200, monitor: 200 }),
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/zone-authorizations',
+      url: () => '/api/v1/zone-authorizations',
+      body: authorization,
+      expect: only({ admin: 201 }),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/zone-authorizations/{id}',
+      url: async () => `/api/v1/zone-authorizations/${await freshAuthorization()}`,
+      expect: only({ admin: 200, owner: 200, otherOperator: 404, monitor: 200 }),
+    },
+    {
+      method: 'DELETE',
+      path: '/api/v1/zone-authorizations/{id}',
+      url: async () => `/api/v1/zone-authorizations/${await freshAuthorization()}`,
+      expect: only({ admin: 200 }),
     },
     {
       method: 'GET',
@@ -556,11 +657,17 @@ describe('who may do what: every endpoint and socket event with every role', () 
 
     it('lets gateways and administrators connect, and nobody else', async () => {
       for (const who of WHO) {
-        const { socket, error } = await connect(who, `gw-${who}`);
+        const { socket, error } = await connect(who, who === 'gateway' ? 'gs-roles' : `gw-${who}`);
         socket.close();
         if (who === 'gateway' || who === 'admin') expect(error).toBeNull();
         else expect(error).toMatch(/unauthorized/);
       }
+    });
+
+    it('knows a gateway by its token: one that names another gateway is refused', async () => {
+      const { socket, error } = await connect('gateway', 'gs-elsewhere');
+      socket.close();
+      expect(error).toMatch(/this token is gateway "gs-roles", not "gs-elsewhere"/);
     });
 
     it('stores telemetry only for the drones bound to the gateway’s token', async () => {

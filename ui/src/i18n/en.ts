@@ -35,6 +35,7 @@ export const en: Record<MessageKey, string> = {
   'alert.low_battery': 'Low battery',
   'alert.zone_over_active_plan': 'Zone over a flying plan',
   'alert.id_collision': 'Two drones on one MAVLink id',
+  'alert.priority_over_active_plan': 'Priority flight over a flying plan',
   'flights.title': 'Flight plans',
   'flights.filterState': 'State',
   'flights.filterAll': 'all',

@@ -34,6 +34,7 @@ export const ja = {
   'alert.low_battery': 'バッテリー低下',
   'alert.zone_over_active_plan': '飛行中の計画に区域設定',
   'alert.id_collision': '同一MAVLink IDの機体が複数',
+  'alert.priority_over_active_plan': '飛行中の計画に優先飛行',
   'flights.title': '飛行計画',
   'flights.filterState': '状態',
   'flights.filterAll': 'すべて',
