@@ -846,24 +846,30 @@ export class FlightPlans {
     return { state: 'Rejected', reason, message: conflictSummary(conflicts), conflicts, alternatives, advisories };
   }
 
-  /** After a commit: the mirror holds the new state at once, and listeners hear of it. */
+  /**
+   * After a commit: the mirror holds the new state at once, and listeners hear of it once. The
+   * change notice may reach this instance before the commit returns; whichever applies a version
+   * first announces it.
+   */
   private learn(changes: ReadonlyArray<{ plan: PlanRecord; keys?: readonly SkyKey[] }>): void {
+    const { mirror, events, db, log } = this.deps;
     for (const { plan, keys } of changes) {
       const live = (LIVE_STATES as readonly string[]).includes(plan.state);
-      const held = keys ?? this.deps.mirror.index.plan(plan.id)?.keys;
+      const held = keys ?? mirror.index.plan(plan.id)?.keys;
       if (live && !held) {
-        this.deps.mirror
-          .refreshPlans(this.deps.db, [plan.id])
-          .catch((err: unknown) => this.deps.log.error({ err, planId: plan.id }, 'could not mirror a plan'));
-      } else {
-        this.deps.mirror.apply({
-          id: plan.id,
-          version: plan.version,
-          priority: plan.priority,
-          keys: live ? held! : null,
-        });
+        mirror.refreshPlans(db, [plan.id]).then(
+          (changed) => changed.forEach((r) => events.emit('plan', r)),
+          (err: unknown) => log.error({ err, planId: plan.id }, 'could not mirror a plan'),
+        );
+        continue;
       }
-      this.deps.events.emit('plan', plan);
+      const news = mirror.apply({
+        id: plan.id,
+        version: plan.version,
+        priority: plan.priority,
+        keys: live ? held! : null,
+      });
+      if (news) events.emit('plan', plan);
     }
   }
 }

@@ -373,9 +373,10 @@ export class ConformanceMonitor {
       return null;
     }
     const keys = mirror.index.plan(moved.id)?.keys;
-    if (keys) mirror.apply({ id: moved.id, version: moved.version, priority: moved.priority, keys });
+    // The change notice may have reached this instance first, and announced it already.
+    const news = !keys || mirror.apply({ id: moved.id, version: moved.version, priority: moved.priority, keys });
     this.plans.learn(moved);
-    airspaceEvents.emit('plan', moved);
+    if (news) airspaceEvents.emit('plan', moved);
     return moved;
   }
 

@@ -117,7 +117,7 @@ describe.each(DATABASE_KINDS)('rights granted, not claimed (%s)', (kind) => {
       const elsewhere = routePlan([KAGA.katayamazu, KAGA.yamashiro], { departure, droneId: ALICE_DRONE });
       const second = await as(tokens.alice, 'POST', '/api/v1/flight-plans', elsewhere);
       expect(second.status).toBe(409);
-      expect(second.body.issues[0]).toMatchObject({ path: 'droneId' });
+      expect(second.body).toMatchObject({ state: 'Rejected', reason: 'drone_busy' });
       expect(second.body.message).toContain(first.body.id);
     });
   });
