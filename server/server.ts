@@ -158,7 +158,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   };
   const decisions = new DecisionLog({ db, log });
   const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events, vault, decisions, rights, audit });
-  const interuss = new FlightPlanning({ db, flights, datum, events, clock, log });
+  const interuss = new FlightPlanning({ db, flights, drones: rights.drones, datum, events, clock, log });
   interuss.start();
   const stopExpiry = every(clock, 60_000, 'ending expired plans', () => endExpiredPlans(flights, log), log);
   const holds = new HoldExpiry({ db, flights, events, clock, log });

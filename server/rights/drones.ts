@@ -95,6 +95,14 @@ export class DroneRegistry {
     return dronesOf(this.deps.db, operator);
   }
 
+  /** Registers the drone to the principal unless it is already its own (or the principal may fly any). */
+  async ensureOwn(droneId: string, who: Principal): Promise<void> {
+    if (can(who, 'drones:command-any')) return;
+    const drone = await getDrone(this.deps.db, droneId);
+    if (drone?.operator === who.subject) return;
+    await this.register(droneId, {}, who);
+  }
+
   /**
    * Refuses (403, naming `field`) a principal that neither flies the drone nor may act on any
    * drone. Read inside the deciding transaction, so a plan is never accepted for a drone moved

@@ -4,7 +4,7 @@ import type { FlightPlan, Rejection } from '../../server/protocol/index.ts';
 import { ManualClock } from '../support/clock.ts';
 import { POSTGRES_URL } from '../support/databases.ts';
 import { inHours, KAGA, routePlan } from '../support/plans.ts';
-import { startTwoInstances, type TestServer } from '../support/server.ts';
+import { registerOwnDrones, startTwoInstances, type TestServer } from '../support/server.ts';
 import { until } from './gateway/support.ts';
 import { viewer } from './live/support.ts';
 
@@ -25,6 +25,7 @@ describe.skipIf(!POSTGRES_URL)('planning across two instances on one PostgreSQL'
   let racer: string;
 
   const as = async <T>(server: TestServer, method: string, path: string, body?: unknown) => {
+    if (path.startsWith('/api/v1/flight-plans') && body !== undefined) await registerOwnDrones(server.url, racer, body);
     const res = await fetch(`${server.url}${path}`, {
       method,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${racer}` },

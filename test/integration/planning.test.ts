@@ -16,7 +16,7 @@ import type {
 import { ManualClock } from '../support/clock.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { inHours, KAGA, routePlan } from '../support/plans.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { registerOwnDrones, startTestServer, type TestServer } from '../support/server.ts';
 
 const { medicalCenter: A, yamashiro: B, katayamazu: C, cityHall: D, station: E } = KAGA;
 const MINUTE = 60_000;
@@ -35,6 +35,7 @@ describe.each(DATABASE_KINDS)('planning on %s', (kind) => {
   const at = (hours: number) => inHours(hours, clock.now());
 
   const as = async <T = unknown>(who: string, method: string, path: string, body?: unknown) => {
+    if (path.startsWith('/api/v1/flight-plans') && body !== undefined) await registerOwnDrones(server.url, tokens[who]!, body);
     const res = await fetch(`${server.url}${path}`, {
       method,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[who]}` },

@@ -60,6 +60,32 @@ export async function registerDrones(server: Pick<TestServer, 'api'>, operator: 
   }
 }
 
+/** The drones a plan request names: its own, its candidates', the plan of an earliest-slot request. */
+function dronesIn(body: unknown): string[] {
+  const b = body as { droneId?: unknown; candidates?: unknown; plan?: unknown } | null;
+  if (!b || typeof b !== 'object') return [];
+  return [
+    ...(typeof b.droneId === 'string' ? [b.droneId] : []),
+    ...(Array.isArray(b.candidates) ? b.candidates.flatMap(dronesIn) : []),
+    ...dronesIn(b.plan),
+  ];
+}
+
+/**
+ * Registers the drones a plan request names to the operator holding `token`, as an operator does
+ * before filing for a new drone (a drone already its own stays so; another's is left alone, so
+ * refusals still show).
+ */
+export async function registerOwnDrones(url: string, token: string, body: unknown): Promise<void> {
+  for (const id of dronesIn(body)) {
+    await fetch(`${url}/api/v1/drones/${encodeURIComponent(id)}/registration`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: '{}',
+    });
+  }
+}
+
 /** The secrets instances behind one load balancer share, so tokens and sealed data hold on each. */
 export const SHARED_SECRETS = {
   JWT_SECRET: 'q8F3kLm2Zx7Rt5Wy9Bn4Hc6Vd1Js0GpA',

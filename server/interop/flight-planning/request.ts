@@ -12,14 +12,14 @@ export const PRIORITY_RANGE = { min: 0, max: 1000 } as const;
 export class UnsupportedPriority extends Error {}
 
 /** The drone: the serial or registration the flight plan names first, else one named after the flight. */
-function droneOf(plan: InterussFlightPlan, flightPlanId: string): string {
-  return (
-    plan.uspace_flight_authorisation?.uas_serial_number ||
-    plan.uas?.serial_number ||
-    plan.uas?.registration_numbers?.[0]?.identifier ||
-    plan.rpas_operating_rules_2_6?.uas_serial_numbers?.[0] ||
-    `interuss-${flightPlanId}`
-  );
+/**
+ * The drone a flight of the interface flies: one of its own per flight. The serial numbers in a
+ * test intent are not ours to trust (they could name a city operator's real drone, which only its
+ * operator may plan for), and the standard test data reuses one serial across flights that may
+ * overlap in time, which one real drone could not fly.
+ */
+export function droneOf(flightPlanId: string): string {
+  return `interuss-${flightPlanId}`;
 }
 
 /**
@@ -42,7 +42,7 @@ export function toPlanRequest(
     );
   }
   const parsed = FlightPlanRequest.safeParse({
-    droneId: droneOf(plan, flightPlanId),
+    droneId: droneOf(flightPlanId),
     priority,
     volumes: fromF3548Volumes(plan.basic_information.area, datum, AREA).map((v) =>
       Date.parse(v.time_start.value) < now && Date.parse(v.time_end.value) > now

@@ -6,6 +6,7 @@ import { BadRequest, Forbidden, StateConflict } from '../../errors.ts';
 import type { AirspaceEvents } from '../../events.ts';
 import type { Operation } from '../../flights/lifecycle.ts';
 import type { Decision, FlightPlans } from '../../flights/service.ts';
+import type { DroneRegistry } from '../../rights/drones.ts';
 import type { Logger } from '../../log.ts';
 import {
   LIVE_STATES,
@@ -37,6 +38,8 @@ import { toPlanRequest, UnsupportedPriority } from './request.ts';
 export interface FlightPlanningDeps {
   db: Db;
   flights: FlightPlans;
+  /** Each flight's drone is registered to the test director that plans it. */
+  drones: DroneRegistry;
   datum: Datum;
   events: AirspaceEvents;
   clock: Clock;
@@ -158,14 +161,16 @@ export class FlightPlanning {
   ): Promise<InterussPlanningResponse> {
     const steps = stepsBetween('Accepted', target);
     if ('invalid' in steps) return rejected(steps.invalid, null);
-    const decision = await this.decide(() =>
-      this.deps.flights.create(request, who, { dryRun: hypothetical }, async (tx, { plan }) => {
+    const decision = await this.decide(async () => {
+      // The flight's own drone (request.ts says why), the test director's to fly.
+      await this.deps.drones.ensureOwn(request.droneId, who);
+      return this.deps.flights.create(request, who, { dryRun: hypothetical }, async (tx, { plan }) => {
         const pointed = { flightPlanId, planId: plan.id, owner: flight?.owner ?? who.subject };
         if (!(await pointInterussFlight(tx, pointed, flight?.planId ?? null, this.deps.clock.now()))) {
           throw new Overtaken(`flight plan ${flightPlanId} was planned by a concurrent request`);
         }
-      }),
-    );
+      });
+    });
     if ('answer' in decision) return { ...decision.answer, flight_plan_status: statusOf(null) };
     if (!decision.accepted) return this.rejection(decision, null);
     if (!hypothetical) {
@@ -315,11 +320,18 @@ export class FlightPlanning {
   }
 
   /** Runs a decision; a request the arbiter cannot plan (times out of reach, a bad outline) is Rejected. */
+  /**
+   * Decides through the native service; a request it refuses (bad input, or a right this user
+   * was not granted: a priority above the normal level needs an administrator's grant to the
+   * test director's subject) is Rejected with the reason in the notes.
+   */
   private async decide(run: () => Promise<Decision>): Promise<Decision | { answer: InterussPlanningResponse }> {
     try {
       return await run();
     } catch (err) {
-      if (err instanceof BadRequest) return { answer: rejected(inInterfaceTerms(err.message), null) };
+      if (err instanceof BadRequest || err instanceof Forbidden) {
+        return { answer: rejected(inInterfaceTerms(err.message), null) };
+      }
       throw err;
     }
   }

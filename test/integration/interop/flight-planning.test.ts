@@ -226,6 +226,14 @@ describe.each(DATABASE_KINDS)('InterUSS flight_planning/v1 on %s', (kind) => {
     const since = formatTime(Date.now() - 1000, 'Z');
     const low = newFlightId();
     expect((await plan(low, 'flight1_planned', at)).planning_result).toBe('Completed');
+    // A priority above the normal level is a right the city's administrator grants the test director.
+    const ungranted = await plan(newFlightId(), 'flight2_planned', at);
+    expect(ungranted).toMatchObject({ planning_result: 'Rejected', notes: expect.stringMatching(/grant/) });
+    const granted = await server.api('PUT', '/api/v1/priority-grants/interuss:uss_qualifier', {
+      maxPriority: 1000,
+      reason: 'InterUSS qualification of this deployment',
+    });
+    expect(granted.status).toBe(200);
     // Hypothetically, the higher priority would be planned; in fact nothing is pre-empted.
     expect((await plan(newFlightId(), 'flight2_planned', at, { style: 'Hypothetical' })).planning_result).toBe(
       'Completed',

@@ -966,6 +966,8 @@ const planPath = (id: string) => `/api/v1/flight-plans/${id}`;
 
 // InterUSS flight_planning/v1: valid requests are Hypothetical, so what they are let through keeps nothing.
 const FP = '/flight_planning/v1/flight_plans';
+/** A Remote ID view of about a kilometre over Kaga station (lat,lng,lat,lng). */
+const RID_VIEW = '36.316,136.346,36.324,136.354';
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const AREA = ['flight_plan', 'basic_information', 'area', 0];
 const alt = (value: number, reference = 'SFC') => ({ value, reference, units: 'M' });
@@ -1786,10 +1788,84 @@ const OPERATIONS: Record<string, Operation> = {
       valid: () => hostile(op, url('soramichi'), 'a valid request'),
     };
   })(),
+  // ASTM F3411 network Remote ID and InterUSS rid/v1 injection (the administrator holds every scope).
+  'GET /rid/v2/uss/flights': queryOperation(
+    'GET /rid/v2/uss/flights',
+    { view: RID_VIEW },
+    ['a view that is no box', { view: '36.3,136.3,36.31' }],
+    (q) => [
+      fc
+        .oneof(fc.string(), words('a,b,c,d|1,2,3|91,0,92,1|36,136,36,136,1', '|'))
+        .map((v) => q(`view ${JSON.stringify(clip(v, 40))}`, { view: v })),
+      fc.constant(null).map(() => q('a view of the whole prefecture', { view: '36.0,136.0,37.0,137.0' })),
+      fc.constant(null).map(() => q('no view', { view: undefined })),
+      fc
+        .oneof(
+          fc.integer({ max: -1 }),
+          fc.integer({ min: 61 }),
+          fc.string().filter((v) => !/^\d+$/.test(v)),
+        )
+        .map((v) => q(`recent_positions_duration ${JSON.stringify(v)}`, { recent_positions_duration: String(v) })),
+    ],
+  ),
+  'GET /rid/v2/uss/flights/{id}/details': (() => {
+    const op = 'GET /rid/v2/uss/flights/{id}/details';
+    const url = (id: string) => `/rid/v2/uss/flights/${id}/details`;
+    return {
+      canonical: () => hostile(op, url('x'.repeat(300)), 'an id of 300 characters'),
+      hostile: fc.oneof(
+        long(256, 3000, 'x').map((id) => hostile(op, url(id), `an id of ${id.length} characters`)),
+        nastyText(40).map((id) =>
+          hostile(op, url(segment(id)), `flight ${JSON.stringify(id)}, which is not flying`, { expect: 'tolerated' }),
+        ),
+      ),
+      valid: () => hostile(op, url('no-such-flight'), 'a valid request', { expect: 'tolerated' }),
+    };
+  })(),
+  'PUT /ridsp/injection/tests/{test_id}': (() => {
+    const op = 'PUT /ridsp/injection/tests/{test_id}';
+    const url = (id: string) => `/ridsp/injection/tests/${id}`;
+    return {
+      canonical: () => withBody(op, url(randomUUID()), bad('no requested_flights', {}), { namesField: true }),
+      hostile: fc.oneof(
+        of(null, [], 42, 'flights', {}, { requested_flights: 'many' }, { requested_flights: [{ telemetry: 'x' }] }).map(
+          (b) => withBody(op, url(randomUUID()), bad(`a body ${clip(toJson(b), 60)}`, b)),
+        ),
+        junkId
+          .filter((id) => !UUID_V4.test(decoded(id)))
+          .map((id) =>
+            withBody(op, url(id), bad(`a test_id ${JSON.stringify(clip(id, 60))}`, { requested_flights: [] })),
+          ),
+      ),
+      valid: () => withBody(op, url(randomUUID()), bad('a valid empty test', { requested_flights: [] }, 'tolerated')),
+    };
+  })(),
+  'DELETE /ridsp/injection/tests/{test_id}/{version}': (() => {
+    const op = 'DELETE /ridsp/injection/tests/{test_id}/{version}';
+    const url = (id: string, version: string) => `/ridsp/injection/tests/${id}/${version}`;
+    return {
+      canonical: () => hostile(op, url('not-a-uuid', 'v1'), 'a test id that is not a UUID'),
+      hostile: fc.oneof(
+        badOrUnknownId.map((id) => hostile(op, url(id, 'v1'), `test ${JSON.stringify(clip(decoded(id), 60))}`)),
+        long(129, 3000, 'v').map((v) => hostile(op, url(randomUUID(), v), `a version of ${v.length} characters`)),
+      ),
+      valid: () => hostile(op, url(randomUUID(), 'v1'), 'a valid request', { expect: 'tolerated' }),
+    };
+  })(),
+  'GET /ridsp/injection/user_notifications': queryOperation(
+    'GET /ridsp/injection/user_notifications',
+    { after: inHours(-1) },
+    ['after not RFC 3339', { after: 'yesterday' }],
+    (q) => [...times(q, 'after', 'before'), fc.constant(null).map(() => q('no after', { after: undefined }))],
+  ),
 };
 
 /** Operations whose request carries a body, and a valid body for each. */
 const WITH_BODY: Record<string, () => { url: string; json: unknown }> = {
+  'PUT /ridsp/injection/tests/{test_id}': () => ({
+    url: `/ridsp/injection/tests/${randomUUID()}`,
+    json: { requested_flights: [] },
+  }),
   'PUT /flight_planning/v1/flight_plans/{flight_plan_id}': () => ({
     url: `${FP}/${randomUUID()}`,
     json: validUpsert(),
