@@ -35,7 +35,8 @@ describe.each(DATABASE_KINDS)('planning on %s', (kind) => {
   const at = (hours: number) => inHours(hours, clock.now());
 
   const as = async <T = unknown>(who: string, method: string, path: string, body?: unknown) => {
-    if (path.startsWith('/api/v1/flight-plans') && body !== undefined) await registerOwnDrones(server.url, tokens[who]!, body);
+    if (path.startsWith('/api/v1/flight-plans') && body !== undefined)
+      await registerOwnDrones(server.url, tokens[who]!, body);
     const res = await fetch(`${server.url}${path}`, {
       method,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[who]}` },
