@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { AirspaceParams } from './airspace/types.ts';
@@ -82,6 +83,8 @@ const EnvSchema = z.object({
   /** Zone files loaded at start (GeoJSON, ED-269, ED-318, PLATEAU CityGML); empty: none. */
   GEOFENCES_DIR: z.string().default('./geofences'),
   BUILDING_MARGIN_M: num(10).pipe(z.number().min(0)),
+  /** Worker threads compiling plans (zones have one of their own): one per core but the event loop's. */
+  WORKER_THREADS: int(Math.max(1, os.availableParallelism() - 1)).pipe(z.number().min(1).max(64)),
 
   NODE_ENV: z.string().default('development'),
   /** Signs and verifies the tokens this server issues (HS256); unset on a laptop: generated under DATA_DIR. */
@@ -146,6 +149,7 @@ export interface Config {
   geofencesDir: string | null;
   /** Metres added above every building's top when it becomes an obstacle zone. */
   buildingMarginM: number;
+  workerThreads: number;
   production: boolean;
   auth: {
     jwtSecret: string | undefined;
@@ -224,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     terrainDem: e.TERRAIN_DEM ? path.resolve(e.TERRAIN_DEM) : null,
     geofencesDir: e.GEOFENCES_DIR ? path.resolve(e.GEOFENCES_DIR) : null,
     buildingMarginM: e.BUILDING_MARGIN_M,
+    workerThreads: e.WORKER_THREADS,
     production: e.NODE_ENV === 'production',
     auth: { jwtSecret: e.JWT_SECRET, jwksUrl: e.JWKS_URL, dataKey: e.DATA_KEY },
     http: {

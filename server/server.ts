@@ -45,6 +45,7 @@ import { conformanceParams } from './telemetry/params.ts';
 import { SafeActions } from './telemetry/policy.ts';
 import { purgeTelemetry } from './telemetry/retention.ts';
 import { systemClock, type Clock } from './clock.ts';
+import { pooledCompilers } from './workers/compilers.ts';
 
 /** How long an Idempotency-Key's answer is kept: long enough for any client's retries. */
 const IDEMPOTENCY_KEEP_MS = 86_400_000;
@@ -126,9 +127,13 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     await loadGeofenceDirectory(config.geofencesDir, deps, log);
   }
   const horizonMs = config.planningHorizonMs;
-  const mirror = new AirspaceMirror({ db, datum, params: config.airspace, log, events, clock, horizonMs });
+  const compilers = pooledCompilers(
+    { params: config.airspace, groundElevationM: config.groundElevationM, terrainDem: config.terrainDem },
+    config.workerThreads,
+  );
+  const mirror = new AirspaceMirror({ db, compilers, log, events, clock, horizonMs });
   await mirror.start();
-  const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events, vault });
+  const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events, vault, compilers });
   const stopExpiry = every(clock, 60_000, 'ending expired plans', () => endExpiredPlans(flights, log), log);
   const { stripeResolution } = config;
   const geofences = new Geofences({
@@ -140,6 +145,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     params: config.airspace,
     stripeResolution,
     horizonMs,
+    compilers,
   });
 
   const droneEvents = new DroneEvents();
@@ -278,6 +284,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
       await issuer.stop();
       await leaveCluster?.();
       await mirror.stop();
+      await compilers.close();
       await db.close();
     },
   };

@@ -3,7 +3,7 @@ import type { Datum } from '../airspace/altitude.ts';
 import { mayManagePlan } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Conflict as CoreConflict } from '../airspace/index.ts';
-import { compilePlan, type CompiledPlan } from '../airspace/plan.ts';
+import type { CompiledPlan } from '../airspace/plan.ts';
 import { judge, type Claimant, type Verdict } from '../airspace/priority.ts';
 import type { SkyKey } from '../airspace/types.ts';
 import type { Config } from '../config.ts';
@@ -33,12 +33,12 @@ import {
 } from '../store/plans.ts';
 import { proposeAlternatives } from './alternatives.ts';
 import { conflictSummary, explainConflicts } from './explain.ts';
-import { checkVolumes } from './extent.ts';
-import { toGeometry } from './geometry.ts';
 import { OPERATIONS, REPLANNABLE, type Operation } from './lifecycle.ts';
 import type { AirspaceMirror } from './mirror.ts';
 import { summarizeSkyRoad } from './summary.ts';
 import { type Clock } from '../clock.ts';
+import { hours, LIMITS } from '../limits.ts';
+import type { Compilers } from '../workers/compilers.ts';
 
 export type Decision =
   | { accepted: true; plan: PlanRecord; preempted: string[]; advisories: Conflict[] }
@@ -54,6 +54,8 @@ export interface FlightPlansDeps {
   events: AirspaceEvents;
   /** Seals the operator's contact details before they are stored. */
   vault: Vault;
+  /** Requests into sky roads, off the event loop. */
+  compilers: Pick<Compilers, 'plan'>;
 }
 
 /**
@@ -97,7 +99,7 @@ export class FlightPlans {
 
   async create(req: FlightPlanRequest, who: Principal, withAcceptance?: WithAcceptance): Promise<Decision> {
     const now = this.deps.clock.now();
-    const compiled = this.compile(req, now);
+    const compiled = await this.compile(req, now);
     const id = randomUUID();
     return this.decide(
       req,
@@ -114,7 +116,7 @@ export class FlightPlans {
     const current = await this.requireManaged(id, who);
     if (!REPLANNABLE.includes(current.state)) throw new StateConflict(`a ${current.state} plan cannot be replanned`);
     const now = this.deps.clock.now();
-    const compiled = this.compile(req, now);
+    const compiled = await this.compile(req, now);
     const oldKeys = this.deps.mirror.index.plan(id)?.keys ?? (await planKeys(this.deps.db, id));
     return this.decide(
       req,
@@ -185,12 +187,33 @@ export class FlightPlans {
     return plan;
   }
 
-  private compile(req: FlightPlanRequest, now: number): CompiledPlan {
+  private async compile(req: FlightPlanRequest, now: number): Promise<CompiledPlan> {
     this.checkTimes(req, now);
-    checkVolumes(req);
-    const compiled = compilePlan(toGeometry(req), this.deps.datum, this.deps.config.airspace);
+    const compiled = await this.deps.compilers.plan(req);
     if (compiled.keys.length === 0) throw BadRequest.field(req.route ? 'route' : 'volumes', 'covers no airspace');
+    if (compiled.path) this.checkFlight(compiled.path[0]!.t, compiled.path[compiled.path.length - 1]!.t, now);
     return compiled;
+  }
+
+  /**
+   * A route's whole flight, climbs and terrain following included (known once it is timed): no
+   * longer than a flight may be, and landed within the planning horizon, so that no reservation
+   * reaches past it however slow the drone.
+   */
+  private checkFlight(departure: number, arrival: number, now: number): void {
+    const { maxFlightDurationMs } = LIMITS;
+    const { planningHorizonMs } = this.deps.config;
+    if (arrival - departure > maxFlightDurationMs) {
+      const took = ((arrival - departure) / 3_600_000).toFixed(1);
+      throw BadRequest.field('route', `the flight takes ${took} h; at most ${hours(maxFlightDurationMs)}`);
+    }
+    if (arrival > now + planningHorizonMs) {
+      const days = Math.round(planningHorizonMs / 86_400_000);
+      throw BadRequest.field(
+        'route.departure',
+        `the flight lands at ${new Date(arrival).toISOString()}, after the ${days}-day planning horizon`,
+      );
+    }
   }
 
   /** Departures may not be in the past (beyond a grace for clock drift) nor beyond the planning horizon. */
