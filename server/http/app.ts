@@ -16,6 +16,7 @@ import { auditWrites } from './audit.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler, notFound } from './errors.ts';
 import type { IdempotentAnswers } from './idempotency.ts';
+import { refuseDeepJson } from './json-depth.ts';
 import { openApiDocument } from './openapi.ts';
 import { perTokenRateLimit } from './rate-limit.ts';
 import { airspaceCheckRouter } from './routes/airspace-check.ts';
@@ -32,6 +33,7 @@ import { aboutRouter } from './routes/about.ts';
 import { corsPolicy, securityHeaders } from './security.ts';
 import { refuseUnstorableText } from './storable-text.ts';
 import { type Clock } from '../clock.ts';
+import { LIMITS } from '../limits.ts';
 
 export interface AppDeps {
   db: Db;
@@ -77,7 +79,11 @@ export function createApp(deps: AppDeps): Express {
   // Before the body is read: a refused body (too large, broken JSON) is a write attempt too.
   app.use(auditWrites(deps.audit));
   app.use(
-    express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/geo+json', 'application/*+json'] }),
+    express.json({
+      limit: BODY_LIMIT,
+      type: ['application/json', 'application/geo+json', 'application/*+json'],
+      verify: refuseDeepJson(LIMITS.maxJsonDepth),
+    }),
   );
   app.use(refuseUnstorableText);
   app.use(authenticate(deps.authenticator));
