@@ -144,7 +144,6 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     datum,
     params: config.airspace,
     stripeResolution,
-    horizonMs,
     compilers,
   });
 

@@ -7,7 +7,7 @@ import { getZones, listZoneIds, zoneRevision, type ZoneRecord } from '../store/g
 import { AIRSPACE_CHANNEL } from '../store/coordination.ts';
 import { getPlans, livePlanKeys, type PlanRecord } from '../store/plans.ts';
 import { type Clock } from '../clock.ts';
-import type { Compilers, ZoneCompilation } from '../workers/compilers.ts';
+import type { Compilers, Span, ZoneCompilation } from '../workers/compilers.ts';
 
 /** A plan's committed state as the mirror needs it; `keys` is null once it no longer holds a sky road. */
 export interface PlanChange {
@@ -37,6 +37,8 @@ export class AirspaceMirror {
   /** Zones with daily schedules, whose windows are expanded over a span and need renewing. */
   private readonly scheduled = new Map<string, ZoneRecord>();
   private schedulesRenewAt = Infinity;
+  /** Zones this instance compiled while declaring them: its own notice of one needs no second compilation. */
+  private readonly offered = new Map<string, ZoneCompilation>();
 
   constructor(
     private readonly deps: {
@@ -134,10 +136,32 @@ export class AirspaceMirror {
     this.revision = revision;
   }
 
-  /** Zones compiled with their schedules expanded two planning horizons ahead. */
-  private compile(zones: ZoneRecord[]): Promise<ZoneCompilation[]> {
+  /** A zone about to be committed, compiled as this mirror would (schedules over zoneSpan()). */
+  offer(id: string, compilation: ZoneCompilation): void {
+    this.offered.set(id, compilation);
+  }
+
+  /** The offer of a zone whose commit failed. */
+  withdraw(id: string): void {
+    this.offered.delete(id);
+  }
+
+  /** Schedules are expanded two planning horizons ahead. */
+  zoneSpan(): Span {
     const now = this.deps.clock.now();
-    return this.deps.compilers.zones(zones, { from: now - DAY_MS, to: now + 2 * this.deps.horizonMs + DAY_MS });
+    return { from: now - DAY_MS, to: now + 2 * this.deps.horizonMs + DAY_MS };
+  }
+
+  /** Zones compiled (or offered) with their schedules expanded over zoneSpan(). */
+  private async compile(zones: ZoneRecord[]): Promise<ZoneCompilation[]> {
+    const todo = zones.filter((z) => !this.offered.has(z.id));
+    const compiled = todo.length ? await this.deps.compilers.zones(todo, this.zoneSpan()) : [];
+    const fresh = new Map(todo.map((z, k) => [z.id, compiled[k]!]));
+    return zones.map((z) => {
+      const offered = this.offered.get(z.id);
+      this.offered.delete(z.id);
+      return offered ?? fresh.get(z.id)!;
+    });
   }
 
   private schedule(zone: ZoneRecord, expandedUntil: number): void {

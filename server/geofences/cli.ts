@@ -174,7 +174,6 @@ async function runCheck(config: Config, args: string[], reference: string | unde
       datum,
       params: config.airspace,
       stripeResolution: config.stripeResolution,
-      horizonMs,
       compilers,
     });
     const answer = await geofences.check(lat, lon, { value: alt, reference: ref.data }, time);

@@ -44,7 +44,6 @@ export interface GeofencesDeps {
   datum: Datum;
   params: AirspaceParams;
   stripeResolution: number;
-  horizonMs: number;
   /** Zones into keys, off the event loop when the server runs. */
   compilers: Pick<Compilers, 'declaredZone'>;
 }
@@ -57,8 +56,6 @@ export interface Declared {
   /** Plans in the air inside it: left as they are, reported. */
   alerted: string[];
 }
-
-const DAY_MS = 86_400_000;
 
 const WHY = {
   prohibited: 'prohibited zone',
@@ -105,27 +102,30 @@ export class Geofences {
       origin,
       createdBy: who.subject,
     };
-    // The outline is checked there too: finding where a long one crosses itself costs as much.
-    const { compiled } = await this.deps.compilers.declaredZone(
-      { ...zone, createdAt: now },
-      { from: now - DAY_MS, to: now + 2 * this.deps.horizonMs + DAY_MS },
-    );
-
     const { db, mirror } = this.deps;
-    const outcome = await db.transaction(async (tx) => {
-      const revision = await beginZoneChange(tx, id);
-      const record = await insertZone(tx, zone, now);
-      if (p.kind === 'advisory') return { record, revision, preempted: [], alerted: [] };
-      const hits = await this.plansInside(tx, compiled);
-      const reason = `pre-empted by the ${p.kind} zone "${p.name}" (${id})`;
-      const preempted = await transition(tx, hits, ['Accepted'], 'Preempted', reason, now);
-      const moved = new Set(preempted.map((x) => x.id));
-      const alerted = await getPlans(
-        tx,
-        hits.filter((h) => !moved.has(h)),
-      );
-      return { record, revision, preempted, alerted };
-    });
+    // The outline is checked there too: finding where a long one crosses itself costs as much.
+    const compilation = await this.deps.compilers.declaredZone({ ...zone, createdAt: now }, mirror.zoneSpan());
+    const { compiled } = compilation;
+    mirror.offer(id, compilation);
+    const outcome = await db
+      .transaction(async (tx) => {
+        const revision = await beginZoneChange(tx, id);
+        const record = await insertZone(tx, zone, now);
+        if (p.kind === 'advisory') return { record, revision, preempted: [], alerted: [] };
+        const hits = await this.plansInside(tx, compiled);
+        const reason = `pre-empted by the ${p.kind} zone "${p.name}" (${id})`;
+        const preempted = await transition(tx, hits, ['Accepted'], 'Preempted', reason, now);
+        const moved = new Set(preempted.map((x) => x.id));
+        const alerted = await getPlans(
+          tx,
+          hits.filter((h) => !moved.has(h)),
+        );
+        return { record, revision, preempted, alerted };
+      })
+      .catch((err: unknown) => {
+        mirror.withdraw(id);
+        throw err;
+      });
 
     await mirror.syncZones(db, outcome.revision);
     for (const plan of outcome.preempted) {

@@ -231,14 +231,21 @@ describe.each(DATABASE_KINDS)('bounded input on %s', (kind) => {
     expect(long.body.message).toContain('48 h');
 
     const start = inHours(60);
-    const wideVolume = volumePlan(
-      volume(start, inHours(61), {
-        outline_circle: { center: { lat: STATION.lat, lng: STATION.lon }, radius: { value: 4000 } },
-      }),
-    );
-    const filed = await server.api<FlightPlan>('POST', '/api/v1/flight-plans', wideVolume);
-    expect(filed.status).toBe(201);
-    expect(filed.body.skyRoad.keyCount).toBeGreaterThan(LIMITS.maxAirspaceFeatures);
+    let keys = 0;
+    for (const [k, lon] of [STATION.lon - 0.035, STATION.lon + 0.035].entries()) {
+      const wideVolume = volumePlan(
+        volume(start, inHours(61), {
+          outline_circle: { center: { lat: STATION.lat, lng: lon }, radius: { value: LIMITS.maxCircleRadiusM } },
+        }),
+      );
+      const filed = await server.api<FlightPlan>('POST', '/api/v1/flight-plans', {
+        ...wideVolume,
+        droneId: `JUBOUNDSWIDE${k}`,
+      });
+      expect(filed.status).toBe(201);
+      keys += filed.body.skyRoad.keyCount;
+    }
+    expect(keys).toBeGreaterThan(LIMITS.maxAirspaceFeatures);
     const box = '136.25,36.25,136.45,36.4';
     const cut = await server.api<SkyRoadCells>('GET', `/api/v1/airspace?bbox=${box}&from=${start}&to=${inHours(61)}`);
     expect(cut.status).toBe(200);
