@@ -98,6 +98,8 @@ const EnvSchema = z.object({
   /** Origins allowed to call the API from a browser page of theirs, comma-separated. */
   CORS_ORIGINS: list,
   RATE_LIMIT_PER_MINUTE: int(1200).pipe(z.number().min(0)),
+  /** Failed authentications a minute per client address before its attempts are refused unverified; 0: no limit. */
+  AUTH_FAILURES_PER_MINUTE: int(30).pipe(z.number().min(0)),
   /** Express's trust proxy: a hop count, or addresses/subnets, of the proxies in front; unset: none. */
   TRUST_PROXY: z.string().optional(),
   AUDIT_RETENTION_DAYS: num(365).pipe(
@@ -160,6 +162,7 @@ export interface Config {
     tls: { certFile: string; keyFile: string } | null;
     corsOrigins: string[];
     rateLimitPerMinute: number;
+    authFailuresPerMinute: number;
     /** A hop count, or the proxies' addresses and subnets; false: believe no X-Forwarded-For. */
     trustProxy: number | string | false;
   };
@@ -235,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tls: e.TLS_CERT && e.TLS_KEY ? { certFile: path.resolve(e.TLS_CERT), keyFile: path.resolve(e.TLS_KEY) } : null,
       corsOrigins: e.CORS_ORIGINS,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
       trustProxy:
         e.TRUST_PROXY === undefined ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     },

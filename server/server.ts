@@ -6,6 +6,7 @@ import { Server as SocketServer } from 'socket.io';
 import { AuditTrail } from './audit/trail.ts';
 import { ensureAdminToken } from './auth/admin-token.ts';
 import { Authenticator } from './auth/authenticator.ts';
+import { AuthFailures } from './auth/failures.ts';
 import { TokenIssuer } from './auth/issuer.ts';
 import { loadSecrets } from './auth/secrets.ts';
 import { Tokens } from './auth/tokens.ts';
@@ -107,6 +108,13 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   await issuer.start();
   const authenticator = new Authenticator(tokens, (id) => issuer.isRevoked(id), config.adminToken);
   const audit = new AuditTrail({ db, clock, log, retentionMs: config.auditRetentionMs });
+  const authFailures = new AuthFailures({ clock, audit, log, perMinute: config.http.authFailuresPerMinute });
+  authFailures.start();
+  const socketAuth = {
+    fromHeader: (header: string | undefined | null) => authenticator.fromHeader(header),
+    fromToken: (token: string) => authenticator.fromToken(token),
+    failures: authFailures,
+  };
   const answers = new IdempotentAnswers({ db, vault, clock, log, keepMs: IDEMPOTENCY_KEEP_MS });
 
   const events = new AirspaceEvents();
@@ -153,7 +161,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   // Frames are small arrays sent several times a second: compressing them costs more CPU than it saves.
   const io = new SocketServer({ perMessageDeflate: false });
   const leaveCluster = config.databaseUrl ? joinCluster(io, config.databaseUrl, log) : null;
-  const gateways = attachGatewayNamespace(io, { ingest: telemetry, authenticate: authenticator, clock, log });
+  const gateways = attachGatewayNamespace(io, { ingest: telemetry, authenticate: socketAuth, clock, log });
   const commands = new DroneCommands({
     channel: gateways,
     carrier: async (droneId) => (await getState(db, droneId))?.gatewayId ?? null,
@@ -196,7 +204,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     livePlans: () => flights.list({ states: LIVE_STATES, limit: 1000 }),
     openAlerts: (owner) => alerts.list({ open: true, owner, limit: 1000 }),
     planOwner: (id) => planOwner(db, id),
-    authenticate: authenticator,
+    authenticate: socketAuth,
     clustered: leaveCluster !== null,
     clock,
     log,
@@ -211,6 +219,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     log,
     clock,
     authenticator,
+    authFailures,
     issuer,
     audit,
     answers,
@@ -280,6 +289,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
       await monitor.stop();
       await alerts.stop();
       await Promise.all(housekeeping.map((stop) => stop()));
+      await authFailures.stop();
       await issuer.stop();
       await leaveCluster?.();
       await mirror.stop();

@@ -1,6 +1,7 @@
 import express, { type Express, type Router } from 'express';
 import type { AuditTrail } from '../audit/trail.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
+import type { AuthFailures } from '../auth/failures.ts';
 import type { TokenIssuer } from '../auth/issuer.ts';
 import type { FlightPlans } from '../flights/service.ts';
 import type { AirspaceMirror } from '../flights/mirror.ts';
@@ -44,6 +45,7 @@ export interface AppDeps {
   log: Logger;
   clock: Clock;
   authenticator: Authenticator;
+  authFailures: AuthFailures;
   issuer: TokenIssuer;
   audit: AuditTrail;
   answers: IdempotentAnswers;
@@ -86,7 +88,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(refuseUnstorableText);
-  app.use(authenticate(deps.authenticator));
+  app.use(authenticate(deps.authenticator, deps.authFailures));
   app.use('/api', perTokenRateLimit(deps.http.rateLimitPerMinute));
   app.use((req, res, next) => {
     res.on('finish', () => {

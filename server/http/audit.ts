@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { AuditTrail } from '../audit/trail.ts';
-import { principalOf } from './auth.ts';
+import { authenticationFailed, principalOf } from './auth.ts';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -53,6 +53,8 @@ export function auditWrites(trail: AuditTrail): RequestHandler {
     res.end = ((...args: unknown[]) => {
       if (held) return end(...args);
       held = true;
+      // Counted per address and window instead (auth/failures.ts): guesses cannot flood the trail.
+      if (authenticationFailed(req)) return end(...args);
       const note = notes.get(res) ?? {};
       const { action, target } = describe(req);
       const location = res.get('location');
