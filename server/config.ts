@@ -100,6 +100,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: int(1200).pipe(z.number().min(0)),
   /** Failed authentications a minute per client address before its attempts are refused unverified; 0: no limit. */
   AUTH_FAILURES_PER_MINUTE: int(30).pipe(z.number().min(0)),
+  /** Sockets one token subject may hold at once on /live and /gateway of one instance (the public: per address). */
+  SOCKETS_PER_TOKEN: int(50).pipe(z.number().min(1)),
   /** Express's trust proxy: a hop count, or addresses/subnets, of the proxies in front; unset: none. */
   TRUST_PROXY: z.string().optional(),
   AUDIT_RETENTION_DAYS: num(365).pipe(
@@ -163,6 +165,7 @@ export interface Config {
     corsOrigins: string[];
     rateLimitPerMinute: number;
     authFailuresPerMinute: number;
+    socketsPerToken: number;
     /** A hop count, or the proxies' addresses and subnets; false: believe no X-Forwarded-For. */
     trustProxy: number | string | false;
   };
@@ -239,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       corsOrigins: e.CORS_ORIGINS,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+      socketsPerToken: e.SOCKETS_PER_TOKEN,
       trustProxy:
         e.TRUST_PROXY === undefined ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     },

@@ -31,6 +31,13 @@ export const LIMITS = {
   maxAirspaceBboxDeg: 2,
   maxAirspaceWindowMs: 48 * 3_600_000,
   maxAirspaceFeatures: 20_000,
+  /**
+   * `/live` subscriptions per socket: a burst, then a steady rate (a map panned by hand asks a
+   * few a second); a full snapshot (every live plan and open alert) counts as several.
+   */
+  subscribeBurst: 10,
+  subscribesPerSecond: 2,
+  fullSnapshotCost: 5,
 } as const;
 
 /** "12 h", "48 h": a duration as a limit's message gives it. */

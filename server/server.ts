@@ -26,6 +26,7 @@ import { ui } from './http/static.ts';
 import { joinCluster } from './live/cluster.ts';
 import { attachGatewayNamespace, type GatewayHub } from './live/gateway.ts';
 import { attachViewerNamespace, type ViewerHub } from './live/viewers.ts';
+import { SocketQuota } from './live/socket-quota.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { every } from './periodic.ts';
@@ -209,6 +210,9 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     clock,
     log,
   });
+  const sockets = new SocketQuota(config.http.socketsPerToken);
+  sockets.guard(io.of('/live'));
+  sockets.guard(io.of('/gateway'));
 
   const app = createApp({
     db,
