@@ -64,6 +64,8 @@ const EnvSchema = z.object({
   /** A directory for the embedded database, or memory:// for one that lives and dies with the process. */
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().url().optional(),
+  /** The tables' owner, for migrations; DATABASE_URL is then a role that may not alter them. */
+  MIGRATION_DATABASE_URL: z.string().url().optional(),
   ADMIN_TOKEN: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
@@ -140,6 +142,7 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  migrationDatabaseUrl: string | undefined;
   adminToken: string | undefined;
   logLevel: string;
   airspace: AirspaceParams;
@@ -203,6 +206,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  if (e.MIGRATION_DATABASE_URL && !e.DATABASE_URL) {
+    throw new ConfigError('invalid configuration:\n  MIGRATION_DATABASE_URL: only with DATABASE_URL (PostgreSQL)');
+  }
   if (!e.TLS_CERT !== !e.TLS_KEY) {
     throw new ConfigError('invalid configuration:\n  TLS_CERT, TLS_KEY: give both (PEM files) or neither');
   }
@@ -216,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir: e.DATA_DIR.startsWith('memory://') ? e.DATA_DIR : path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    migrationDatabaseUrl: e.MIGRATION_DATABASE_URL,
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
     airspace: {

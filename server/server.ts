@@ -8,7 +8,7 @@ import { ensureAdminToken } from './auth/admin-token.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { AuthFailures } from './auth/failures.ts';
 import { TokenIssuer } from './auth/issuer.ts';
-import { loadSecrets } from './auth/secrets.ts';
+import { loadSecrets, SecretError } from './auth/secrets.ts';
 import { Tokens } from './auth/tokens.ts';
 import type { Config } from './config.ts';
 import { AirspaceEvents } from './events.ts';
@@ -34,7 +34,7 @@ import { transparencyStatement } from './privacy/transparency.ts';
 import { Vault } from './privacy/vault.ts';
 import { LIVE_STATES } from './protocol/index.ts';
 import { openDb, type Db } from './store/db.ts';
-import { migrate } from './store/migrate.ts';
+import { prepareDatabase } from './store/roles.ts';
 import { planOwner } from './store/plans.ts';
 import { getState, listStates } from './store/telemetry.ts';
 import { AlertEvents } from './telemetry/alert-events.ts';
@@ -95,13 +95,19 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   const tls = config.http.tls
     ? { cert: await fs.readFile(config.http.tls.certFile), key: await fs.readFile(config.http.tls.keyFile) }
     : null;
-  const db = await openDb({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    onError: (err, context) => log.error({ err, context }, 'database client error'),
-  });
-  const applied = await migrate(db);
+  const onDbError = (err: Error, context: string) => log.error({ err, context }, 'database client error');
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, onError: onDbError });
+  const { applied, auditGuarded } = await prepareDatabase(db, config.migrationDatabaseUrl, onDbError);
   if (applied.length) log.info({ applied }, 'database migrated');
+  if (auditGuarded === false) {
+    const why =
+      "the server's database role could disable the audit trail's triggers (it owns audit_log or is a superuser): give migrations the owner's MIGRATION_DATABASE_URL and DATABASE_URL a role of its own";
+    if (config.production) {
+      await db.close();
+      throw new SecretError(why);
+    }
+    log.warn(why);
+  }
 
   const vault = new Vault(secrets.dataKey);
   const tokens = new Tokens({ secret: secrets.jwtSecret, jwksUrl: config.auth.jwksUrl, clock });
