@@ -27,6 +27,7 @@ import { joinCluster } from './live/cluster.ts';
 import { attachGatewayNamespace, type GatewayHub } from './live/gateway.ts';
 import { attachViewerNamespace, type ViewerHub } from './live/viewers.ts';
 import { SocketQuota } from './live/socket-quota.ts';
+import { socketAddress } from './live/client-address.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { every } from './periodic.ts';
@@ -117,10 +118,12 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   const audit = new AuditTrail({ db, clock, log, retentionMs: config.auditRetentionMs });
   const authFailures = new AuthFailures({ clock, audit, log, perMinute: config.http.authFailuresPerMinute });
   authFailures.start();
+  const addressOf = socketAddress(config.http.trustProxy);
   const socketAuth = {
     fromHeader: (header: string | undefined | null) => authenticator.fromHeader(header),
     fromToken: (token: string) => authenticator.fromToken(token),
     failures: authFailures,
+    address: addressOf,
   };
   const answers = new IdempotentAnswers({ db, vault, clock, log, keepMs: IDEMPOTENCY_KEEP_MS });
 
@@ -216,7 +219,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     clock,
     log,
   });
-  const sockets = new SocketQuota(config.http.socketsPerToken);
+  const sockets = new SocketQuota(config.http.socketsPerToken, addressOf);
   sockets.guard(io.of('/live'));
   sockets.guard(io.of('/gateway'));
 

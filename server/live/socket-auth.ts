@@ -6,6 +6,8 @@ import type { Principal } from '../auth/principal.ts';
 export type SocketAuthenticator = Pick<Authenticator, 'fromHeader' | 'fromToken'> & {
   /** Failed handshakes count against the address as failed requests do. */
   failures: Pick<AuthFailures, 'blocked' | 'failed' | 'limitPerMinute'>;
+  /** The client's address (through the trusted proxies). */
+  address: (socket: Socket) => string;
 };
 
 /**
@@ -17,7 +19,7 @@ export type SocketAuthenticator = Pick<Authenticator, 'fromHeader' | 'fromToken'
 export async function socketPrincipal(auth: SocketAuthenticator, socket: Socket): Promise<Principal | Error> {
   const payload: unknown = socket.handshake.auth?.token;
   const header = socket.handshake.headers.authorization;
-  const address = socket.handshake.address;
+  const address = auth.address(socket);
   const what = `socket ${socket.nsp.name}`;
   const presented = (payload !== undefined && payload !== null && payload !== '') || Boolean(header);
   const wait = presented ? auth.failures.blocked(address, what) : null;

@@ -9,7 +9,10 @@ import type { Principal } from '../auth/principal.ts';
 export class SocketQuota {
   private readonly held = new Map<string, number>();
 
-  constructor(readonly perHolder: number) {}
+  constructor(
+    readonly perHolder: number,
+    private readonly address: (socket: Socket) => string,
+  ) {}
 
   /**
    * Adds the quota to a namespace, after its own middleware has named the socket's principal
@@ -18,8 +21,9 @@ export class SocketQuota {
   guard(nsp: Namespace): void {
     nsp.use((socket, next) => {
       const who = socket.data.principal as Principal;
-      const holder = who.role === 'public' ? `address ${socket.handshake.address}` : `"${who.subject}"`;
-      const key = who.role === 'public' ? `address:${socket.handshake.address}` : `subject:${who.subject}`;
+      const address = this.address(socket);
+      const holder = who.role === 'public' ? `address ${address}` : `"${who.subject}"`;
+      const key = who.role === 'public' ? `address:${address}` : `subject:${who.subject}`;
       const n = this.held.get(key) ?? 0;
       if (n >= this.perHolder) {
         return next(

@@ -19,7 +19,12 @@ describe('socket limits', () => {
   const open: Socket[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer('pglite', { SOCKETS_PER_TOKEN: String(CAP) }, undefined, clock);
+    server = await startTestServer(
+      'pglite',
+      { SOCKETS_PER_TOKEN: String(CAP), TRUST_PROXY: 'loopback' },
+      undefined,
+      clock,
+    );
     operator = (
       await server.issuer.issue({ subject: 'op-sockets', role: 'operator', ttlSeconds: 3600 }, system('test'))
     ).token;
@@ -29,11 +34,12 @@ describe('socket limits', () => {
     await server?.stop();
   });
 
-  const connect = (nsp: '/live' | '/gateway', token: string | null, gatewayId?: string) =>
+  const connect = (nsp: '/live' | '/gateway', token: string | null, gatewayId?: string, forwardedFor?: string) =>
     new Promise<{ socket: Socket; error: string | null }>((resolve) => {
       const socket = io(`${server.url}${nsp}`, {
         transports: ['websocket'],
         reconnection: false,
+        ...(forwardedFor ? { extraHeaders: { 'x-forwarded-for': forwardedFor } } : {}),
         auth: { ...(token ? { token } : {}), ...(gatewayId ? { gatewayId } : {}) },
       });
       open.push(socket);
@@ -58,6 +64,14 @@ describe('socket limits', () => {
     expect((await connect('/live', null)).error).toBeNull();
     expect((await connect('/live', null)).error).toBeNull();
     expect((await connect('/live', null)).error).toMatch(/too many sockets: address \S+ already holds/);
+  });
+
+  it('counts the public behind a trusted proxy by the address the proxy forwards', async () => {
+    const behind = (client: string) => connect('/live', null, undefined, client);
+    expect((await behind('203.0.113.1')).error).toBeNull();
+    expect((await behind('203.0.113.1')).error).toBeNull();
+    expect((await behind('203.0.113.1')).error).toMatch(/too many sockets: address 203\.0\.113\.1 already holds/);
+    expect((await behind('203.0.113.2')).error).toBeNull();
   });
 
   it('limits how often one socket subscribes, full snapshots counting more, and lets it go on once time has passed', async () => {
