@@ -68,7 +68,7 @@ export interface AppDeps {
   ui: Router;
 }
 
-/** A plan of 10,000 waypoints is about 600 kB of JSON; nothing legitimate is larger. */
+/** The largest request the limits allow (a plan's 10,000 outline vertices) is about 500 kB of JSON. */
 const BODY_LIMIT = '2mb';
 
 export function createApp(deps: AppDeps): Express {
