@@ -16,9 +16,9 @@ export const LIMITS = {
   maxVolumeVertices: 1_000,
   maxPlanVertices: 10_000,
   maxVolumes: 100,
-  maxCircleRadiusM: 2_500,
+  maxCircleRadiusM: 1_500,
   /** All of a plan's volumes together: the cells to decide grow with their area. */
-  maxVolumesAreaM2: 25e6,
+  maxVolumesAreaM2: 10e6,
   /** All rings of one declared zone: a city's boundary surveyed to the metre has a few thousand. */
   maxZoneVertices: 5_000,
   /** A zone declared through the API: a city (Kaga is 306 km²); larger ones load from a zone file. */

@@ -2,8 +2,10 @@ import { BadRequest } from '../errors.ts';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const OPEN = new Set([0x5b, 0x7b]);
-const CLOSE = new Set([0x5d, 0x7d]);
+const OPEN_ARRAY = 0x5b;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_ARRAY = 0x5d;
+const CLOSE_OBJECT = 0x7d;
 
 /**
  * Refuses a body whose arrays and objects sit more than `max` deep, read on the raw bytes before
@@ -20,11 +22,11 @@ export function refuseDeepJson(max: number) {
         if (b === BACKSLASH) i++;
         else if (b === QUOTE) inString = false;
       } else if (b === QUOTE) inString = true;
-      else if (OPEN.has(b)) {
+      else if (b === OPEN_ARRAY || b === OPEN_OBJECT) {
         if (++depth > max) {
           throw BadRequest.field('body', `arrays and objects nested more than ${max} deep; at most ${max} levels`);
         }
-      } else if (CLOSE.has(b)) depth--;
+      } else if (b === CLOSE_ARRAY || b === CLOSE_OBJECT) depth--;
     }
   };
 }

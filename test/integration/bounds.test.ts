@@ -232,10 +232,13 @@ describe.each(DATABASE_KINDS)('bounded input on %s', (kind) => {
 
     const start = inHours(60);
     let keys = 0;
-    for (const [k, lon] of [STATION.lon - 0.035, STATION.lon + 0.035].entries()) {
+    const centres = [-0.06, 0, 0.06].flatMap((dLon) =>
+      [-0.035, 0.035].map((dLat) => ({ lat: STATION.lat + dLat, lng: STATION.lon + dLon })),
+    );
+    for (const [k, center] of centres.entries()) {
       const wideVolume = volumePlan(
         volume(start, inHours(61), {
-          outline_circle: { center: { lat: STATION.lat, lng: lon }, radius: { value: LIMITS.maxCircleRadiusM } },
+          outline_circle: { center, radius: { value: LIMITS.maxCircleRadiusM } },
         }),
       );
       const filed = await server.api<FlightPlan>('POST', '/api/v1/flight-plans', {
