@@ -27,6 +27,7 @@ import { createLogger } from '../server/log.ts';
 import { openDb, type Db } from '../server/store/db.ts';
 import { freshDatabase } from './database.ts';
 import { migrate } from '../server/store/migrate.ts';
+import { inlineCompilers } from '../server/workers/compilers.ts';
 
 const TARGET_BUILDINGS = 50_000;
 /** Repetitions of a tile's buildings per generated file (about a real tile's size). */
@@ -153,8 +154,7 @@ async function main(): Promise<void> {
     t = performance.now();
     const mirror = new AirspaceMirror({
       db,
-      datum,
-      params: config.airspace,
+      compilers: inlineCompilers({ datum, params: config.airspace }),
       log,
       events: new AirspaceEvents(),
       clock: systemClock,

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { AirspaceParams } from './airspace/types.ts';
@@ -66,6 +67,8 @@ const EnvSchema = z.object({
   /** A directory for the embedded database, or memory:// for one that lives and dies with the process. */
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().url().optional(),
+  /** The tables' owner, for migrations; DATABASE_URL is then a role that may not alter them. */
+  MIGRATION_DATABASE_URL: z.string().url().optional(),
   ADMIN_TOKEN: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
@@ -93,6 +96,8 @@ const EnvSchema = z.object({
   /** Zone files loaded at start (GeoJSON, ED-269, ED-318, PLATEAU CityGML); empty: none. */
   GEOFENCES_DIR: z.string().default('./geofences'),
   BUILDING_MARGIN_M: num(10).pipe(z.number().min(0)),
+  /** Worker threads compiling plans (zones have one of their own): one per core but the event loop's. */
+  WORKER_THREADS: int(Math.max(1, os.availableParallelism() - 1)).pipe(z.number().min(1).max(64)),
 
   NODE_ENV: z.string().default('development'),
   /** Signs and verifies the tokens this server issues (HS256); unset on a laptop: generated under DATA_DIR. */
@@ -110,6 +115,10 @@ const EnvSchema = z.object({
   /** Origins allowed to call the API from a browser page of theirs, comma-separated. */
   CORS_ORIGINS: list,
   RATE_LIMIT_PER_MINUTE: int(1200).pipe(z.number().min(0)),
+  /** Failed authentications a minute per client address before its attempts are refused unverified; 0: no limit. */
+  AUTH_FAILURES_PER_MINUTE: int(30).pipe(z.number().min(0)),
+  /** Sockets one token subject may hold at once on /live and /gateway of one instance (the public: per address). */
+  SOCKETS_PER_TOKEN: int(50).pipe(z.number().min(1)),
   /** Express's trust proxy: a hop count, or addresses/subnets, of the proxies in front; unset: none. */
   TRUST_PROXY: z.string().optional(),
   AUDIT_RETENTION_DAYS: num(365).pipe(
@@ -148,6 +157,7 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  migrationDatabaseUrl: string | undefined;
   adminToken: string | undefined;
   logLevel: string;
   airspace: AirspaceParams;
@@ -169,6 +179,7 @@ export interface Config {
   geofencesDir: string | null;
   /** Metres added above every building's top when it becomes an obstacle zone. */
   buildingMarginM: number;
+  workerThreads: number;
   production: boolean;
   auth: {
     jwtSecret: string | undefined;
@@ -181,6 +192,8 @@ export interface Config {
     tls: { certFile: string; keyFile: string } | null;
     corsOrigins: string[];
     rateLimitPerMinute: number;
+    authFailuresPerMinute: number;
+    socketsPerToken: number;
     /** A hop count, or the proxies' addresses and subnets; false: believe no X-Forwarded-For. */
     trustProxy: number | string | false;
   };
@@ -218,6 +231,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  if (e.MIGRATION_DATABASE_URL && !e.DATABASE_URL) {
+    throw new ConfigError('invalid configuration:\n  MIGRATION_DATABASE_URL: only with DATABASE_URL (PostgreSQL)');
+  }
   if (!e.TLS_CERT !== !e.TLS_KEY) {
     throw new ConfigError('invalid configuration:\n  TLS_CERT, TLS_KEY: give both (PEM files) or neither');
   }
@@ -236,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir: e.DATA_DIR.startsWith('memory://') ? e.DATA_DIR : path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    migrationDatabaseUrl: e.MIGRATION_DATABASE_URL,
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
     airspace: {
@@ -258,6 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     terrainDem: e.TERRAIN_DEM ? path.resolve(e.TERRAIN_DEM) : null,
     geofencesDir: e.GEOFENCES_DIR ? path.resolve(e.GEOFENCES_DIR) : null,
     buildingMarginM: e.BUILDING_MARGIN_M,
+    workerThreads: e.WORKER_THREADS,
     production: e.NODE_ENV === 'production',
     auth: {
       jwtSecret: e.JWT_SECRET,
@@ -271,6 +289,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tls: e.TLS_CERT && e.TLS_KEY ? { certFile: path.resolve(e.TLS_CERT), keyFile: path.resolve(e.TLS_KEY) } : null,
       corsOrigins: e.CORS_ORIGINS,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+      socketsPerToken: e.SOCKETS_PER_TOKEN,
       trustProxy:
         e.TRUST_PROXY === undefined ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     },

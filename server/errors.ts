@@ -40,3 +40,13 @@ export class Unprocessable extends Error {}
 
 /** The request is well formed but the resource's state does not allow it (HTTP 409). */
 export class StateConflict extends Refusal {}
+
+/** Too many attempts from one client; it may try again after `retryAfterS` (HTTP 429). */
+export class TooManyRequests extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterS: number,
+  ) {
+    super(message);
+  }
+}

@@ -7,8 +7,9 @@ import { AuditTrail } from './audit/trail.ts';
 import { system } from './auth/principal.ts';
 import { ensureAdminToken } from './auth/admin-token.ts';
 import { Authenticator } from './auth/authenticator.ts';
+import { AuthFailures } from './auth/failures.ts';
 import { TokenIssuer } from './auth/issuer.ts';
-import { loadSecrets } from './auth/secrets.ts';
+import { loadSecrets, SecretError } from './auth/secrets.ts';
 import { InterussTokens } from './auth/interuss-tokens.ts';
 import { Tokens } from './auth/tokens.ts';
 import type { Config } from './config.ts';
@@ -32,6 +33,8 @@ import { joinCluster } from './live/cluster.ts';
 import { attachGatewayNamespace, type GatewayHub } from './live/gateway.ts';
 import { endSessionsWithTheirTokens } from './live/sessions.ts';
 import { attachViewerNamespace, type ViewerHub } from './live/viewers.ts';
+import { SocketQuota } from './live/socket-quota.ts';
+import { socketAddress } from './live/client-address.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { every } from './periodic.ts';
@@ -39,7 +42,7 @@ import { transparencyStatement } from './privacy/transparency.ts';
 import { Vault } from './privacy/vault.ts';
 import { LIVE_STATES } from './protocol/index.ts';
 import { openDb, type Db } from './store/db.ts';
-import { migrate } from './store/migrate.ts';
+import { prepareDatabase } from './store/roles.ts';
 import { planOwner } from './store/plans.ts';
 import { getState, listStates } from './store/telemetry.ts';
 import { AlertEvents } from './telemetry/alert-events.ts';
@@ -55,6 +58,7 @@ import { DroneRegistry } from './rights/drones.ts';
 import { PriorityGrants } from './rights/priority.ts';
 import { ZoneAuthorizations } from './rights/zones.ts';
 import { systemClock, type Clock } from './clock.ts';
+import { pooledCompilers } from './workers/compilers.ts';
 
 /** How long an Idempotency-Key's answer is kept: long enough for any client's retries. */
 const IDEMPOTENCY_KEEP_MS = 86_400_000;
@@ -115,13 +119,19 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
         `INTERUSS_PUBLIC_KEY_FILE ${interussAuthority.publicKeyFile}`,
       )
     : null;
-  const db = await openDb({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    onError: (err, context) => log.error({ err, context }, 'database client error'),
-  });
-  const applied = await migrate(db);
+  const onDbError = (err: Error, context: string) => log.error({ err, context }, 'database client error');
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, onError: onDbError });
+  const { applied, auditGuarded } = await prepareDatabase(db, config.migrationDatabaseUrl, onDbError);
   if (applied.length) log.info({ applied }, 'database migrated');
+  if (auditGuarded === false) {
+    const why =
+      "the server's database role could disable the audit trail's triggers (it owns audit_log or is a superuser): give migrations the owner's MIGRATION_DATABASE_URL and DATABASE_URL a role of its own";
+    if (config.production) {
+      await db.close();
+      throw new SecretError(why);
+    }
+    log.warn(why);
+  }
 
   const vault = new Vault(secrets.dataKey);
   const tokens = new Tokens({ secret: secrets.jwtSecret, jwksUrl: config.auth.jwksUrl, clock });
@@ -129,6 +139,15 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   await issuer.start();
   const authenticator = new Authenticator(tokens, (id) => issuer.isRevoked(id), config.adminToken, interussTokens);
   const audit = new AuditTrail({ db, clock, log, retentionMs: config.auditRetentionMs });
+  const authFailures = new AuthFailures({ clock, audit, log, perMinute: config.http.authFailuresPerMinute });
+  authFailures.start();
+  const addressOf = socketAddress(config.http.trustProxy);
+  const socketAuth = {
+    fromHeader: (header: string | undefined | null) => authenticator.fromHeader(header),
+    fromToken: (token: string) => authenticator.fromToken(token),
+    failures: authFailures,
+    address: addressOf,
+  };
   const answers = new IdempotentAnswers({ db, vault, clock, log, keepMs: IDEMPOTENCY_KEEP_MS });
 
   const events = new AirspaceEvents();
@@ -149,7 +168,11 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     await loadGeofenceDirectory(config.geofencesDir, deps, log);
   }
   const horizonMs = config.planningHorizonMs;
-  const mirror = new AirspaceMirror({ db, datum, params: config.airspace, log, events, clock, horizonMs });
+  const compilers = pooledCompilers(
+    { params: config.airspace, groundElevationM: config.groundElevationM, terrainDem: config.terrainDem },
+    config.workerThreads,
+  );
+  const mirror = new AirspaceMirror({ db, compilers, log, events, clock, horizonMs });
   await mirror.start();
   const rights: Rights = {
     drones: new DroneRegistry({ db, clock }),
@@ -157,7 +180,20 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     zones: new ZoneAuthorizations({ db, clock }),
   };
   const decisions = new DecisionLog({ db, log });
-  const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events, vault, decisions, rights, audit });
+  const flights = new FlightPlans({
+    db,
+    mirror,
+    datum,
+    config,
+    clock,
+    log,
+    events,
+    vault,
+    decisions,
+    rights,
+    audit,
+    compilers,
+  });
   const interuss = new FlightPlanning({ db, flights, drones: rights.drones, datum, events, clock, log });
   interuss.start();
   const stopExpiry = every(clock, 60_000, 'ending expired plans', () => endExpiredPlans(flights, log), log);
@@ -172,7 +208,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     datum,
     params: config.airspace,
     stripeResolution,
-    horizonMs,
+    compilers,
   });
 
   const droneEvents = new DroneEvents();
@@ -189,7 +225,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     peers: leaveCluster ? io.of('/rid-peers') : null,
   });
   await rid.start();
-  const gateways = attachGatewayNamespace(io, { ingest: telemetry, authenticate: authenticator, clock, log });
+  const gateways = attachGatewayNamespace(io, { ingest: telemetry, authenticate: socketAuth, clock, log });
   const commands = new DroneCommands({
     channel: gateways,
     carrier: async (droneId) => (await getState(db, droneId))?.gatewayId ?? null,
@@ -234,11 +270,14 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     livePlans: () => flights.list({ states: LIVE_STATES, limit: 1000 }),
     openAlerts: (owner) => alerts.list({ open: true, owner, limit: 1000 }),
     planOwner: (id) => planOwner(db, id),
-    authenticate: authenticator,
+    authenticate: socketAuth,
     clustered: leaveCluster !== null,
     clock,
     log,
   });
+  const sockets = new SocketQuota(config.http.socketsPerToken, addressOf);
+  sockets.guard(io.of('/live'));
+  sockets.guard(io.of('/gateway'));
 
   const stopEndingSessions = endSessionsWithTheirTokens([io.of('/gateway'), io.of('/live')], {
     onRevoked: (listener) => issuer.onRevoked(listener),
@@ -261,6 +300,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     log,
     clock,
     authenticator,
+    authFailures,
     issuer,
     audit,
     answers,
@@ -340,9 +380,11 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
       await Promise.all(housekeeping.map((stop) => stop()));
       await holds.stop();
       await decisions.drain();
+      await authFailures.stop();
       await issuer.stop();
       await leaveCluster?.();
       await mirror.stop();
+      await compilers.close();
       await db.close();
     },
   };

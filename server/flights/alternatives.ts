@@ -36,7 +36,9 @@ export function proposeAlternatives(
   const out: Alternative[] = [];
   const altitude = statedAltitude(req);
   const start = requestedStart(req);
-  const search = { claimant, maxShiftMs: ctx.now + ctx.horizonMs - start, ...(exceptPlanId ? { exceptPlanId } : {}) };
+  // The whole reservation, not only its start, must stay within the planning horizon.
+  const maxShiftMs = ctx.now + ctx.horizonMs - compiled.timeEnd;
+  const search = { claimant, maxShiftMs, ...(exceptPlanId ? { exceptPlanId } : {}) };
   const delay = earliestDelay(ctx.index, compiled.keys, search);
   if (delay !== null && delay > 0) {
     const request = delayed(req, delay);

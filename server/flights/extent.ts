@@ -1,14 +1,14 @@
 import { area, kinks, polygon } from '@turf/turf';
 import { BadRequest } from '../errors.ts';
+import { LIMITS } from '../limits.ts';
 import type { FlightPlanRequest } from '../protocol/index.ts';
 
-/** All of a plan's volumes together: the cells to decide grow with their area. */
-export const MAX_VOLUMES_AREA_M2 = 100e6;
+const { maxVolumesAreaM2 } = LIMITS;
 
 /**
  * What a plan's volumes must be before any work is spent on them: real polygons (three distinct
  * corners, no self-crossing edge, not across the antimeridian) no larger in all than
- * MAX_VOLUMES_AREA_M2. Routes are bounded by their schema (length, legs).
+ * maxVolumesAreaM2. Routes are bounded by their schema (length, legs).
  */
 export function checkVolumes(req: FlightPlanRequest): void {
   let total = 0;
@@ -37,10 +37,10 @@ export function checkVolumes(req: FlightPlanRequest): void {
     }
     total += area(shape);
   });
-  if (total > MAX_VOLUMES_AREA_M2) {
+  if (total > maxVolumesAreaM2) {
     throw BadRequest.field(
       'volumes',
-      `the volumes cover ${(total / 1e6).toFixed(1)} km²; at most ${MAX_VOLUMES_AREA_M2 / 1e6} km² in all`,
+      `the volumes cover ${(total / 1e6).toFixed(1)} km²; at most ${maxVolumesAreaM2 / 1e6} km² in all`,
     );
   }
 }

@@ -1,14 +1,13 @@
-import type { Datum } from '../airspace/altitude.ts';
 import { ReservationIndex, type CompiledZone } from '../airspace/index.ts';
-import type { AirspaceParams, SkyKey } from '../airspace/types.ts';
+import type { SkyKey } from '../airspace/types.ts';
 import type { AirspaceEvents } from '../events.ts';
-import { compileStoredZone } from '../geofences/stored.ts';
 import type { Logger } from '../log.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { getZones, listZoneIds, zoneRevision, type ZoneRecord } from '../store/geofences.ts';
 import { AIRSPACE_CHANNEL } from '../store/coordination.ts';
 import { getPlans, livePlanKeys, type PlanRecord } from '../store/plans.ts';
 import { type Clock } from '../clock.ts';
+import type { Compilers, Span, ZoneCompilation } from '../workers/compilers.ts';
 
 /** A plan's committed state as the mirror needs it; `keys` is null once it no longer holds a sky road. */
 export interface PlanChange {
@@ -38,17 +37,19 @@ export class AirspaceMirror {
   /** Zones with daily schedules, whose windows are expanded over a span and need renewing. */
   private readonly scheduled = new Map<string, ZoneRecord>();
   private schedulesRenewAt = Infinity;
+  /** Zones this instance compiled while declaring them: its own notice of one needs no second compilation. */
+  private readonly offered = new Map<string, ZoneCompilation>();
 
   constructor(
     private readonly deps: {
       db: Db;
-      datum: Datum;
-      params: AirspaceParams;
       log: Logger;
       events: AirspaceEvents;
       clock: Clock;
       /** How far ahead plans may be filed: scheduled zones' windows must always reach past it. */
       horizonMs: number;
+      /** Zones into keys, off the event loop when the server runs. */
+      compilers: Pick<Compilers, 'zones'>;
     },
   ) {}
 
@@ -107,16 +108,16 @@ export class AirspaceMirror {
    * newer revision got there first, so two syncs racing can neither drop a zone nor revive one.
    */
   async syncZones(q: Queryable, revision: string): Promise<void> {
-    this.renewSchedules();
+    await this.renewSchedules();
     if (BigInt(revision) <= BigInt(this.revision)) return;
     const ids = await listZoneIds(q);
     const present = new Set(ids);
     const missing = ids.filter((id) => !this.index.hasZone(id));
     const added: Array<{ zone: ZoneRecord; compiled: CompiledZone; expandedUntil: number | null }> = [];
     for (let i = 0; i < missing.length; i += ZONE_BATCH) {
-      for (const zone of await getZones(q, missing.slice(i, i + ZONE_BATCH))) {
-        added.push({ zone, ...this.compile(zone) });
-      }
+      const zones = await getZones(q, missing.slice(i, i + ZONE_BATCH));
+      const compiled = await this.compile(zones);
+      zones.forEach((zone, k) => added.push({ zone, ...compiled[k]! }));
     }
     if (BigInt(revision) <= BigInt(this.revision)) return;
     for (const id of this.index.zoneIds()) {
@@ -135,12 +136,31 @@ export class AirspaceMirror {
     this.revision = revision;
   }
 
-  /** A zone compiled with its schedule expanded two planning horizons ahead. */
-  private compile(zone: ZoneRecord): { compiled: CompiledZone; expandedUntil: number | null } {
+  /** A zone about to be committed, compiled as this mirror would (schedules over zoneSpan()). */
+  offer(id: string, compilation: ZoneCompilation): void {
+    this.offered.set(id, compilation);
+  }
+
+  /** The offer of a zone whose commit failed. */
+  withdraw(id: string): void {
+    this.offered.delete(id);
+  }
+
+  /** Schedules are expanded two planning horizons ahead. */
+  zoneSpan(): Span {
     const now = this.deps.clock.now();
-    return compileStoredZone(zone, this.deps.datum, this.deps.params, {
-      from: now - DAY_MS,
-      to: now + 2 * this.deps.horizonMs + DAY_MS,
+    return { from: now - DAY_MS, to: now + 2 * this.deps.horizonMs + DAY_MS };
+  }
+
+  /** Zones compiled (or offered) with their schedules expanded over zoneSpan(). */
+  private async compile(zones: ZoneRecord[]): Promise<ZoneCompilation[]> {
+    const todo = zones.filter((z) => !this.offered.has(z.id));
+    const compiled = todo.length ? await this.deps.compilers.zones(todo, this.zoneSpan()) : [];
+    const fresh = new Map(todo.map((z, k) => [z.id, compiled[k]!]));
+    return zones.map((z) => {
+      const offered = this.offered.get(z.id);
+      this.offered.delete(z.id);
+      return offered ?? fresh.get(z.id)!;
     });
   }
 
@@ -150,14 +170,17 @@ export class AirspaceMirror {
   }
 
   /** Re-expands daily schedules before the last plan that may be filed could outrun their windows. */
-  private renewSchedules(): void {
+  private async renewSchedules(): Promise<void> {
     if (this.deps.clock.now() < this.schedulesRenewAt) return;
     this.schedulesRenewAt = Infinity;
-    for (const zone of this.scheduled.values()) {
-      const { compiled, expandedUntil } = this.compile(zone);
+    const zones = [...this.scheduled.values()];
+    const renewed = await this.compile(zones);
+    zones.forEach((zone, k) => {
+      const { compiled, expandedUntil } = renewed[k]!;
+      if (!this.index.hasZone(zone.id)) return;
       this.index.putZone(compiled);
       if (expandedUntil !== null) this.schedule(zone, expandedUntil);
-    }
+    });
   }
 
   private heard(payload: string): void {

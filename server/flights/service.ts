@@ -3,7 +3,7 @@ import type { Datum } from '../airspace/altitude.ts';
 import { mayManagePlan } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Conflict as CoreConflict } from '../airspace/index.ts';
-import { compilePlan, type CompiledPlan } from '../airspace/plan.ts';
+import type { CompiledPlan } from '../airspace/plan.ts';
 import { earliestDelay } from '../airspace/alternatives.ts';
 import { judge, type Claimant, type Verdict } from '../airspace/priority.ts';
 import type { SkyKey } from '../airspace/types.ts';
@@ -57,15 +57,16 @@ import {
 } from '../store/plans.ts';
 import { proposeAlternatives } from './alternatives.ts';
 import { conflictSummary, explainConflicts } from './explain.ts';
-import { checkVolumes } from './extent.ts';
 import type { DecisionLog } from './decision-log.ts';
 import { dipsFlightPlan } from './dips.ts';
-import { delayed, requestedStart, toGeometry } from './geometry.ts';
+import { delayed, requestedStart } from './geometry.ts';
 import { OPERATIONS, REPLANNABLE, type Operation } from './lifecycle.ts';
 import type { AirspaceMirror } from './mirror.ts';
 import { rankCandidates } from './ranking.ts';
 import { summarizeSkyRoad } from './summary.ts';
 import { type Clock } from '../clock.ts';
+import { hours as limitHours, LIMITS } from '../limits.ts';
+import type { Compilers } from '../workers/compilers.ts';
 import type { AuditTrail } from '../audit/trail.ts';
 import type { DroneRegistry } from '../rights/drones.ts';
 import type { PriorityGrants } from '../rights/priority.ts';
@@ -113,6 +114,8 @@ export interface FlightPlansDeps {
   rights: Rights;
   /** Pre-emptions and overlaps are audited with the decision that made them. */
   audit: AuditTrail;
+  /** Requests into sky roads, off the event loop. */
+  compilers: Pick<Compilers, 'plan'>;
 }
 
 /**
@@ -212,16 +215,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const hours = (h: number) => (Math.round(h * 100) / 100).toString();
 
 /** Runs `fn`; a refusal of one field comes back with the field's path under `prefix`. */
-function within<T>(prefix: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw underPrefix(prefix, err);
-  }
-}
-
-/** `within`, for work that answers later. */
-async function withinAsync<T>(prefix: string, fn: () => Promise<T>): Promise<T> {
+async function within<T>(prefix: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
@@ -253,7 +247,7 @@ export class FlightPlans {
   ): Promise<Decision> {
     const now = this.deps.clock.now();
     const filer = { who, owner: who.subject, planId: null };
-    const attempt = await this.attempt(filer, req, this.compile(req, now), 0, 0);
+    const attempt = await this.attempt(filer, req, await this.compile(req, now), 0, 0);
     const id = randomUUID();
     const heldUntil = options.hold ? now + this.deps.config.holdMs : null;
     return this.decide(
@@ -272,17 +266,17 @@ export class FlightPlans {
    */
   async createFirstFitting(body: CandidatePlans, who: Principal, options: FileOptions): Promise<CandidatesDecision> {
     const now = this.deps.clock.now();
-    const compiled = body.candidates.map((req, i) => ({
-      req,
-      compiled: within(`candidates.${i}`, () => this.compile(req, now)),
-    }));
+    const compiled: Array<{ req: FlightPlanRequest; compiled: CompiledPlan }> = [];
+    for (const [i, req] of body.candidates.entries()) {
+      compiled.push({ req, compiled: await within(`candidates.${i}`, () => this.compile(req, now)) });
+    }
     const ranked = rankCandidates(compiled, body.rank, this.deps.config.airspace.bandHeightM);
     const filer = { who, owner: who.subject, planId: null };
     const attempts: Attempt[] = [];
     for (const r of ranked) {
       const compiledOne = r.item.compiled;
       attempts.push(
-        await withinAsync(`candidates.${r.index}`, () => this.attempt(filer, r.item.req, compiledOne, r.index, r.cost)),
+        await within(`candidates.${r.index}`, () => this.attempt(filer, r.item.req, compiledOne, r.index, r.cost)),
       );
     }
     const id = randomUUID();
@@ -324,7 +318,7 @@ export class FlightPlans {
       throw new StateConflict(`the hold expired at ${iso(current.heldUntil)}; file the plan again`);
     }
     const filer = { who, owner: current.owner, planId: id };
-    const attempt = await this.attempt(filer, req, this.compile(req, now), 0, 0);
+    const attempt = await this.attempt(filer, req, await this.compile(req, now), 0, 0);
     const oldKeys = this.deps.mirror.index.plan(id)?.keys ?? (await planKeys(this.deps.db, id));
     return this.decide(
       attempt,
@@ -410,10 +404,10 @@ export class FlightPlans {
    * The earliest departure, on a whole minute from the one asked, at which the plan meets nothing
    * that blocks it, as the airspace stands now (filing still decides).
    */
-  earliest(body: EarliestSlotRequest): EarliestSlot {
+  async earliest(body: EarliestSlotRequest): Promise<EarliestSlot> {
     const now = this.deps.clock.now();
     const req = body.plan;
-    const compiled = within('plan', () => this.compile(req, now));
+    const compiled = await within('plan', () => this.compile(req, now));
     const start = requestedStart(req);
     const latest = Math.min(
       body.notAfter ? Date.parse(body.notAfter) : start + DAY_MS,
@@ -485,12 +479,33 @@ export class FlightPlans {
     return plan;
   }
 
-  private compile(req: FlightPlanRequest, now: number): CompiledPlan {
+  private async compile(req: FlightPlanRequest, now: number): Promise<CompiledPlan> {
     this.checkTimes(req, now);
-    checkVolumes(req);
-    const compiled = compilePlan(toGeometry(req), this.deps.datum, this.deps.config.airspace);
+    const compiled = await this.deps.compilers.plan(req);
     if (compiled.keys.length === 0) throw BadRequest.field(req.route ? 'route' : 'volumes', 'covers no airspace');
+    if (compiled.path) this.checkFlight(compiled.path[0]!.t, compiled.path[compiled.path.length - 1]!.t, now);
     return compiled;
+  }
+
+  /**
+   * A route's whole flight, climbs and terrain following included (known once it is timed): no
+   * longer than a flight may be, and landed within the planning horizon, so that no reservation
+   * reaches past it however slow the drone.
+   */
+  private checkFlight(departure: number, arrival: number, now: number): void {
+    const { maxFlightDurationMs } = LIMITS;
+    const { planningHorizonMs } = this.deps.config;
+    if (arrival - departure > maxFlightDurationMs) {
+      const took = ((arrival - departure) / 3_600_000).toFixed(1);
+      throw BadRequest.field('route', `the flight takes ${took} h; at most ${limitHours(maxFlightDurationMs)}`);
+    }
+    if (arrival > now + planningHorizonMs) {
+      const days = Math.round(planningHorizonMs / 86_400_000);
+      throw BadRequest.field(
+        'route.departure',
+        `the flight lands at ${new Date(arrival).toISOString()}, after the ${days}-day planning horizon`,
+      );
+    }
   }
 
   /**

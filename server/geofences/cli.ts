@@ -16,6 +16,7 @@ import { importZoneFile, type FileReport } from './import/load.ts';
 import { ZONE_FILE } from './import/read.ts';
 import { Geofences } from './service.ts';
 import { systemClock } from '../clock.ts';
+import { inlineCompilers } from '../workers/compilers.ts';
 
 const USAGE = `usage:
   npm run geofences -- import <file|dir>...          import zone files (GeoJSON, ED-269, ED-318, PLATEAU CityGML)
@@ -162,7 +163,8 @@ async function runCheck(config: Config, args: string[], reference: string | unde
   const log = createLogger('warn');
   const events = new AirspaceEvents();
   const horizonMs = config.planningHorizonMs;
-  const mirror = new AirspaceMirror({ db, datum, params: config.airspace, log, events, clock: systemClock, horizonMs });
+  const compilers = inlineCompilers({ datum, params: config.airspace });
+  const mirror = new AirspaceMirror({ db, compilers, log, events, clock: systemClock, horizonMs });
   try {
     await mirror.start();
     const geofences = new Geofences({
@@ -173,7 +175,7 @@ async function runCheck(config: Config, args: string[], reference: string | unde
       datum,
       params: config.airspace,
       stripeResolution: config.stripeResolution,
-      horizonMs,
+      compilers,
     });
     const answer = await geofences.check(lat, lon, { value: alt, reference: ref.data }, time);
     if (json) console.log(JSON.stringify(answer, null, 2));

@@ -5,6 +5,7 @@ import { bandRangeM, toW84, type Datum } from '../airspace/altitude.ts';
 import { ReservationIndex, type CompiledZone } from '../airspace/index.ts';
 import type { AirspaceParams } from '../airspace/types.ts';
 import { BadRequest, NotFound, StateConflict } from '../errors.ts';
+import { LIMITS } from '../limits.ts';
 import type { AirspaceEvents } from '../events.ts';
 import type { AirspaceMirror } from '../flights/mirror.ts';
 import { demand } from '../auth/policy.ts';
@@ -31,10 +32,9 @@ import {
   type PlanRecord,
 } from '../store/plans.ts';
 import { holdsAt } from './check.ts';
-import { outlineProblem } from './import/rings.ts';
 import { zoneToGeofence } from './present.ts';
-import { compileStoredZone } from './stored.ts';
 import { type Clock } from '../clock.ts';
+import type { Compilers } from '../workers/compilers.ts';
 
 export interface GeofencesDeps {
   db: Db;
@@ -44,7 +44,8 @@ export interface GeofencesDeps {
   datum: Datum;
   params: AirspaceParams;
   stripeResolution: number;
-  horizonMs: number;
+  /** Zones into keys, off the event loop when the server runs. */
+  compilers: Pick<Compilers, 'declaredZone'>;
 }
 
 /** A zone declared through the API and what it did to the plans under it. */
@@ -55,8 +56,6 @@ export interface Declared {
   /** Plans in the air inside it: left as they are, reported. */
   alerted: string[];
 }
-
-const DAY_MS = 86_400_000;
 
 const WHY = {
   prohibited: 'prohibited zone',
@@ -72,11 +71,7 @@ async function listZonesById(db: Db, ids: readonly string[]): Promise<Map<string
   return new Map((await getZones(db, ids)).map((z) => [z.id, z]));
 }
 
-/**
- * The largest zone the API declares: a city (Kaga is 306 km²). Compiling a zone costs time in
- * proportion to its cells, and a request must not hold the server for minutes.
- */
-const MAX_DECLARED_AREA_M2 = 500e6;
+const { maxDeclaredZoneAreaM2 } = LIMITS;
 
 /**
  * Zones declared by the city's administrator (flood, fire, event): in force when the request
@@ -89,8 +84,6 @@ export class Geofences {
   async create(feature: ZoneFeature, who: Principal, origin = 'api'): Promise<Declared> {
     demand(who, 'zones:manage', 'declaring a zone');
     const p = feature.properties;
-    const problem = outlineProblem(feature.geometry);
-    if (problem) throw BadRequest.field('geometry.coordinates', problem);
     const box = turfBbox(feature.geometry) as [number, number, number, number];
     this.checkLimits(feature, box);
 
@@ -109,26 +102,30 @@ export class Geofences {
       origin,
       createdBy: who.subject,
     };
-    const { compiled } = compileStoredZone({ ...zone, createdAt: now }, this.deps.datum, this.deps.params, {
-      from: now - DAY_MS,
-      to: now + 2 * this.deps.horizonMs + DAY_MS,
-    });
-
     const { db, mirror } = this.deps;
-    const outcome = await db.transaction(async (tx) => {
-      const revision = await beginZoneChange(tx, id);
-      const record = await insertZone(tx, zone, now);
-      if (p.kind === 'advisory') return { record, revision, preempted: [], alerted: [] };
-      const hits = await this.plansInside(tx, compiled);
-      const reason = `pre-empted by the ${p.kind} zone "${p.name}" (${id})`;
-      const preempted = await transition(tx, hits, ['Held', 'Accepted'], 'Preempted', reason, now);
-      const moved = new Set(preempted.map((x) => x.id));
-      const alerted = await getPlans(
-        tx,
-        hits.filter((h) => !moved.has(h)),
-      );
-      return { record, revision, preempted, alerted };
-    });
+    // The outline is checked there too: finding where a long one crosses itself costs as much.
+    const compilation = await this.deps.compilers.declaredZone({ ...zone, createdAt: now }, mirror.zoneSpan());
+    const { compiled } = compilation;
+    mirror.offer(id, compilation);
+    const outcome = await db
+      .transaction(async (tx) => {
+        const revision = await beginZoneChange(tx, id);
+        const record = await insertZone(tx, zone, now);
+        if (p.kind === 'advisory') return { record, revision, preempted: [], alerted: [] };
+        const hits = await this.plansInside(tx, compiled);
+        const reason = `pre-empted by the ${p.kind} zone "${p.name}" (${id})`;
+        const preempted = await transition(tx, hits, ['Held', 'Accepted'], 'Preempted', reason, now);
+        const moved = new Set(preempted.map((x) => x.id));
+        const alerted = await getPlans(
+          tx,
+          hits.filter((h) => !moved.has(h)),
+        );
+        return { record, revision, preempted, alerted };
+      })
+      .catch((err: unknown) => {
+        mirror.withdraw(id);
+        throw err;
+      });
 
     await mirror.syncZones(db, outcome.revision);
     for (const plan of outcome.preempted) {
@@ -270,10 +267,10 @@ export class Geofences {
   /** Floor above ceiling can only be told once both are W84; at the outline's centre, as imports do. */
   private checkLimits(feature: ZoneFeature, box: [number, number, number, number]): void {
     const size = turfArea(feature.geometry);
-    if (size > MAX_DECLARED_AREA_M2) {
+    if (size > maxDeclaredZoneAreaM2) {
       throw BadRequest.field(
         'geometry',
-        `the zone covers ${(size / 1e6).toFixed(0)} km²; a zone declared here is at most ${MAX_DECLARED_AREA_M2 / 1e6} km² (a city's worth: load larger ones from a zone file)`,
+        `the zone covers ${(size / 1e6).toFixed(0)} km²; a zone declared here is at most ${maxDeclaredZoneAreaM2 / 1e6} km² (a city's worth: load larger ones from a zone file)`,
       );
     }
     const { lower, upper } = feature.properties;

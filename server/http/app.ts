@@ -2,6 +2,7 @@ import express, { type Express, type Router } from 'express';
 import type { AuditTrail } from '../audit/trail.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { Config } from '../config.ts';
+import type { AuthFailures } from '../auth/failures.ts';
 import type { TokenIssuer } from '../auth/issuer.ts';
 import type { DecisionLog } from '../flights/decision-log.ts';
 import type { FlightPlans, Rights } from '../flights/service.ts';
@@ -24,6 +25,7 @@ import { auditWrites } from './audit.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler, notFound } from './errors.ts';
 import type { IdempotentAnswers } from './idempotency.ts';
+import { refuseDeepJson } from './json-depth.ts';
 import { openApiDocument } from './openapi.ts';
 import { perTokenRateLimit } from './rate-limit.ts';
 import { airspaceCheckRouter } from './routes/airspace-check.ts';
@@ -45,6 +47,7 @@ import { aboutRouter } from './routes/about.ts';
 import { corsPolicy, securityHeaders } from './security.ts';
 import { refuseUnstorableText } from './storable-text.ts';
 import { type Clock } from '../clock.ts';
+import { LIMITS } from '../limits.ts';
 
 export interface AppDeps {
   db: Db;
@@ -60,6 +63,7 @@ export interface AppDeps {
   log: Logger;
   clock: Clock;
   authenticator: Authenticator;
+  authFailures: AuthFailures;
   issuer: TokenIssuer;
   audit: AuditTrail;
   answers: IdempotentAnswers;
@@ -90,7 +94,7 @@ export interface AppDeps {
   ui: Router;
 }
 
-/** A plan of 10,000 waypoints is about 600 kB of JSON; nothing legitimate is larger. */
+/** The largest request the limits allow (a plan's 10,000 outline vertices) is about 500 kB of JSON. */
 const BODY_LIMIT = '2mb';
 
 export function createApp(deps: AppDeps): Express {
@@ -103,10 +107,14 @@ export function createApp(deps: AppDeps): Express {
   // Before the body is read: a refused body (too large, broken JSON) is a write attempt too.
   app.use(auditWrites(deps.audit, deps.authenticator));
   app.use(
-    express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/geo+json', 'application/*+json'] }),
+    express.json({
+      limit: BODY_LIMIT,
+      type: ['application/json', 'application/geo+json', 'application/*+json'],
+      verify: refuseDeepJson(LIMITS.maxJsonDepth),
+    }),
   );
   app.use(refuseUnstorableText);
-  app.use(authenticate(deps.authenticator));
+  app.use(authenticate(deps.authenticator, deps.authFailures));
   app.use(
     ['/api', '/rid', '/ridsp', '/flight_planning', '/versioning'],
     perTokenRateLimit(deps.http.rateLimitPerMinute),

@@ -3,7 +3,7 @@ import type { AuditTrail } from '../audit/trail.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import { PUBLIC, type Principal } from '../auth/principal.ts';
 import type { ErrorBody } from '../protocol/index.ts';
-import { isAuthenticated, principalOf } from './auth.ts';
+import { authenticationFailed, isAuthenticated, principalOf } from './auth.ts';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** The APIs that change the sky or what it shows: soramichi's own, InterUSS flight_planning/v1, Remote ID test injection. */
@@ -81,6 +81,8 @@ export function auditWrites(trail: AuditTrail, authenticator: Pick<Authenticator
     res.end = ((...args: unknown[]) => {
       if (held) return end(...args);
       held = true;
+      // Counted per address and window instead (auth/failures.ts): guesses cannot flood the trail.
+      if (authenticationFailed(req)) return end(...args);
       const note = notes.get(res) ?? {};
       const { action, target } = describe(req);
       const location = res.get('location');

@@ -1,5 +1,13 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { BadRequest, Forbidden, NotFound, StateConflict, Unauthorized, Unprocessable } from '../errors.ts';
+import {
+  BadRequest,
+  Forbidden,
+  NotFound,
+  StateConflict,
+  TooManyRequests,
+  Unauthorized,
+  Unprocessable,
+} from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { ErrorBody } from '../protocol/index.ts';
 import { noteAudit } from './audit.ts';
@@ -20,6 +28,10 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (err instanceof Forbidden) return send(403, { error: 'forbidden', message: err.message, ...issuesOf(err) });
     if (err instanceof StateConflict) return send(409, { error: 'conflict', message: err.message, ...issuesOf(err) });
     if (err instanceof Unprocessable) return send(422, { error: 'unprocessable', message: err.message });
+    if (err instanceof TooManyRequests) {
+      res.set('retry-after', String(err.retryAfterS));
+      return send(429, { error: 'too_many_requests', message: err.message });
+    }
     const e = err as { type?: string; status?: number; message?: string; expose?: boolean };
     // body-parser's own refusals: broken JSON, too large, wrong charset.
     if (e.type === 'entity.parse.failed') {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hours, LIMITS } from '../limits.ts';
 import { wire } from '../protocol/index.ts';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
@@ -12,7 +13,10 @@ const errors = {
   401: json('Error', 'No bearer token where one is needed, or one that does not verify (expired, revoked, forged)'),
   403: json('Error', 'The token’s role may not do this, or the resource is another operator’s'),
   404: json('Error', 'No such resource'),
-  429: json('Error', 'More requests a minute than the limit per token; see Retry-After'),
+  429: json(
+    'Error',
+    'More requests a minute than the limit per token, or more failed authentications than the limit per address; see Retry-After',
+  ),
 };
 const readErrors = { 400: errors[400], 401: errors[401], 403: errors[403], 429: errors[429] };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
@@ -216,11 +220,16 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           summary: 'Reserved airspace in a box and time window',
           parameters: [
-            query('bbox', 'minLon,minLat,maxLon,maxLat', true),
+            query('bbox', `minLon,minLat,maxLon,maxLat, at most ${LIMITS.maxAirspaceBboxDeg}° each way`, true),
             query('from', 'RFC 3339, default now'),
-            query('to', 'RFC 3339, default from + 2 h'),
+            query('to', `RFC 3339, default from + 2 h; at most ${hours(LIMITS.maxAirspaceWindowMs)} after from`),
           ],
-          responses: { 200: geojson('Sky-road cells of live plans'), 400: errors[400] },
+          responses: {
+            200: geojson(
+              `Sky-road cells of live plans, at most ${LIMITS.maxAirspaceFeatures} (then \`truncated: true\`)`,
+            ),
+            400: errors[400],
+          },
         },
       },
       '/api/v1/capacity': {

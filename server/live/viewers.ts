@@ -23,6 +23,8 @@ import { droneRow } from './rows.ts';
 import { socketPrincipal, type SocketAuthenticator } from './socket-auth.ts';
 import { Viewport } from './viewport.ts';
 import { type Clock } from '../clock.ts';
+import { LIMITS } from '../limits.ts';
+import { Bucket } from './bucket.ts';
 
 export interface ViewerNamespaceDeps {
   droneEvents: DroneEvents;
@@ -215,6 +217,8 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
     const all = can(who, 'sky:read-all');
     void socket.join(all ? ALL : ANONYMOUS);
     if (!all && can(who, 'plans:file')) void socket.join(operatorRoom(who.subject));
+    const { subscribeBurst, subscribesPerSecond, fullSnapshotCost } = LIMITS;
+    const subscribes = new Bucket(deps.clock, subscribeBurst, subscribesPerSecond);
 
     socket.on('subscribe', async (raw, ack) => {
       if (typeof ack !== 'function') return;
@@ -222,6 +226,12 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
       if (!request.success) {
         const issue = request.error.issues[0]!;
         return ack({ error: `${issue.path.join('.') || 'subscribe'}: ${issue.message}` });
+      }
+      const wait = subscribes.take(request.data.full ? fullSnapshotCost : 1);
+      if (wait !== null) {
+        return ack({
+          error: `subscribe: at most ${subscribeBurst} at once and ${subscribesPerSecond} a second per socket (a full snapshot counts ${fullSnapshotCost}); retry in ${wait} s`,
+        });
       }
       const viewport = Viewport.parse(request.data.cells, LIVE_CELL_RESOLUTION);
       if (typeof viewport === 'string') return ack({ error: `cells: ${viewport}` });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hours, LIMITS } from '../limits.ts';
 import { BboxQuery, Timestamp } from './common.ts';
 import { PlanState } from './flight-plans.ts';
 import { wire } from './registry.ts';
@@ -28,16 +29,27 @@ export const SkyRoadCells = z
         properties: SkyRoadCellProperties,
       }),
     ),
+    truncated: z
+      .literal(true)
+      .optional()
+      .describe(
+        `present when more cells matched than one answer carries (${LIMITS.maxAirspaceFeatures}): ask for a smaller box or window`,
+      ),
   })
   .register(wire, {
     id: 'SkyRoadCells',
     description: 'Sky-road keys as H3 cell polygons with their altitude range and time.',
   });
 
+const { maxAirspaceBboxDeg: maxDeg, maxAirspaceWindowMs: maxWindowMs } = LIMITS;
+
 export const AirspaceQuery = z.object({
-  bbox: BboxQuery,
-  from: Timestamp.optional(),
-  to: Timestamp.optional(),
+  bbox: BboxQuery.refine(
+    ([minLon, minLat, maxLon, maxLat]) => maxLon - minLon <= maxDeg && maxLat - minLat <= maxDeg,
+    `the box spans at most ${maxDeg}° of longitude and of latitude`,
+  ).describe(`minLon,minLat,maxLon,maxLat, at most ${maxDeg}° each way`),
+  from: Timestamp.optional().describe('default: now'),
+  to: Timestamp.optional().describe(`after from, at most ${hours(maxWindowMs)} later; default: 2 h after from`),
 });
 
 export type SkyRoadCells = z.infer<typeof SkyRoadCells>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Latitude, Longitude, Timestamp } from './common.ts';
-import { MAX_VERTICES } from './flight-plans.ts';
+import { LIMITS } from '../limits.ts';
 import { wire } from './registry.ts';
 
 /**
@@ -39,7 +39,7 @@ export const F3548Volume3D = z
         radius: z.object({ value: z.number().finite().positive(), units: z.literal('M').default('M') }).optional(),
       })
       .optional(),
-    outline_polygon: z.object({ vertices: z.array(F3548LatLngPoint).min(3).max(MAX_VERTICES) }).optional(),
+    outline_polygon: z.object({ vertices: z.array(F3548LatLngPoint).min(3).max(LIMITS.maxVolumeVertices) }).optional(),
     altitude_lower: F3548Altitude.optional(),
     altitude_upper: F3548Altitude.optional(),
   })

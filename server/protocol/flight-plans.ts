@@ -1,17 +1,20 @@
 import { z } from 'zod';
 import { distanceM } from '../airspace/geo.ts';
+import { hours, LIMITS } from '../limits.ts';
 import { Altitude, BboxQuery, Id, Longitude, OperatingLatitude, Timestamp } from './common.ts';
 import { wire } from './registry.ts';
 
-/** Vertices a plan may carry in all (route waypoints or volume outlines). */
-export const MAX_VERTICES = 10_000;
-/**
- * A route's length and a volume's radius bound the work of deciding a plan (cells grow with
- * them): far beyond any drone flight in a city, well short of a request that would stall the
- * arbiter.
- */
-export const MAX_ROUTE_LENGTH_M = 500_000;
-export const MAX_CIRCLE_RADIUS_M = 5_000;
+const {
+  minSpeedMps,
+  maxSpeedMps,
+  maxRouteWaypoints,
+  maxRouteLengthM,
+  maxFlightDurationMs,
+  maxVolumeVertices,
+  maxPlanVertices,
+  maxVolumes,
+  maxCircleRadiusM,
+} = LIMITS;
 
 export const PlanState = z
   .enum(['Held', 'Accepted', 'Activated', 'Nonconforming', 'Contingent', 'Ended', 'Cancelled', 'Preempted'])
@@ -35,32 +38,55 @@ const Waypoint = z.object({
   alt: z.number().finite().min(-500).max(20_000).optional().describe("altitude in the route's reference"),
 });
 
+/** Metres along the waypoints; null when a leg crosses the antimeridian (at that leg's index). */
+function routeLength(w: ReadonlyArray<{ lat: number; lon: number }>): { lengthM: number } | { crossing: number } {
+  let lengthM = 0;
+  for (let i = 1; i < w.length; i++) {
+    if (Math.abs(w[i]!.lon - w[i - 1]!.lon) > 180) return { crossing: i };
+    lengthM += distanceM(w[i - 1]!, w[i]!);
+  }
+  return { lengthM };
+}
+
 export const Route = z
   .object({
     waypoints: z
       .array(Waypoint)
       .min(2, 'a route needs at least two waypoints')
-      .max(MAX_VERTICES, `a route has at most ${MAX_VERTICES} waypoints`)
+      .max(maxRouteWaypoints, `a route has at most ${maxRouteWaypoints} waypoints`)
       .superRefine((w, ctx) => {
-        let length = 0;
-        for (let i = 1; i < w.length; i++) {
-          if (Math.abs(w[i]!.lon - w[i - 1]!.lon) > 180) {
-            ctx.addIssue({ code: 'custom', path: [i], message: 'a leg may not cross the antimeridian' });
-            return;
-          }
-          length += distanceM(w[i - 1]!, w[i]!);
-        }
-        if (length > MAX_ROUTE_LENGTH_M) {
-          ctx.addIssue({ code: 'custom', message: `a route is at most ${MAX_ROUTE_LENGTH_M / 1000} km long` });
+        const length = routeLength(w);
+        if ('crossing' in length) {
+          ctx.addIssue({ code: 'custom', path: [length.crossing], message: 'a leg may not cross the antimeridian' });
+        } else if (length.lengthM > maxRouteLengthM) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `the route is ${(length.lengthM / 1000).toFixed(1)} km long; at most ${maxRouteLengthM / 1000} km`,
+          });
         }
       }),
     altitude: Altitude,
-    speedMps: z.number().finite().positive('speed must be positive').max(150, 'speed must be at most 150 m/s'),
+    speedMps: z
+      .number()
+      .finite()
+      .min(minSpeedMps, `speed must be at least ${minSpeedMps} m/s`)
+      .max(maxSpeedMps, `speed must be at most ${maxSpeedMps} m/s`),
     departure: Timestamp,
     takeoffAndLanding: z
       .boolean()
       .default(true)
       .describe('climb from the ground at the first waypoint and land at the last; false when airborne at both ends'),
+  })
+  .superRefine((r, ctx) => {
+    // The cruise alone; the server checks the whole flight, climbs included, once it has timed it.
+    const length = routeLength(r.waypoints);
+    if ('lengthM' in length && (length.lengthM / r.speedMps) * 1000 > maxFlightDurationMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['speedMps'],
+        message: `${(length.lengthM / 1000).toFixed(1)} km at ${r.speedMps} m/s takes longer than a flight's ${hours(maxFlightDurationMs)}`,
+      });
+    }
   })
   .register(wire, {
     id: 'Route',
@@ -75,7 +101,12 @@ export const Volume4D = z
   .object({
     volume: z.object({
       outline_polygon: z
-        .object({ vertices: z.array(LatLngPoint).min(3, 'a polygon needs at least three vertices').max(MAX_VERTICES) })
+        .object({
+          vertices: z
+            .array(LatLngPoint)
+            .min(3, 'a polygon needs at least three vertices')
+            .max(maxVolumeVertices, `an outline has at most ${maxVolumeVertices} vertices`),
+        })
         .optional(),
       outline_circle: z
         .object({
@@ -85,7 +116,7 @@ export const Volume4D = z
               .number()
               .finite()
               .positive()
-              .max(MAX_CIRCLE_RADIUS_M, `a circle's radius is at most ${MAX_CIRCLE_RADIUS_M} m`),
+              .max(maxCircleRadiusM, `a circle's radius is at most ${maxCircleRadiusM} m`),
             units: z.literal('M').default('M'),
           }),
         })
@@ -233,7 +264,7 @@ export const FlightPlanRequest = z
       .describe('registration mark (JU…) or serial number'),
     priority: z.number().int().min(0).max(1000).default(0).describe('higher pre-empts lower; equal never overrides'),
     route: Route.optional(),
-    volumes: z.array(Volume4D).min(1).max(100).optional(),
+    volumes: z.array(Volume4D).min(1).max(maxVolumes, `at most ${maxVolumes} volumes`).optional(),
     authorizations: z
       .array(Id)
       .max(100)
@@ -248,9 +279,19 @@ export const FlightPlanRequest = z
     if (!p.route === !p.volumes) {
       ctx.addIssue({ code: 'custom', path: ['route'], message: 'give exactly one of route and volumes' });
     }
-    const vertices = (p.volumes ?? []).reduce((n, v) => n + (v.volume.outline_polygon?.vertices.length ?? 1), 0);
-    if (vertices > MAX_VERTICES) {
-      ctx.addIssue({ code: 'custom', path: ['volumes'], message: `at most ${MAX_VERTICES} vertices in all` });
+    if (!p.volumes) return;
+    const vertices = p.volumes.reduce((n, v) => n + (v.volume.outline_polygon?.vertices.length ?? 1), 0);
+    if (vertices > maxPlanVertices) {
+      ctx.addIssue({ code: 'custom', path: ['volumes'], message: `at most ${maxPlanVertices} vertices in all` });
+    }
+    const start = Math.min(...p.volumes.map((v) => Date.parse(v.time_start.value)));
+    const end = Math.max(...p.volumes.map((v) => Date.parse(v.time_end.value)));
+    if (end - start > maxFlightDurationMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['volumes'],
+        message: `the volumes span ${((end - start) / 3_600_000).toFixed(1)} h from the first start to the last end; at most ${hours(maxFlightDurationMs)}`,
+      });
     }
   })
   .register(wire, { id: 'FlightPlanRequest' });

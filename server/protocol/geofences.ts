@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Altitude, BboxQuery, Id, Latitude, Longitude, OperatingLatitude, QueryNumber, Timestamp } from './common.ts';
+import { LIMITS } from '../limits.ts';
 import { wire } from './registry.ts';
 
 const Position = z
@@ -7,12 +8,13 @@ const Position = z
   .rest(z.number().finite())
   .describe('[lon, lat]');
 
-export const MAX_ZONE_VERTICES = 100_000;
+const { maxZoneVertices } = LIMITS;
+const tooManyPositions = `a zone has at most ${maxZoneVertices} positions in all its rings`;
 
 const Ring = z
   .array(Position)
   .min(4, 'a ring needs at least four positions (closed)')
-  .max(MAX_ZONE_VERTICES)
+  .max(maxZoneVertices, tooManyPositions)
   .refine(
     (r) => r.length > 0 && r[0]![0] === r[r.length - 1]![0] && r[0]![1] === r[r.length - 1]![1],
     'a ring must be closed (last position equal to the first)',
@@ -23,6 +25,12 @@ export const ZoneGeometry = z
     z.object({ type: z.literal('Polygon'), coordinates: z.array(Ring).min(1) }),
     z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(Ring).min(1)).min(1) }),
   ])
+  .superRefine((g, ctx) => {
+    const polygons = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
+    let positions = 0;
+    for (const rings of polygons) for (const ring of rings) positions += ring.length;
+    if (positions > maxZoneVertices) ctx.addIssue({ code: 'custom', path: ['coordinates'], message: tooManyPositions });
+  })
   .register(wire, { id: 'ZoneGeometry' });
 
 export const ZoneKind = z.enum(['prohibited', 'restricted', 'advisory'], {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BboxQuery, Timestamp } from './common.ts';
-import { FlightPlan, FlightPlanRequest, MAX_VERTICES, RefusalReason, Rejection } from './flight-plans.ts';
+import { LIMITS } from '../limits.ts';
+import { FlightPlan, FlightPlanRequest, RefusalReason, Rejection } from './flight-plans.ts';
 import { wire } from './registry.ts';
 
 /** Candidates one request may carry: a fleet's handful of routes, times or heights, not a search. */
@@ -35,8 +36,12 @@ export const CandidatePlans = z
   })
   .superRefine((c, ctx) => {
     const total = c.candidates.reduce((n, p) => n + vertices(p), 0);
-    if (total > MAX_VERTICES) {
-      ctx.addIssue({ code: 'custom', path: ['candidates'], message: `at most ${MAX_VERTICES} vertices in all` });
+    if (total > LIMITS.maxPlanVertices) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['candidates'],
+        message: `at most ${LIMITS.maxPlanVertices} vertices in all`,
+      });
     }
     if (c.rank === 'distance') {
       c.candidates.forEach((p, i) => {

@@ -26,8 +26,12 @@ export function toKeyArrays(keys: readonly SkyKey[]): KeyArrays {
   return out;
 }
 
+/**
+ * The arrays as PostgreSQL array literals: the drivers would quote and escape every element of a
+ * sky road of tens of thousands of keys on the event loop; digits need neither.
+ */
 export function keyArrayParams(a: KeyArrays): unknown[] {
-  return [a.cells, a.bandLo, a.bandHi, a.t0, a.t1];
+  return [a.cells, a.bandLo, a.bandHi, a.t0, a.t1].map((values) => `{${values.join(',')}}`);
 }
 
 /** The arrays as stored, cast so both drivers hand back strings and plain numbers. */

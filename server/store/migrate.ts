@@ -12,9 +12,16 @@ export async function migrate(db: Db): Promise<string[]> {
   const files = (await fs.readdir(DIR)).filter((f) => /^\d{3}-[\w-]+\.sql$/.test(f)).sort();
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK.toString()]);
-    await tx.query(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    // Only when missing: a role that may not create tables (the server's own, beside an owner
+    // that migrates) can still see that nothing is left to apply.
+    const [table] = await tx.query<{ exists: boolean }>(
+      "SELECT to_regclass('schema_migrations') IS NOT NULL AS exists",
     );
+    if (!table!.exists) {
+      await tx.query(
+        'CREATE TABLE schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
+    }
     const done = new Set((await tx.query<{ name: string }>('SELECT name FROM schema_migrations')).map((r) => r.name));
     const applied: string[] = [];
     for (const file of files) {

@@ -13,6 +13,7 @@ import type {
   UiConfig,
   WhoAmI,
 } from '../../server/protocol/index.ts';
+import { LIMITS } from '../../server/limits.ts';
 import { sessionToken } from './session.ts';
 
 /** An answer other than the one hoped for, with the server's explanation. */
@@ -56,6 +57,19 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const box = ([w, s, e, n]: readonly number[]) =>
   [Math.max(-180, w!), Math.max(-90, s!), Math.min(180, e!), Math.min(90, n!)].map((x) => x.toFixed(5)).join(',');
 
+/**
+ * A view's box cut, around its middle, to the largest the airspace answers: zoomed out (or pitched
+ * towards the horizon) past it, the map shows the sky roads near the middle of the view.
+ */
+function airspaceBox([w, s, e, n]: readonly number[]): number[] {
+  // A little less, so that rounding the box to five decimals cannot take it past the limit.
+  const max = LIMITS.maxAirspaceBboxDeg - 0.001;
+  const cut = (lo: number, hi: number) => (hi - lo <= max ? [lo, hi] : [(lo + hi - max) / 2, (lo + hi + max) / 2]);
+  const [west, east] = cut(Math.max(-180, w!), Math.min(180, e!));
+  const [south, north] = cut(Math.max(-90, s!), Math.min(90, n!));
+  return [west!, south!, east!, north!];
+}
+
 /** The REST API, typed by the server's own wire schemas. */
 export const api = {
   token,
@@ -95,7 +109,7 @@ export const api = {
   },
 
   airspace: (bbox: readonly number[], from: number, to: number) =>
-    call<SkyRoadCells>('GET', `/api/v1/airspace?bbox=${box(bbox)}&from=${iso(from)}&to=${iso(to)}`),
+    call<SkyRoadCells>('GET', `/api/v1/airspace?bbox=${box(airspaceBox(bbox))}&from=${iso(from)}&to=${iso(to)}`),
   capacity: (bbox: readonly number[], from: number, to: number) =>
     call<Capacity>('GET', `/api/v1/capacity?bbox=${box(bbox)}&from=${iso(from)}&to=${iso(to)}`),
   geofences: () => call<{ type: 'FeatureCollection'; features: Geofence[] }>('GET', '/api/v1/geofences?limit=10000'),

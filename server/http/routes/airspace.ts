@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import { BadRequest } from '../../errors.ts';
+import { hours, LIMITS } from '../../limits.ts';
 import type { Db } from '../../store/db.ts';
 import { airspaceKeys } from '../../store/plans.ts';
 import { AirspaceQuery, type SkyRoadCells } from '../../protocol/index.ts';
@@ -6,9 +8,8 @@ import { keyFeature } from '../geojson.ts';
 import { parse } from '../validate.ts';
 import { type Clock } from '../../clock.ts';
 
-/** Most cells one airspace answer carries; a wider view must zoom in. */
-const MAX_FEATURES = 50_000;
 const DEFAULT_WINDOW_MS = 2 * 3_600_000;
+const { maxAirspaceFeatures, maxAirspaceWindowMs } = LIMITS;
 
 export function airspaceRouter(deps: { db: Db; clock: Clock; bandHeightM: number }): Router {
   const r = Router();
@@ -16,10 +17,19 @@ export function airspaceRouter(deps: { db: Db; clock: Clock; bandHeightM: number
     const q = parse(AirspaceQuery, req.query, 'query');
     const from = q.from ? Date.parse(q.from) : deps.clock.now();
     const to = q.to ? Date.parse(q.to) : from + DEFAULT_WINDOW_MS;
-    const rows = await airspaceKeys(deps.db, q.bbox, from, to, MAX_FEATURES);
+    if (to <= from) throw BadRequest.field('to', 'must be after from');
+    if (to - from > maxAirspaceWindowMs) {
+      throw BadRequest.field('to', `the window from from to to is at most ${hours(maxAirspaceWindowMs)}`);
+    }
+    // One more than an answer carries tells whether it was cut.
+    const rows = await airspaceKeys(deps.db, q.bbox, from, to, maxAirspaceFeatures + 1);
+    const truncated = rows.length > maxAirspaceFeatures;
     const body: SkyRoadCells = {
       type: 'FeatureCollection',
-      features: rows.map((k) => keyFeature(k, { planId: k.planId, state: k.state }, deps.bandHeightM)),
+      features: rows
+        .slice(0, maxAirspaceFeatures)
+        .map((k) => keyFeature(k, { planId: k.planId, state: k.state }, deps.bandHeightM)),
+      ...(truncated ? { truncated: true as const } : {}),
     };
     res.json(body);
   });

@@ -133,7 +133,7 @@ export function flightPlansRouter(deps: FlightPlansRouterDeps): Router {
     const who = principalOf(req);
     demand(who, 'plans:file', 'looking for the earliest slot');
     const body = parse(EarliestSlotRequest, req.body, 'body');
-    res.json(flights.earliest(body));
+    res.json(await flights.earliest(body));
   });
 
   r.get('/', async (req, res) => {

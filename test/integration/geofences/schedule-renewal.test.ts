@@ -10,6 +10,7 @@ import { openDb, type Db } from '../../../server/store/db.ts';
 import { beginZoneChange, insertZone } from '../../../server/store/geofences.ts';
 import { migrate } from '../../../server/store/migrate.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../support/databases.ts';
+import { inlineCompilers } from '../../../server/workers/compilers.ts';
 
 const DAY = 86_400_000;
 const HORIZON = 30 * DAY;
@@ -33,8 +34,7 @@ describe.each(DATABASE_KINDS)("a scheduled zone's windows keep ahead of the plan
     const config = loadConfig({});
     const mirror = new AirspaceMirror({
       db,
-      datum: makeDatum(0),
-      params: config.airspace,
+      compilers: inlineCompilers({ datum: makeDatum(0), params: config.airspace }),
       log: createLogger('silent'),
       events: new AirspaceEvents(),
       clock: { ...systemClock, now: () => now },

@@ -9,8 +9,10 @@ import {
   type FlightPlan,
   type IssuedToken,
 } from '../../../server/protocol/index.ts';
+import { LIMITS } from '../../../server/limits.ts';
 import { sample } from '../live/support.ts';
 import { inHours, KAGA, routePlan, squareZone } from '../../support/plans.ts';
+import { ManualClock } from '../../support/clock.ts';
 import { spawnServer, type ServerProcess } from '../../support/process.ts';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../../support/server.ts';
 
@@ -438,7 +440,11 @@ const badVolumes: fc.Arbitrary<Bad> = fc.oneof(
   fc
     .tuple(
       departure,
-      fc.oneof(fc.double({ max: 0, noNaN: true }), fc.double({ min: 50_000, minExcluded: true }), notANumber),
+      fc.oneof(
+        fc.double({ max: 0, noNaN: true }),
+        fc.double({ min: LIMITS.maxCircleRadiusM, max: 1e300, minExcluded: true, noNaN: true }),
+        notANumber,
+      ),
     )
     .map(([d, r]) => bad(`a circle of radius ${toJson(r)}`, circlePlan(d, { lat: 36.3, lng: 136.3 }, r))),
   mutate(
@@ -513,6 +519,26 @@ const badVolumes: fc.Arbitrary<Bad> = fc.oneof(
     const v = at(p.volumes[0], ['volume', 'outline_polygon', 'vertices'], ring);
     return bad('10,002 vertices in all', at(p, ['volumes'], [v, v]));
   }),
+  fc
+    .tuple(volumePlan, fc.integer({ min: LIMITS.maxVolumeVertices + 1, max: 3 * LIMITS.maxVolumeVertices }))
+    .map(([p, n]) => {
+      const ring = Array.from({ length: n }, (_, i) => ({
+        lat: STATION.lat + 0.002 * Math.sin((2 * Math.PI * i) / n),
+        lng: STATION.lon + 0.002 * Math.cos((2 * Math.PI * i) / n),
+      }));
+      return bad(`an outline of ${n} vertices`, at(p, VERTICES, ring));
+    }),
+  fc
+    .tuple(volumePlan, fc.integer({ min: LIMITS.maxFlightDurationMs / 60_000 + 1, max: 29 * 24 * 60 }))
+    .map(([p, m]) => {
+      const first = p.volumes[0]!;
+      const last = {
+        ...first,
+        time_start: { value: later(first.time_start.value, m - 10) },
+        time_end: { value: later(first.time_start.value, m) },
+      };
+      return bad(`volumes spanning ${m} minutes`, at(p, ['volumes'], [first, last]));
+    }),
 );
 
 const R = ['route'];
@@ -547,13 +573,34 @@ const badPlan: fc.Arbitrary<Bad> = fc.oneof(
     'waypoints',
     plan,
     [...R, 'waypoints'],
-    of(Array.from({ length: 10_001 }, (_, i) => ({ lat: A.lat + i * 1e-6, lon: A.lon }))),
+    fc
+      .oneof(fc.integer({ min: LIMITS.maxRouteWaypoints + 1, max: 2 * LIMITS.maxRouteWaypoints }), of(10_001))
+      .map((n) => Array.from({ length: n as number }, (_, i) => ({ lat: A.lat + i * 1e-6, lon: A.lon }))),
   ),
+  mutate(
+    'a route of',
+    plan,
+    [...R, 'waypoints'],
+    fc.double({ min: 2.3, max: 40, noNaN: true }).map((deg) => [A, { lat: A.lat, lon: A.lon + deg }]),
+  ),
+  fc
+    .tuple(plan, fc.double({ min: LIMITS.minSpeedMps, max: 0.69, noNaN: true }))
+    .map(([p, speed]) =>
+      bad(
+        `a cruise of 30 km at ${speed} m/s`,
+        at(at(p, [...R, 'waypoints'], [A, { lat: A.lat + 0.27, lon: A.lon }]), [...R, 'speedMps'], speed),
+      ),
+    ),
   mutate(
     'speed',
     plan,
     [...R, 'speedMps'],
-    fc.oneof(fc.double({ max: 0, noNaN: true }), fc.double({ min: 150, minExcluded: true }), notANumber),
+    fc.oneof(
+      fc.double({ max: LIMITS.minSpeedMps, maxExcluded: true, noNaN: true }),
+      fc.double({ min: LIMITS.maxSpeedMps, minExcluded: true, noNaN: true }),
+      of(1e-9, Number.MIN_VALUE),
+      notANumber,
+    ),
   ),
   mutate(
     'altitude reference',
@@ -689,6 +736,22 @@ const badZone: fc.Arbitrary<Bad> = fc.oneof(
   reshaped('a bow-tie outline', ([p0, p1, p2, p3]) => [[p0, p2, p1, p3, p0]]),
   reshaped('an unclosed ring', (r) => [r.slice(0, 4)]),
   reshaped('a ring of three positions', ([p0, p1]) => [[p0, p1, p0]]),
+  fc
+    .tuple(zone, fc.integer({ min: LIMITS.maxZoneVertices + 1, max: 3 * LIMITS.maxZoneVertices }), fc.boolean())
+    .map(([z, n, split]) => {
+      const [x, y] = outline(z)[0]!;
+      const ring = (k: number, m: number) => {
+        const r = Array.from({ length: m - 1 }, (_, i) => [
+          x! + k * 0.01 + 0.003 * Math.cos((2 * Math.PI * i) / (m - 1)),
+          y! + 0.003 * Math.sin((2 * Math.PI * i) / (m - 1)),
+        ]);
+        return [...r, r[0]!];
+      };
+      const geometry = split
+        ? { type: 'MultiPolygon', coordinates: [[ring(0, Math.ceil(n / 2))], [ring(1, Math.ceil(n / 2))]] }
+        : { type: 'Polygon', coordinates: [ring(0, n)] };
+      return bad(`${n} positions${split ? ' in two polygons' : ''}`, at(z, ['geometry'], geometry));
+    }),
   reshaped('a ring of 100,001 positions', ([p0]) => {
     const [x, y] = p0!;
     // Short positions keep 100,001 of them under the body limit: the schema must refuse them.
@@ -1418,6 +1481,19 @@ const OPERATIONS: Record<string, Operation> = {
       ...times(q, 'from', 'to'),
       badBbox.map((v) => q('a bbox that is no box', { bbox: v })),
       of(undefined, [KAGA_BBOX, KAGA_BBOX]).map((bbox) => q('no single bbox', { bbox: bbox as Query[string] })),
+      fc
+        .tuple(fc.double({ min: LIMITS.maxAirspaceBboxDeg + 0.01, max: 90, noNaN: true }), fc.boolean())
+        .map(([span, wide]) =>
+          q(`a box ${span}° ${wide ? 'wide' : 'high'}`, {
+            bbox: (wide ? [136 - span / 2, 36, 136 + span / 2, 36.1] : [136, 36 - span / 2, 136.1, 36 + span / 2])
+              .map(String)
+              .join(','),
+          }),
+        ),
+      fc
+        .integer({ min: LIMITS.maxAirspaceWindowMs / 60_000 + 1, max: 365 * 24 * 60 })
+        .map((m) => q(`a window of ${m} minutes`, { from: inHours(0), to: later(inHours(0), m) })),
+      windowBackwards(q),
     ],
   ),
   'GET /api/v1/airspace/check': (() => {
@@ -1989,7 +2065,9 @@ describe('hostile input at every endpoint (fast-check): a 4xx with a message, no
       const changes = differences(known, now);
       if (changes.length) problems.push(`refused with ${a.status}, yet ${changes.join('; ')}`);
       known = now;
-      if (!(await audited(since, c.method, a.status))) {
+      // A token that fails is audited per address and minute, not per request (its own test below).
+      const failedToken = a.status === 401 && typeof c.auth === 'string';
+      if (!failedToken && !(await audited(since, c.method, a.status))) {
         problems.push(`the refusal (${c.method} … ${a.status}) is missing from the audit trail`);
       }
     } else if (write) {
@@ -2024,7 +2102,8 @@ describe('hostile input at every endpoint (fast-check): a 4xx with a message, no
   beforeAll(async () => {
     startEdgeServer();
     // Thousands of requests a minute from one token: no refusal here may be the rate limiter's.
-    server = await startTestServer('pglite', { RATE_LIMIT_PER_MINUTE: '0' });
+    // So too garbage tokens (the limit per address has a test of its own below).
+    server = await startTestServer('pglite', { RATE_LIMIT_PER_MINUTE: '0', AUTH_FAILURES_PER_MINUTE: '0' });
     paths = (await server.api<{ paths: Record<string, Record<string, unknown>> }>('GET', '/openapi.json')).body.paths;
 
     const filed = await server.api<FlightPlan>(
@@ -2123,6 +2202,32 @@ describe('hostile input at every endpoint (fast-check): a 4xx with a message, no
         .tuple(fc.constantFrom(...Object.keys(urls)), broken)
         .map(([op, text]) => hostile(op, urls[op]!(), 'broken JSON', { text, status: 400, namesField: true })),
       40,
+    );
+  });
+
+  it(`refuses JSON nested more than ${LIMITS.maxJsonDepth} levels with 400 naming the body, before parsing it`, async () => {
+    const ops = fc.constantFrom(...Object.keys(WITH_BODY));
+    const depth = fc.oneof(
+      fc.integer({ min: LIMITS.maxJsonDepth, max: 1000 }),
+      fc.integer({ min: 1000, max: 300_000 }),
+    );
+    await holds(
+      fc.tuple(ops, depth, fc.constantFrom('[', '{"a":'), fc.boolean()).map(([op, n, open, closed]) => {
+        const close = open === '[' ? ']' : '}';
+        const nested = `${open.repeat(n)}1${closed ? close.repeat(n) : ''}`;
+        return hostile(op, WITH_BODY[op]!().url, `a value nested ${n} deep${closed ? '' : ', never closed'}`, {
+          text: `{"droneId":${nested}}`,
+          status: 400,
+          namesField: true,
+        });
+      }),
+      20,
+      (a) =>
+        (a.json as ErrorBody | undefined)?.issues?.some(
+          (i) => i.path === 'body' && i.message.includes(`${LIMITS.maxJsonDepth}`),
+        )
+          ? []
+          : ['the 400 does not name the body and the nesting limit'],
     );
   });
 
@@ -2318,6 +2423,52 @@ describe('hostile input at every endpoint (fast-check): a 4xx with a message, no
   });
 });
 
+describe('an address past its failed authentications: 429 on every operation', () => {
+  const LIMIT = 3;
+  // Time stands still here, so the address's window never ends during the test.
+  const clock = new ManualClock();
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(
+      'pglite',
+      { RATE_LIMIT_PER_MINUTE: '0', AUTH_FAILURES_PER_MINUTE: String(LIMIT) },
+      undefined,
+      clock,
+    );
+    for (let i = 0; i < LIMIT; i++) {
+      const r = await fetch(`${server.url}/api/v1/whoami`, { headers: { authorization: `Bearer guess-${i}` } });
+      expect(r.status).toBe(401);
+    }
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('answers any token, garbage or the administrator’s, with 429, Retry-After and a message, untried', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...Object.keys(OPERATIONS)),
+        fc.oneof(garbageAuth, fc.constant(`Bearer ${ADMIN_TOKEN}`)),
+        async (op, auth) => {
+          const c = Object.assign(OPERATIONS[op]!.valid(), {
+            auth,
+            status: 429,
+            what: 'a token from a blocked address',
+          });
+          const a = await send(server.url, c);
+          const problems = problemsOf(c, a);
+          if (!(Number(a.headers.get('retry-after')) > 0)) problems.push('a 429 without Retry-After');
+          if (!(a.json as ErrorBody | undefined)?.message?.includes(`more than ${LIMIT} failed authentications`)) {
+            problems.push('the 429 does not name the limit');
+          }
+          if (problems.length) throw new Error(`${show(c)}\n→ ${a.status}\n  - ${problems.join('\n  - ')}`);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
 /**
  * Geometry at the edges of the globe, and the largest shape the schema allows: inputs that send
  * the airspace core into long or endless computation. They go to a server of their own in a
@@ -2370,8 +2521,8 @@ describe('geometry at the edges of the globe: answered, never a 5xx', () => {
       ),
     departure.map((t) =>
       flight(
-        'the largest circle the schema allows (50 km)',
-        circlePlan(t, { lat: STATION.lat, lng: STATION.lon }, 50_000),
+        `the largest circle the schema allows (${LIMITS.maxCircleRadiusM} m)`,
+        circlePlan(t, { lat: STATION.lat, lng: STATION.lon }, LIMITS.maxCircleRadiusM),
       ),
     ),
     fc.tuple(y, d).map(([la, dx]) =>

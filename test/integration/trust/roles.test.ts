@@ -74,6 +74,8 @@ const DRONE = 'JUROLESOWNER1';
 const BOUND = [DRONE, 'JUROLESBOUND2'];
 const UNBOUND = 'JUROLESSTRAY3';
 const BBOX = '136.2,36.2,136.5,36.45';
+/** Sockets a token (the public: an address) may hold on this server; small, so the walk below reaches it. */
+const SOCKETS = 4;
 
 describe('who may do what: every endpoint and socket event with every role', () => {
   let server: TestServer;
@@ -188,7 +190,7 @@ describe('who may do what: every endpoint and socket event with every role', () 
   };
 
   beforeAll(async () => {
-    server = await startTestServer('pglite');
+    server = await startTestServer('pglite', { SOCKETS_PER_TOKEN: String(SOCKETS) });
     const issue = async (role: 'operator' | 'monitor' | 'gateway', subject: string, drones?: string[]) =>
       (await server.issuer.issue({ subject, role, ttlSeconds: 3600, ...(drones ? { drones } : {}) }, system('test')))
         .token;
@@ -764,6 +766,43 @@ describe('who may do what: every endpoint and socket event with every role', () 
         expect(viewers[w].events.some((e) => e.event === 'alert')).toBe(false);
       }
       for (const v of Object.values(viewers)) v.socket.close();
+    });
+  });
+
+  describe('limits that hold for every role', () => {
+    it('lets each role’s token, and the public’s address, hold at most SOCKETS_PER_TOKEN sockets', async () => {
+      for (const who of WHO) {
+        const token = tokens[who];
+        const opened: Socket[] = [];
+        let error: string | null = null;
+        // At most SOCKETS + 1 tries: whatever this caller already holds, one of them is refused.
+        for (let i = 0; i <= SOCKETS && error === null; i++) {
+          const socket = io(`${server.url}/live`, {
+            transports: ['websocket'],
+            reconnection: false,
+            ...(token ? { auth: { token } } : {}),
+          });
+          opened.push(socket);
+          error = await new Promise<string | null>((resolve) => {
+            socket.once('connect', () => resolve(null));
+            socket.once('connect_error', (e) => resolve(e.message));
+          });
+        }
+        for (const s of opened) s.close();
+        expect(error, who).toMatch(
+          who === 'public'
+            ? new RegExp(`^too many sockets: address \\S+ already holds ${SOCKETS}`)
+            : new RegExp(`^too many sockets: "[^"]+" already holds ${SOCKETS}`),
+        );
+      }
+    });
+
+    it('bounds what anyone may ask of /api/v1/airspace, whatever the role', async () => {
+      for (const who of WHO) {
+        const wide = await call(who, 'GET', '/api/v1/airspace?bbox=130,30,140,40');
+        expect(wide.status, who).toBe(400);
+        expect(wide.body.issues[0].path).toBe('bbox');
+      }
     });
   });
 });
