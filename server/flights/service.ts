@@ -821,6 +821,7 @@ export class FlightPlans {
     if (miss.busy) {
       const other = miss.busy;
       return {
+        error: 'rejected',
         state: 'Rejected',
         reason,
         message: `drone ${attempt.req.droneId} already holds plan ${other.id} from ${iso(other.timeStart)} to ${iso(other.timeEnd)}; a drone flies one plan at a time`,
@@ -831,6 +832,7 @@ export class FlightPlans {
     }
     if (miss.cap) {
       return {
+        error: 'rejected',
         state: 'Rejected',
         reason,
         message:
@@ -858,7 +860,15 @@ export class FlightPlans {
           exceptPlanId,
         )
       : [];
-    return { state: 'Rejected', reason, message: conflictSummary(conflicts), conflicts, alternatives, advisories };
+    return {
+      error: 'rejected',
+      state: 'Rejected',
+      reason,
+      message: conflictSummary(conflicts),
+      conflicts,
+      alternatives,
+      advisories,
+    };
   }
 
   /**

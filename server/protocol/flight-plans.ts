@@ -420,6 +420,8 @@ export const RefusalReason = z
 
 export const Rejection = z
   .object({
+    /** As on every refusal of the API, so that a client reads any 4xx the same way. */
+    error: z.literal('rejected'),
     state: z.literal('Rejected'),
     reason: RefusalReason,
     message: z.string(),

@@ -11,7 +11,7 @@ import {
 } from '../../../server/protocol/index.ts';
 import { LIMITS } from '../../../server/limits.ts';
 import { sample } from '../live/support.ts';
-import { inHours, KAGA, routePlan, squareZone } from '../../support/plans.ts';
+import { freshDroneId, inHours, KAGA, routePlan, squareZone } from '../../support/plans.ts';
 import { ManualClock } from '../../support/clock.ts';
 import { spawnServer, type ServerProcess } from '../../support/process.ts';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../../support/server.ts';
@@ -384,11 +384,11 @@ const volume = (start: string, outline: Loose) => ({
   time_end: { value: later(start, 10) },
 });
 const volumePlan = departure.map((d) => ({
-  droneId: 'JUROBUSTVOL01',
+  droneId: freshDroneId(),
   volumes: [volume(d, { outline_polygon: { vertices: squareAround(STATION) } })],
 }));
 const circlePlan = (d: string, center: { lat: number; lng: number }, radius: unknown) => ({
-  droneId: 'JUROBUSTVOL01',
+  droneId: freshDroneId(),
   volumes: [volume(d, { outline_circle: { center, radius: { value: radius } } })],
 });
 
