@@ -8,7 +8,10 @@ import { latOfY, lonOfX, tileX, tileY } from './spatial-id.ts';
  * only touches the outline along an edge or at a corner does not count.
  */
 
-/** Raised before any work when a cover would visit more tiles than allowed. */
+/**
+ * Raised when a cover would test more tiles than allowed (before any is tested), or an outline
+ * so intricate that its tiles would cost more than that many tests of a simple one.
+ */
 export class TileBudgetExceeded extends Error {
   constructor(
     readonly limit: number,
@@ -17,6 +20,9 @@ export class TileBudgetExceeded extends Error {
     super(`${needed} tiles to test; at most ${limit}`);
   }
 }
+
+/** Corners of the clipped outline one tile test may cost on average before the budget counts it as more. */
+const CORNERS_PER_TEST = 16;
 
 type Ring = number[][];
 
@@ -47,12 +53,16 @@ export function tilesOverlapping(polygon: readonly Ring[], z: number, budget: nu
   if (needed > budget) throw new TileBudgetExceeded(budget, needed);
 
   const out: Array<[number, number]> = [];
+  let corners = 0;
   for (let y = y0; y <= y1; y++) {
     const north = latOfY(y, z);
     const south = latOfY(y + 1, z);
     const rowOuter = clipBand(outer, 1, south, north);
     if (rowOuter.length < 3) continue;
     const rowHoles = holes.map((h) => clipBand(h, 1, south, north)).filter((h) => h.length >= 3);
+    corners += (rowOuter.length + rowHoles.reduce((n, h) => n + h.length, 0)) * (x1 - x0 + 1);
+    if (corners > budget * CORNERS_PER_TEST)
+      throw new TileBudgetExceeded(budget, Math.ceil(corners / CORNERS_PER_TEST));
     for (let x = x0; x <= x1; x++) {
       const west = lonOfX(x, z);
       const east = lonOfX(x + 1, z);

@@ -5,6 +5,8 @@ import { wire } from './registry.ts';
 
 /** Vertices a plan may carry in all (route waypoints or volume outlines). */
 export const MAX_VERTICES = 10_000;
+/** Volumes one plan may hold. */
+export const MAX_VOLUMES = 100;
 /**
  * A route's length and a volume's radius bound the work of deciding a plan (cells grow with
  * them): far beyond any drone flight in a city, well short of a request that would stall the
@@ -231,7 +233,7 @@ export const FlightPlanRequest = z
       .describe('registration mark (JU…) or serial number'),
     priority: z.number().int().min(0).max(1000).default(0).describe('higher pre-empts lower; equal never overrides'),
     route: Route.optional(),
-    volumes: z.array(Volume4D).min(1).max(100).optional(),
+    volumes: z.array(Volume4D).min(1).max(MAX_VOLUMES).optional(),
     authorizations: z
       .array(Id)
       .max(100)
