@@ -8,9 +8,9 @@ import type { Datum } from './altitude.ts';
  * adds the interval [t·i, (t+1)·i) in seconds of Unix time.
  *
  * Heights: the guideline measures h from 0 m with no geoid of its own; the implementations of
- * the national projects (the Digital Agency's library fed from JGD2011 + 標高, ZFXY's
- * "elevation", the 空間ID viewer that lifts f heights onto the ellipsoid with GSIGEO2011) read
- * it as height above mean sea level. AMSL is therefore the default here, through the same EGM96
+ * the national projects (ZFXY's "elevation", the Digital Agency's library whose example CRS with
+ * heights is JGD2011 + 標高, the 空間ID viewer that lifts f heights onto the ellipsoid with
+ * GSIGEO2011) read it as height above mean sea level. AMSL is therefore the default here, through the same EGM96
  * geoid as every other AMSL altitude of soramichi; W84 is offered for systems that use
  * ellipsoidal heights. Which one an answer uses is always stated beside it.
  */
