@@ -319,6 +319,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
       tileUrl: config.ui.tiles?.url ?? null,
     },
     bandHeightM: config.airspace.bandHeightM,
+    datum,
     commands,
     telemetryStaleMs: config.telemetryStaleMs,
     alerts,

@@ -1,4 +1,5 @@
 import express, { type Express, type Router } from 'express';
+import type { Datum } from '../airspace/altitude.ts';
 import type { AuditTrail } from '../audit/trail.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { Config } from '../config.ts';
@@ -70,6 +71,8 @@ export interface AppDeps {
   vault: Vault;
   transparency: Transparency;
   bandHeightM: number;
+  /** The geoid and terrain, for spatial IDs counted above mean sea level. */
+  datum: Datum;
   commands: DroneCommands;
   telemetryStaleMs: number;
   alerts: AlertBook;

@@ -44,6 +44,25 @@ const holdParam = {
     'true: hold the sky road (state Held, 仮押さえ) until heldUntil instead of accepting it outright; confirm it with POST …/{id}/confirm',
   schema: { type: 'string', enum: ['true', 'false'] },
 };
+const idempotencyParam = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Any 1–255 visible ASCII characters, unique per request: a retry with the same key and body gets the first answer again (header Idempotent-Replayed: true) instead of a second plan; the same key with another body is refused (422). Kept for a day.',
+  schema: { type: 'string', maxLength: 255 },
+};
+/** The query of every 空間ID export. */
+const spatialIdParams = [
+  query(
+    'zoom',
+    '0–30: x, y are the Web Mercator tiles of this zoom, f counts voxels of 2^(25−zoom) m (21: 16 m); a 400 names the limit when the answer would pass 100,000 IDs',
+    true,
+  ),
+  query('reference', 'what f counts from: AMSL (default; EGM96 geoid) or W84 (the ellipsoid)'),
+  query('interval', '1–86400 s: time-extended IDs z/f/x/y_i/t, one per slot of i seconds (t = ⌊Unix seconds / i⌋)'),
+];
+const spatialIds = (description: string) => json('SpatialIdSet', description);
 const operatorParam = {
   name: 'operator',
   in: 'path',
@@ -89,17 +108,7 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           summary:
             'File a flight plan; get its sky road, or every conflict and alternatives (operators, administrators)',
-          parameters: [
-            {
-              name: 'Idempotency-Key',
-              in: 'header',
-              required: false,
-              description:
-                'Any 1–255 visible ASCII characters, unique per request: a retry with the same key and body gets the first answer again (header Idempotent-Replayed: true) instead of a second plan; the same key with another body is refused (422). Kept for a day.',
-              schema: { type: 'string', maxLength: 255 },
-            },
-            holdParam,
-          ],
+          parameters: [idempotencyParam, holdParam],
           requestBody: { required: true, content: { 'application/json': { schema: ref('FlightPlanRequest') } } },
           responses: { ...decision('201'), 422: json('Error', 'The Idempotency-Key was used for a different request') },
         },
@@ -216,6 +225,42 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { 200: geojson('Sky-road cells'), ...errors },
         },
       },
+      '/api/v1/flight-plans/{id}/spatial-ids': {
+        parameters: [idParam],
+        get: {
+          summary:
+            'The plan’s sky road as Japan’s 空間ID (z/f/x/y): every voxel it shares volume with, grouped by the window it is held; airspace only, as the sky road, to anyone',
+          parameters: [
+            ...spatialIdParams,
+            query(
+              'timing',
+              'cell (default): each voxel when the sky road holds it; plan: every voxel over the whole reservation',
+            ),
+          ],
+          responses: { 200: spatialIds('The spatial IDs'), ...errors },
+        },
+      },
+      '/api/v1/flight-plans/from-spatial-ids': {
+        post: {
+          summary:
+            'File a reservation given as 空間ID: the voxels become a plan of volumes (joined into outlines, AMSL through the geoid) decided like any plan (operators, administrators)',
+          parameters: [idempotencyParam, holdParam],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('SpatialIdPlanRequest') } } },
+          responses: { ...decision('201'), 422: json('Error', 'The Idempotency-Key was used for a different request') },
+        },
+      },
+      '/api/v1/airspace/spatial-ids': {
+        get: {
+          summary: 'Reserved airspace in a box and time window as 空間ID (z/f/x/y), times clipped to the window',
+          parameters: [
+            query('bbox', 'minLon,minLat,maxLon,maxLat: tiles that overlap it', true),
+            query('from', 'RFC 3339, default now'),
+            query('to', 'RFC 3339, default from + 2 h'),
+            ...spatialIdParams,
+          ],
+          responses: { 200: spatialIds('The spatial IDs of live plans'), 400: errors[400] },
+        },
+      },
       '/api/v1/airspace': {
         get: {
           summary: 'Reserved airspace in a box and time window',
@@ -324,6 +369,18 @@ export function openApiDocument(): Record<string, unknown> {
             409: json('Error', 'The zone comes from a zone file; change the file'),
             ...errors,
           },
+        },
+      },
+      '/api/v1/geofences/{id}/spatial-ids': {
+        parameters: [idParam],
+        get: {
+          summary: 'A zone as 空間ID (z/f/x/y), held in each window it applies within [from, to)',
+          parameters: [
+            query('from', 'RFC 3339, default now'),
+            query('to', 'RFC 3339, default from + 24 h; at most 31 days after from'),
+            ...spatialIdParams,
+          ],
+          responses: { 200: spatialIds('The spatial IDs'), ...errors },
         },
       },
       '/api/v1/drones': {

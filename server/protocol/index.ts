@@ -5,6 +5,7 @@ export * from './planning.ts';
 export * from './dips.ts';
 export * from './geofences.ts';
 export * from './airspace.ts';
+export * from './spatial-id.ts';
 export { wire } from './registry.ts';
 export * from './telemetry.ts';
 export * from './alerts.ts';

@@ -1,9 +1,11 @@
 import { Router } from 'express';
+import type { Datum } from '../../airspace/altitude.ts';
 import { BadRequest } from '../../errors.ts';
+import { airspaceSpatialIds } from '../../interop/spatial-id/export.ts';
 import { hours, LIMITS } from '../../limits.ts';
 import type { Db } from '../../store/db.ts';
 import { airspaceKeys } from '../../store/plans.ts';
-import { AirspaceQuery, type SkyRoadCells } from '../../protocol/index.ts';
+import { AirspaceQuery, AirspaceSpatialIdQuery, type SkyRoadCells } from '../../protocol/index.ts';
 import { keyFeature } from '../geojson.ts';
 import { parse } from '../validate.ts';
 import { type Clock } from '../../clock.ts';
@@ -11,7 +13,7 @@ import { type Clock } from '../../clock.ts';
 const DEFAULT_WINDOW_MS = 2 * 3_600_000;
 const { maxAirspaceFeatures, maxAirspaceWindowMs } = LIMITS;
 
-export function airspaceRouter(deps: { db: Db; clock: Clock; bandHeightM: number }): Router {
+export function airspaceRouter(deps: { db: Db; clock: Clock; bandHeightM: number; datum: Datum }): Router {
   const r = Router();
   r.get('/', async (req, res) => {
     const q = parse(AirspaceQuery, req.query, 'query');
@@ -32,6 +34,21 @@ export function airspaceRouter(deps: { db: Db; clock: Clock; bandHeightM: number
       ...(truncated ? { truncated: true as const } : {}),
     };
     res.json(body);
+  });
+
+  r.get('/spatial-ids', async (req, res) => {
+    const q = parse(AirspaceSpatialIdQuery, req.query, 'query');
+    const from = q.from ? Date.parse(q.from) : deps.clock.now();
+    const to = q.to ? Date.parse(q.to) : from + DEFAULT_WINDOW_MS;
+    if (to <= from) throw BadRequest.field('to', 'must be after from');
+    const rows = await airspaceKeys(deps.db, q.bbox, from, to, maxAirspaceFeatures + 1);
+    if (rows.length > maxAirspaceFeatures) {
+      throw BadRequest.field(
+        'bbox',
+        `more than ${maxAirspaceFeatures} reserved cells in the box and window: ask for less`,
+      );
+    }
+    res.json(airspaceSpatialIds(rows, q, { from, to }, deps.bandHeightM, deps.datum));
   });
   return r;
 }

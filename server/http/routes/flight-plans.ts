@@ -1,10 +1,13 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
+import type { Datum } from '../../airspace/altitude.ts';
 import { can, demand } from '../../auth/policy.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { dipsCsv } from '../../flights/dips-csv.ts';
 import { planFor, presentPlan } from '../../flights/present.ts';
 import type { CandidatesDecision, Decision, FlightPlans } from '../../flights/service.ts';
+import { planSpatialIds } from '../../interop/spatial-id/export.ts';
+import { fromSpatialIds, relabelled } from '../../interop/spatial-id/request.ts';
 import type { Metrics } from '../../metrics.ts';
 import type { Vault } from '../../privacy/vault.ts';
 import {
@@ -15,6 +18,8 @@ import {
   FlightPlanQuery,
   FlightPlanRequest,
   Id,
+  PlanSpatialIdQuery,
+  SpatialIdPlanRequest,
   type CandidatesAccepted,
   type CandidatesRejected,
   type SkyRoadCells,
@@ -35,6 +40,7 @@ export interface FlightPlansRouterDeps {
   vault: Vault;
   answers: IdempotentAnswers;
   bandHeightM: number;
+  datum: Datum;
 }
 
 export function flightPlansRouter(deps: FlightPlansRouterDeps): Router {
@@ -103,6 +109,17 @@ export function flightPlansRouter(deps: FlightPlansRouterDeps): Router {
     // Hashing a large route costs; only a keyed request needs it. A hold is another request than a filing.
     const once = key ? { key, digest: IdempotentAnswers.digest(hold ? { hold, body: req.body } : req.body) } : null;
     const { answer, replayed } = await file(body, who, hold, once);
+    send(res, req.baseUrl, answer, replayed);
+  });
+
+  r.post('/from-spatial-ids', async (req, res) => {
+    const who = principalOf(req);
+    demand(who, 'plans:file', 'filing a flight plan');
+    const key = idempotencyKey(req);
+    const { hold } = parse(FileQuery, req.query, 'query');
+    const made = fromSpatialIds(parse(SpatialIdPlanRequest, req.body, 'body'));
+    const once = key ? { key, digest: IdempotentAnswers.digest(hold ? { hold, body: req.body } : req.body) } : null;
+    const { answer, replayed } = await relabelled(made, () => file(made.request, who, hold, once));
     send(res, req.baseUrl, answer, replayed);
   });
 
@@ -212,6 +229,13 @@ export function flightPlansRouter(deps: FlightPlansRouterDeps): Router {
       features: keys.map((k) => keyFeature(k, { planId: plan.id, state: plan.state }, deps.bandHeightM)),
     };
     res.json(body);
+  });
+
+  r.get('/:id/spatial-ids', async (req, res) => {
+    const { id } = parse(IdParam, req.params, 'path');
+    const q = parse(PlanSpatialIdQuery, req.query, 'query');
+    const { plan, keys } = await flights.skyRoad(id);
+    res.json(planSpatialIds(plan, keys, q, deps.bandHeightM, deps.datum));
   });
 
   return r;

@@ -1,14 +1,17 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import type { Datum } from '../../airspace/altitude.ts';
+import type { Clock } from '../../clock.ts';
 import type { Geofences } from '../../geofences/service.ts';
-import { GeofenceQuery, Id, ZoneFeature, type ZoneCreated } from '../../protocol/index.ts';
+import { zoneSpatialIds } from '../../interop/spatial-id/export.ts';
+import { GeofenceQuery, Id, ZoneFeature, ZoneSpatialIdQuery, type ZoneCreated } from '../../protocol/index.ts';
 import { noteAudit } from '../audit.ts';
 import { principalOf } from '../auth.ts';
 import { parse } from '../validate.ts';
 
 const IdParam = z.object({ id: Id });
 
-export function geofencesRouter(deps: { geofences: Geofences }): Router {
+export function geofencesRouter(deps: { geofences: Geofences; datum: Datum; clock: Clock }): Router {
   const r = Router();
 
   r.post('/', async (req, res) => {
@@ -31,6 +34,13 @@ export function geofencesRouter(deps: { geofences: Geofences }): Router {
   r.get('/:id', async (req, res) => {
     const { id } = parse(IdParam, req.params, 'path');
     res.json(deps.geofences.feature(await deps.geofences.get(id)));
+  });
+
+  r.get('/:id/spatial-ids', async (req, res) => {
+    const { id } = parse(IdParam, req.params, 'path');
+    const q = parse(ZoneSpatialIdQuery, req.query, 'query');
+    const zone = await deps.geofences.get(id);
+    res.json(zoneSpatialIds(zone, q, deps.clock.now(), deps.datum));
   });
 
   r.delete('/:id', async (req, res) => {

@@ -10,6 +10,7 @@ import {
   type IssuedToken,
 } from '../../../server/protocol/index.ts';
 import { LIMITS } from '../../../server/limits.ts';
+import { formatSpatialId, spatialIdOf } from '../../../server/airspace/spatial-id.ts';
 import { sample } from '../live/support.ts';
 import { freshDroneId, inHours, KAGA, routePlan, squareZone } from '../../support/plans.ts';
 import { ManualClock } from '../../support/clock.ts';
@@ -1225,8 +1226,146 @@ const badGrant = fc.oneof(
     .map((r) => bad('a reason empty or too long', { maxPriority: 10, reason: r })),
 );
 const grantPath = (operator: string) => `/api/v1/priority-grants/${segment(operator)}`;
+// 空間ID: a reservation of two tiles north of the city (clear of the plans here) and ways to spoil it.
+const SPATIAL_TILE = spatialIdOf(36.43, 136.43, 90, 21);
+const spatialIds = (n: number, step = 1) =>
+  Array.from({ length: n }, (_, i) => formatSpatialId({ ...SPATIAL_TILE, x: SPATIAL_TILE.x + step * i }));
+const spatialPlan = departure.map((d) => ({
+  droneId: 'JUROBUSTSPATIAL01',
+  spatialIds: [{ start: d, end: later(d, 10), ids: spatialIds(2) }],
+}));
+const validSpatialPlan = () => {
+  const start = inHours(5 + Math.random() * 400);
+  return { droneId: 'JUROBUSTSPATIAL01', spatialIds: [{ start, end: later(start, 10), ids: spatialIds(2) }] };
+};
+const SG = ['spatialIds', 0];
+const badSpatialPlan: fc.Arbitrary<Bad> = fc.oneof(
+  mutate(
+    'an ID',
+    spatialPlan,
+    [...SG, 'ids', 0],
+    fc.oneof(
+      words(
+        '21/5/1 21/5/1/2/3 21/5/a/b 21/5/-1/2 z/f/x/y 31/0/0/0 21/5/2097152/0 21/5/1/0 21/2000/1842668/821337 ' +
+          '21/-40/1842668/821337 21/5/1842668/821337_0/1 21/5/1842668/821337_86401/1 99/5/1/1 21/5/1842668/821337_60',
+      ),
+      nastyText(30),
+      long(61, 3000, '1'),
+      notANumber,
+    ),
+  ),
+  mutate('ids', spatialPlan, [...SG, 'ids'], of([], null, 'x', {}, [null], undefined)),
+  mutate('start', spatialPlan, [...SG, 'start'], fc.oneof(badTimestamp, badDeparture, of(undefined, 5))),
+  mutate('end', spatialPlan, [...SG, 'end'], fc.oneof(badTimestamp, of(undefined, null))),
+  mutate('spatialIds', spatialPlan, ['spatialIds'], of([], null, 'all', {}, [null], undefined, [{}])),
+  mutate(
+    'reference',
+    spatialPlan,
+    ['reference'],
+    fc.oneof(words('AGL agl MSL w84 SFC'), fc.string()).filter((v) => v !== 'AMSL' && v !== 'W84'),
+  ),
+  mutate('droneId', spatialPlan, ['droneId'], of(undefined, '', null, 5, 'x'.repeat(65))),
+  mutate('priority', spatialPlan, ['priority'], of(-1, 1001, 1.5, 'high')),
+  spatialPlan.map((p) => bad('a time-extended ID given a start', at(p, [...SG, 'ids', 0], `${spatialIds(1)[0]}_60/1`))),
+  spatialPlan.map((p) =>
+    bad('time-extended IDs of 1970', { ...p, spatialIds: [{ ids: [`${spatialIds(1)[0]}_60/1`] }] }),
+  ),
+  spatialPlan.map((p) =>
+    bad('a slot past the year 3000', { ...p, spatialIds: [{ ids: [`${spatialIds(1)[0]}_86400/999999999999`] }] }),
+  ),
+  spatialPlan.map((p) => bad('end before start', at(p, [...SG, 'end'], later(p.spatialIds[0]!.start, -5)))),
+  spatialPlan.map((p) => bad('10,001 IDs', at(p, [...SG, 'ids'], spatialIds(10_001)))),
+  spatialPlan.map((p) => bad('101 groups', { ...p, spatialIds: Array.from({ length: 101 }, () => p.spatialIds[0]) })),
+  spatialPlan.map((p) =>
+    bad('120 tiles apart: more volumes than a plan holds', at(p, [...SG, 'ids'], spatialIds(120, 2))),
+  ),
+  spatialPlan.map((p) =>
+    bad(
+      'a zoom-10 tile: more area than a plan holds',
+      at(p, [...SG, 'ids'], [formatSpatialId(spatialIdOf(36.43, 136.43, 90, 10))]),
+    ),
+  ),
+);
+/** The query of a spatial-ID export, each parameter spoilt in turn. */
+const badSpatialQuery = (q: (what: string, params: Query, expect?: Expect) => Case) => [
+  badInt(0, 30).map((v) => q(`zoom ${JSON.stringify(v)}`, { zoom: v })),
+  fc.integer({ min: 26, max: 30 }).map((z) => q(`zoom ${z}: more IDs than one answer holds`, { zoom: String(z) })),
+  fc
+    .oneof(words('|AGL|agl|MSL|w84|W84 ', '|'), fc.string())
+    .filter((v) => v !== 'AMSL' && v !== 'W84')
+    .map((v) => q(`reference ${JSON.stringify(v)}`, { reference: v })),
+  badInt(1, 86_400).map((v) => q(`interval ${JSON.stringify(v)}`, { interval: v })),
+  of({ zoom: ['20', '21'] }, { reference: ['AMSL', 'W84'] }).map((p) => q('a parameter given twice', p as Query)),
+  fc.integer({ min: 1, max: 30 }).map((i) => q(`slots of ${i} s`, { interval: String(i) }, 'tolerated')),
+];
 
 const OPERATIONS: Record<string, Operation> = {
+  'POST /api/v1/flight-plans/from-spatial-ids': (() => {
+    const op = 'POST /api/v1/flight-plans/from-spatial-ids';
+    const url = '/api/v1/flight-plans/from-spatial-ids';
+    return {
+      canonical: () => withBody(op, url, bad('no spatial IDs', { droneId: 'JUROBUSTSPATIAL01' }), { namesField: true }),
+      hostile: fc.oneof(
+        { weight: 4, arbitrary: badSpatialPlan.map((b) => withBody(op, url, b, { namesField: true })) },
+        {
+          weight: 1,
+          arbitrary: fc.tuple(spatialPlan, badHold).map(([p, h]) =>
+            withBody(op, `${url}${qs({ hold: h })}`, bad(`hold ${JSON.stringify(clip(h, 30))}`, p), {
+              namesField: true,
+            }),
+          ),
+        },
+      ),
+      valid: () => withBody(op, url, bad('a valid reservation', validSpatialPlan())),
+    };
+  })(),
+  'GET /api/v1/flight-plans/{id}/spatial-ids': (() => {
+    const op = 'GET /api/v1/flight-plans/{id}/spatial-ids';
+    const url = (id: string, q: Query = {}) => `${planPath(id)}/spatial-ids${qs({ zoom: '20', ...q })}`;
+    return {
+      canonical: () => hostile(op, url(fx.planId, { zoom: undefined }), 'no zoom', { namesField: true }),
+      hostile: fc.oneof(
+        badOrUnknownId.map((id) => hostile(op, url(id), `id ${JSON.stringify(clip(decoded(id), 60))}`)),
+        ...badSpatialQuery((what, params, expect = 'refused') => hostile(op, url(fx.planId, params), what, { expect })),
+        fc
+          .oneof(words('|flight|CELL|Plan|cell,plan', '|'), fc.string())
+          .filter((v) => v !== 'cell' && v !== 'plan')
+          .map((v) => hostile(op, url(fx.planId, { timing: v }), `timing ${JSON.stringify(v)}`)),
+      ),
+      valid: () => hostile(op, url(fx.planId), 'a valid request'),
+    };
+  })(),
+  'GET /api/v1/airspace/spatial-ids': queryOperation(
+    'GET /api/v1/airspace/spatial-ids',
+    // The window holds the fixture plan: a zoom too fine for it is refused, not answered empty.
+    { bbox: KAGA_BBOX, zoom: '18', from: inHours(2), to: inHours(5) },
+    ['no zoom', { zoom: undefined }],
+    (q) => [
+      ...times(q, 'from', 'to'),
+      badBbox.map((v) => q('a bbox that is no box', { bbox: v })),
+      windowBackwards(q),
+      ...badSpatialQuery(q),
+    ],
+  ),
+  'GET /api/v1/geofences/{id}/spatial-ids': (() => {
+    const op = 'GET /api/v1/geofences/{id}/spatial-ids';
+    const url = (id: string, q: Query = {}) => `/api/v1/geofences/${id}/spatial-ids${qs({ zoom: '20', ...q })}`;
+    const q = (what: string, params: Query, expect: Expect = 'refused') =>
+      hostile(op, url(fx.zoneId, params), what, { expect });
+    return {
+      canonical: () => q('zoom 31', { zoom: '31' }),
+      hostile: fc.oneof(
+        badOrUnknownId.map((id) => hostile(op, url(id), `id ${JSON.stringify(clip(decoded(id), 60))}`)),
+        ...times(q, 'from', 'to'),
+        windowBackwards(q),
+        fc
+          .tuple(fc.integer({ min: 0, max: 48 }), fc.integer({ min: 1, max: 365 * 24 * 60 }))
+          .map(([h, m]) => q('a window over 31 days', { from: inHours(h), to: later(inHours(h), 31 * 24 * 60 + m) })),
+        ...badSpatialQuery(q),
+      ),
+      valid: () => q('a valid request', {}),
+    };
+  })(),
   'POST /api/v1/flight-plans': {
     canonical: () =>
       withBody(
@@ -1963,6 +2102,10 @@ const WITH_BODY: Record<string, () => { url: string; json: unknown }> = {
     json: { candidates: [validPlan()] },
   }),
   'POST /api/v1/flight-plans/earliest': () => ({ url: '/api/v1/flight-plans/earliest', json: { plan: validPlan() } }),
+  'POST /api/v1/flight-plans/from-spatial-ids': () => ({
+    url: '/api/v1/flight-plans/from-spatial-ids',
+    json: validSpatialPlan(),
+  }),
   'PUT /api/v1/caps/{operator}': () => ({ url: capPath('robustness-typed'), json: { cellHours: 10 } }),
 
   'PUT /api/v1/drones/{id}/registration': () => ({
@@ -2046,8 +2189,8 @@ describe('hostile input at every endpoint (fast-check): a 4xx with a message, no
   async function undo(c: Case, a: Answer): Promise<void> {
     const answer = a.json as { id?: unknown; plan?: { id?: unknown } } | null;
     const id = answer?.id ?? answer?.plan?.id;
-    const collection =
-      c.op.split(' ')[1] === '/api/v1/flight-plans/candidates' ? '/api/v1/flight-plans' : c.op.split(' ')[1];
+    const path = c.op.split(' ')[1]!;
+    const collection = path.startsWith('/api/v1/flight-plans/') && c.method === 'POST' ? '/api/v1/flight-plans' : path;
     if (a.status !== 201 || typeof id !== 'string') return;
     if (collection === '/api/v1/flight-plans') await server.api('DELETE', planPath(id));
     if (collection === '/api/v1/geofences') await server.api('DELETE', `/api/v1/geofences/${id}`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatSpatialId, spatialIdOf } from '../../../server/airspace/spatial-id.ts';
 import { system } from '../../../server/auth/principal.ts';
 import type { Alert, FlightPlan, LiveSnapshot, TelemetryAck } from '../../../server/protocol/index.ts';
 import { until } from '../gateway/support.ts';
@@ -200,7 +201,7 @@ describe('who may do what: every endpoint and socket event with every role', () 
     tokens.monitor = await issue('monitor', 'city-monitor');
     tokens.gateway = await issue('gateway', 'gs-roles', BOUND);
     tokens.public = null;
-    await registerDrones(server, 'op-owner', DRONE, 'JUROLESBOUND2', 'JUROLESFILE01', 'JUROLESFILE02');
+    await registerDrones(server, 'op-owner', DRONE, 'JUROLESBOUND2', 'JUROLESFILE01', 'JUROLESFILE02', 'JUROLESFILE03');
     restrictedZoneId = (
       await server.api<{ id: string }>(
         'POST',
@@ -322,7 +323,31 @@ describe('who may do what: every endpoint and socket event with every role', () 
       url: () => `/api/v1/flight-plans/${ownerPlan.id}/sky-road`,
       expect: everyone(200),
     },
+    {
+      method: 'GET',
+      path: '/api/v1/flight-plans/{id}/spatial-ids',
+      url: () => `/api/v1/flight-plans/${ownerPlan.id}/spatial-ids?zoom=20`,
+      expect: everyone(200),
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/flight-plans/from-spatial-ids',
+      url: () => '/api/v1/flight-plans/from-spatial-ids',
+      body: () => {
+        const start = nextDeparture();
+        const end = new Date(Date.parse(start) + 600_000).toISOString();
+        const ids = [formatSpatialId(spatialIdOf(36.22, 136.22, 90, 21))];
+        return { droneId: 'JUROLESFILE03', spatialIds: [{ start, end, ids }] };
+      },
+      expect: only({ admin: 201, owner: 201 }),
+    },
     { method: 'GET', path: '/api/v1/airspace', url: () => `/api/v1/airspace?bbox=${BBOX}`, expect: everyone(200) },
+    {
+      method: 'GET',
+      path: '/api/v1/airspace/spatial-ids',
+      url: () => `/api/v1/airspace/spatial-ids?bbox=${BBOX}&zoom=18`,
+      expect: everyone(200),
+    },
     { method: 'GET', path: '/api/v1/capacity', url: () => `/api/v1/capacity?bbox=${BBOX}`, expect: everyone(200) },
     { method: 'GET', path: '/api/v1/rules', url: () => '/api/v1/rules', expect: everyone(200) },
     { method: 'GET', path: '/api/v1/caps', url: () => '/api/v1/caps', expect: only({ admin: 200, monitor: 200 }) },
@@ -360,6 +385,12 @@ describe('who may do what: every endpoint and socket event with every role', () 
     },
     { method: 'GET', path: '/api/v1/geofences', url: () => `/api/v1/geofences?bbox=${BBOX}`, expect: everyone(200) },
     { method: 'GET', path: '/api/v1/geofences/{id}', url: () => `/api/v1/geofences/${zoneId}`, expect: everyone(200) },
+    {
+      method: 'GET',
+      path: '/api/v1/geofences/{id}/spatial-ids',
+      url: () => `/api/v1/geofences/${zoneId}/spatial-ids?zoom=20`,
+      expect: everyone(200),
+    },
     {
       method: 'DELETE',
       path: '/api/v1/geofences/{id}',
@@ -616,6 +647,13 @@ describe('who may do what: every endpoint and socket event with every role', () 
         expect(JSON.stringify(r.body)).not.toContain(DRONE);
         expect(JSON.stringify(r.body)).not.toContain('op-owner');
       }
+    }
+    // Spatial IDs are the sky road's airspace, nothing of who flies it.
+    for (const who of WHO) {
+      const ids = await call(who, 'GET', `/api/v1/flight-plans/${ownerPlan.id}/spatial-ids?zoom=20`);
+      expect(ids.body.count).toBeGreaterThan(0);
+      expect(JSON.stringify(ids.body)).not.toContain(DRONE);
+      expect(JSON.stringify(ids.body)).not.toContain('op-owner');
     }
     const other = await call('otherOperator', 'GET', '/api/v1/flight-plans?limit=1000');
     expect((other.body as FlightPlan[]).every((p) => p.operator === 'op-other')).toBe(true);
