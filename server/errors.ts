@@ -33,3 +33,6 @@ export class Unprocessable extends Error {}
 
 /** The request is well formed but the resource's state does not allow it (HTTP 409). */
 export class StateConflict extends Error {}
+
+/** A system the answer depends on (a DSS, a peer USS) could not be asked; trying again later may work (HTTP 503). */
+export class Unavailable extends Error {}

@@ -25,6 +25,14 @@ import { Geofences } from './geofences/service.ts';
 import { createApp } from './http/app.ts';
 import { IdempotentAnswers } from './http/idempotency.ts';
 import { FlightPlanning } from './interop/flight-planning/service.ts';
+import { accessTokens } from './interop/f3548/access-tokens.ts';
+import { Constraints } from './interop/f3548/constraints.ts';
+import { Discovery } from './interop/f3548/discovery.ts';
+import { OperationalIntents } from './interop/f3548/operational-intents.ts';
+import type { UssIdentity } from './interop/f3548/our-intents.ts';
+import { PeerIntents } from './interop/f3548/peer-intents.ts';
+import { Publisher } from './interop/f3548/publisher.ts';
+import { UtmClient } from './interop/f3548/utm-client.ts';
 import { ui } from './http/static.ts';
 import { RemoteIdService } from './interop/rid/service.ts';
 import { joinCluster } from './live/cluster.ts';
@@ -70,6 +78,8 @@ export interface RunningServer {
   /** Each accepted telemetry sample and each link change, for conformance and the live map. */
   droneEvents: DroneEvents;
   telemetry: TelemetryIngest;
+  /** ASTM F3548-21: peers' intents held here, and (with a DSS) the publication of this USS's plans. */
+  f3548: { peers: PeerIntents; publisher: Publisher | null };
   /** ASTM F3411 network Remote ID: live drones and injected test flights as display providers see them. */
   rid: RemoteIdService;
   commands: DroneCommands;
@@ -108,6 +118,9 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
         `INTERUSS_PUBLIC_KEY_FILE ${interussAuthority.publicKeyFile}`,
       )
     : null;
+  const dss = config.uss.dss;
+  // Before any database is opened, like the InterUSS key: a wrong key file stops the start with its name.
+  const ussTokens = dss ? await accessTokens(dss.tokens, config.uss.id, clock) : null;
   const db = await openDb({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -145,7 +158,30 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   const mirror = new AirspaceMirror({ db, datum, params: config.airspace, log, events, clock, horizonMs });
   await mirror.start();
   const decisions = new DecisionLog({ db, log });
-  const flights = new FlightPlans({ db, mirror, datum, config, clock, log, events, vault, decisions });
+  // The base URL peers reach this USS at is the server's own until it listens, unless configured.
+  const uss: UssIdentity = { id: config.uss.id, baseUrl: config.uss.baseUrl ?? '' };
+  const identity = () => uss;
+  const { bandHeightM } = config.airspace;
+  const peers = new PeerIntents({ db, mirror, events, datum, config, clock });
+  const utm = dss && ussTokens ? new UtmClient(dss.url, ussTokens) : null;
+  const publisher = utm ? new Publisher({ db, client: utm, peers, identity, bandHeightM, clock, log }) : null;
+  const discovery = utm ? new Discovery({ client: utm, peers, identity, bandHeightM, log }) : null;
+  const shared =
+    discovery && publisher
+      ? { learnAround: discovery.learnAround.bind(discovery), committed: publisher.committed.bind(publisher) }
+      : undefined;
+  const flights = new FlightPlans({
+    db,
+    mirror,
+    datum,
+    config,
+    clock,
+    log,
+    events,
+    vault,
+    decisions,
+    ...(shared ? { shared } : {}),
+  });
   const interuss = new FlightPlanning({ db, flights, datum, events, clock, log });
   interuss.start();
   const stopExpiry = every(clock, 60_000, 'ending expired plans', () => endExpiredPlans(flights, log), log);
@@ -209,6 +245,8 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   const retention = { db, retentionMs: config.telemetryRetentionMs, clock, log };
   const housekeeping = [
     stopExpiry,
+    every(clock, 60_000, 'ending peers’ expired intents', () => peers.expire(), log),
+    ...(publisher ? [every(clock, 60_000, 'publishing plans to the DSS', () => publisher.sweep(), log)] : []),
     every(clock, HOUR_MS, 'telemetry purge', () => purgeTelemetry(retention), log),
     every(clock, HOUR_MS, 'audit purge', () => audit.purge(), log),
     every(clock, HOUR_MS, 'idempotency purge', () => answers.purge(), log),
@@ -264,6 +302,11 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     alerts,
     rid,
     decisions,
+    uss: {
+      intents: new OperationalIntents({ db, peers, identity, dss: dss !== null, bandHeightM, clock }),
+      constraints: new Constraints({ db, geofences, identity, datum, horizonMs, clock, log }),
+    },
+    dssUrl: dss?.url ?? null,
     planning: config,
     ui: ui({ ...config.ui, telemetryStaleMs: config.telemetryStaleMs }, datum, log).router,
   });
@@ -275,6 +318,8 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   });
   const port = (server.address() as AddressInfo).port;
   const url = `${tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  uss.baseUrl ||= url;
+  publisher?.start();
   log.info(
     { url, database: db.kind, livePlans: mirror.index.planCount, zones: mirror.index.zoneCount },
     'soramichi listening',
@@ -297,6 +342,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     droneEvents,
     telemetry,
     rid,
+    f3548: { peers, publisher },
     commands,
     gateways,
     alertEvents,
@@ -316,6 +362,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
       await monitor.stop();
       await alerts.stop();
       await Promise.all(housekeeping.map((stop) => stop()));
+      await publisher?.stop();
       await holds.stop();
       await decisions.drain();
       await issuer.stop();

@@ -30,6 +30,7 @@ import type { Vault } from '../privacy/vault.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { stripeWindows, toKeyArrays, type KeyArrays, type StripeWindows } from '../store/keys-sql.ts';
 import { recordDecisions, type DecisionRecord } from '../store/decisions.ts';
+import { isPeerOwner } from '../store/f3548.ts';
 import {
   confirmHold,
   expiredHoldIds,
@@ -93,6 +94,18 @@ export interface FlightPlansDeps {
   vault: Vault;
   /** Where refusals go for the decisions report. */
   decisions: DecisionLog;
+  /** The sky other USSs share with this one (ASTM F3548, through a DSS), when one is configured. */
+  shared?: SharedSky;
+}
+
+/**
+ * Other USSs' share of the sky: learnt where and when plans would fly before they are decided
+ * (their intents become plans the arbiter respects), and told of every change this instance
+ * commits (after the commit: sharing never holds up or undoes a decision).
+ */
+export interface SharedSky {
+  learnAround(plans: readonly CompiledPlan[]): Promise<void>;
+  committed(plan: PlanRecord): void;
 }
 
 /**
@@ -221,6 +234,7 @@ export class FlightPlans {
       req,
       compiled: within(`candidates.${i}`, () => this.compile(req, now)),
     }));
+    await this.deps.shared?.learnAround(compiled.map((c) => c.compiled));
     const ranked = rankCandidates(compiled, body.rank, this.deps.config.airspace.bandHeightM);
     const attempts = ranked.map((r) => this.attempt(r.item.req, r.item.compiled, r.index, r.cost));
     const id = randomUUID();
@@ -418,6 +432,9 @@ export class FlightPlans {
 
   private async requireManaged(id: string, who: Principal): Promise<PlanRecord> {
     const plan = await this.require(id);
+    if (isPeerOwner(plan.owner)) {
+      throw new Forbidden(`flight plan ${id} is another USS’s operational intent: only that USS changes it`);
+    }
     if (!mayManagePlan(who, plan.owner)) throw new Forbidden(`flight plan ${id} belongs to another operator`);
     return plan;
   }
@@ -498,6 +515,7 @@ export class FlightPlans {
   ): Promise<Decision> {
     const { db, mirror } = this.deps;
     const except = exceptPlanId ?? undefined;
+    await this.deps.shared?.learnAround([attempt.compiled]);
 
     const foreseen = judge(mirror.index.conflicts(attempt.compiled.keys, except), attempt.claimant);
     if (foreseen.blocking.length > 0) {
@@ -691,6 +709,7 @@ export class FlightPlans {
         });
       }
       this.deps.events.emit('plan', plan);
+      this.deps.shared?.committed(plan);
     }
   }
 }

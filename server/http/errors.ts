@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { BadRequest, Forbidden, NotFound, StateConflict, Unauthorized, Unprocessable } from '../errors.ts';
+import { BadRequest, Forbidden, NotFound, StateConflict, Unauthorized, Unavailable, Unprocessable } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { ErrorBody } from '../protocol/index.ts';
 import { noteAudit } from './audit.ts';
@@ -20,6 +20,10 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (err instanceof Forbidden) return send(403, { error: 'forbidden', message: err.message });
     if (err instanceof StateConflict) return send(409, { error: 'conflict', message: err.message });
     if (err instanceof Unprocessable) return send(422, { error: 'unprocessable', message: err.message });
+    if (err instanceof Unavailable) {
+      log.warn({ err: err.message, method: req.method, url: req.originalUrl }, 'answered unavailable');
+      return send(503, { error: 'unavailable', message: err.message });
+    }
     const e = err as { type?: string; status?: number; message?: string; expose?: boolean };
     // body-parser's own refusals: broken JSON, too large, wrong charset.
     if (e.type === 'entity.parse.failed') {

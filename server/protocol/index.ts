@@ -15,3 +15,5 @@ export * from './rid.ts';
 export * from './rid-injection.ts';
 export * from './f3548.ts';
 export * from './interuss-flight-planning.ts';
+export * from './f3548-uss.ts';
+export * from './f3548-dss.ts';
