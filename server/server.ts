@@ -164,12 +164,8 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   const { bandHeightM } = config.airspace;
   const peers = new PeerIntents({ db, mirror, events, datum, config, clock });
   const utm = dss && ussTokens ? new UtmClient(dss.url, ussTokens) : null;
-  const publisher = utm ? new Publisher({ db, client: utm, peers, identity, bandHeightM, clock, log }) : null;
+  const publisher = utm ? new Publisher({ db, client: utm, peers, identity, bandHeightM, events, clock, log }) : null;
   const discovery = utm ? new Discovery({ client: utm, peers, identity, bandHeightM, log }) : null;
-  const shared =
-    discovery && publisher
-      ? { learnAround: discovery.learnAround.bind(discovery), committed: publisher.committed.bind(publisher) }
-      : undefined;
   const flights = new FlightPlans({
     db,
     mirror,
@@ -180,7 +176,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     events,
     vault,
     decisions,
-    ...(shared ? { shared } : {}),
+    ...(discovery ? { shared: discovery } : {}),
   });
   const interuss = new FlightPlanning({ db, flights, datum, events, clock, log });
   interuss.start();

@@ -99,13 +99,11 @@ export interface FlightPlansDeps {
 }
 
 /**
- * Other USSs' share of the sky: learnt where and when plans would fly before they are decided
- * (their intents become plans the arbiter respects), and told of every change this instance
- * commits (after the commit: sharing never holds up or undoes a decision).
+ * Other USSs' share of the sky, learnt where and when plans would fly before they are decided:
+ * their intents become plans the arbiter respects like any other.
  */
 export interface SharedSky {
   learnAround(plans: readonly CompiledPlan[]): Promise<void>;
-  committed(plan: PlanRecord): void;
 }
 
 /**
@@ -709,7 +707,6 @@ export class FlightPlans {
         });
       }
       this.deps.events.emit('plan', plan);
-      this.deps.shared?.committed(plan);
     }
   }
 }

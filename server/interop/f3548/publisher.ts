@@ -1,4 +1,5 @@
 import type { Clock, Timer } from '../../clock.ts';
+import type { AirspaceEvents } from '../../events.ts';
 import type { Logger } from '../../log.ts';
 import type { F3548OperationalIntent, F3548SubscriptionState } from '../../protocol/index.ts';
 import type { Db } from '../../store/db.ts';
@@ -21,6 +22,8 @@ export interface PublisherDeps {
   peers: PeerIntents;
   identity: () => UssIdentity;
   bandHeightM: number;
+  /** Every change of a plan, whichever part of the server or instance made it. */
+  events: AirspaceEvents;
   clock: Clock;
   log: Logger;
 }
@@ -37,8 +40,9 @@ const SWEEP_LIMIT = 200;
 type Outcome = Omit<Publication, 'planId' | 'updatedAt' | 'attempts' | 'lastError'>;
 
 /**
- * Publishes this USS's plans to the DSS as operational intent references, after each change this
- * instance commits: created with the key of every peer intent held near it and an implicit
+ * Publishes this USS's plans to the DSS as operational intent references, after each change of
+ * one (heard once committed, from whichever instance made it; the instance that claims the plan
+ * first publishes, the others find it up to date): created with the key of every peer intent held near it and an implicit
  * subscription, updated from its OVN, deleted when the plan ends. A 409 naming missing intents is
  * answered by fetching them from their USSs (they are held here from then on) and trying again;
  * subscribers the DSS names are told. A try that fails is retried, then marked failed (visible,
@@ -49,25 +53,26 @@ export class Publisher {
   private readonly waiting = new Map<string, Timer>();
   private draining: Promise<void> | null = null;
   private started = false;
+  /** Peers' intents are theirs to publish, the rest ours. */
+  private readonly onPlan = (plan: PlanRecord) => {
+    if (!isPeerOwner(plan.owner)) this.enqueue(plan.id);
+  };
 
   constructor(private readonly deps: PublisherDeps) {}
 
-  /** Begins publishing (once this USS's base URL is known): what is queued, then what the sweep finds. */
+  /** Begins publishing (once this USS's base URL is known): every change from now, and what the sweep finds. */
   start(): void {
     this.started = true;
+    this.deps.events.on('plan', this.onPlan);
     this.kick();
   }
 
   async stop(): Promise<void> {
     this.started = false;
+    this.deps.events.off('plan', this.onPlan);
     for (const timer of this.waiting.values()) this.deps.clock.clear(timer);
     this.waiting.clear();
     await this.draining;
-  }
-
-  /** A change this instance committed: peers' intents are theirs to publish, the rest ours. */
-  committed(plan: PlanRecord): void {
-    if (!isPeerOwner(plan.owner)) this.enqueue(plan.id);
   }
 
   /** Queues every plan whose publication is behind (missed, failed, or never tried); returns how many. */
@@ -123,8 +128,8 @@ export class Publisher {
     const { db, clock, log } = this.deps;
     const now = clock.now();
     const pub = await claimPublication(db, id, now, now + CLAIM_MS);
-    // Another instance is on it; if it published an older version, this one looks again later.
-    if (!pub) return this.retryLater(id, CLAIM_MS);
+    // Another instance is on it; if what it publishes is behind by then, the sweep finds it.
+    if (!pub) return;
     try {
       const plan = await getPlan(db, id);
       if (!plan) throw new Error(`no plan ${id}`);

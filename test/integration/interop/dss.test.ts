@@ -1,7 +1,10 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../server/config.ts';
 import type { FlightPlan, PlanPublication, Rejection } from '../../../server/protocol/index.ts';
 import { ManualClock } from '../../support/clock.ts';
-import { DATABASE_KINDS } from '../../support/databases.ts';
+import { DATABASE_KINDS, POSTGRES_URL } from '../../support/databases.ts';
 import {
   callJson,
   loadF3548,
@@ -11,8 +14,8 @@ import {
   type TestAuthority,
 } from '../../support/f3548.ts';
 import { FakeDss, FakePeerUss } from '../../support/fake-dss.ts';
-import { inHours, routePlan } from '../../support/plans.ts';
-import { startTestServer, type TestServer } from '../../support/server.ts';
+import { inHours, routePlan, squareZone } from '../../support/plans.ts';
+import { startTestServer, startTwoInstances, type TestServer } from '../../support/server.ts';
 import { until } from '../gateway/support.ts';
 
 type Filed = FlightPlan & Omit<Rejection, 'state'>;
@@ -198,6 +201,20 @@ describe.each(DATABASE_KINDS)('a DSS shared with another USS, on %s', (kind) => 
     expect(after.status).toBe(201);
   });
 
+  it('withdraws the reference of a plan a zone pre-empted (whatever changed the plan, the DSS hears of it)', async () => {
+    const at = place();
+    const filed = await file(routePlan([at.from, at.to], { departure: inHours(2), droneId: 'JUDSSZONE01' }));
+    await published(filed.body.id, filed.body.version);
+    const zone = await server.api(
+      'POST',
+      '/api/v1/geofences',
+      squareZone(at.middle, 200, { name: 'fire', kind: 'prohibited' }),
+    );
+    expect(zone.status).toBe(201);
+    await until('the reference deleted', async () => (await publication(filed.body.id)).status === 'removed');
+    expect(dss.intents.has(filed.body.id)).toBe(false);
+  });
+
   it('refuses to decide when the DSS cannot say what others hold, and keeps nothing', async () => {
     const at = place();
     dss.down = true;
@@ -244,5 +261,111 @@ describe.each(DATABASE_KINDS)('a DSS shared with another USS, on %s', (kind) => 
     await published(filed.body.id, filed.body.version);
     expect((await readAsPeer(filed.body.id)).status).toBe(200);
     expect(dss.problems).toEqual([]);
+  });
+});
+
+describe('this USS’s access tokens', () => {
+  it('needs a way to get them when a DSS is configured', () => {
+    expect(() => loadConfig({ DSS_URL: 'http://127.0.0.1:9/dss' })).toThrow(/USS_TOKEN_KEY_FILE, USS_TOKEN_URL/);
+  });
+
+  it('takes them from an OAuth token endpoint with client credentials, one per audience and scope, kept while valid', async () => {
+    const authority = await makeTestAuthority();
+    const spec = await loadF3548();
+    const dss = await FakeDss.start({ authority, spec });
+    const grants: Array<{ client: string; scope: string; audience: string }> = [];
+    const endpoint = http.createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      req.on('end', async () => {
+        const form = new URLSearchParams(text);
+        const [client, secret] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
+          .toString()
+          .split(':');
+        if (form.get('grant_type') !== 'client_credentials' || secret !== 's3cret') {
+          res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_client"}');
+          return;
+        }
+        grants.push({ client: client!, scope: form.get('scope')!, audience: form.get('intended_audience')! });
+        const token = await authority.token(client!, [form.get('scope')!], form.get('intended_audience')!);
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 3600 }));
+      });
+    });
+    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+    const server = await startTestServer('pglite', {
+      DSS_URL: dss.url,
+      USS_TOKEN_URL: `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/token`,
+      USS_ID: 'soramichi-cc',
+      USS_CLIENT_SECRET: 's3cret',
+    });
+    try {
+      for (const departure of [inHours(1), inHours(2)]) {
+        const filed = await server.api<FlightPlan>(
+          'POST',
+          '/api/v1/flight-plans',
+          routePlan(
+            [
+              { lat: 36.4, lon: 136.3 },
+              { lat: 36.4, lon: 136.31 },
+            ],
+            { departure, droneId: 'JUDSSCC01' },
+          ),
+        );
+        expect(filed.status).toBe(201);
+        await until('published', async () => {
+          const p = await server.api<PlanPublication>('GET', `/api/v1/flight-plans/${filed.body.id}/publication`);
+          return p.body.status === 'published';
+        });
+        expect(dss.intents.get(filed.body.id)?.manager).toBe('soramichi-cc');
+      }
+      expect(grants).toEqual([{ client: 'soramichi-cc', scope: UTM.sc, audience: '127.0.0.1' }]);
+    } finally {
+      await server.stop();
+      endpoint.closeAllConnections();
+      await new Promise((resolve) => endpoint.close(resolve));
+      await dss.close();
+      await authority.cleanup();
+    }
+  });
+});
+
+describe.skipIf(!POSTGRES_URL)('two instances on one database, one DSS', () => {
+  it('publish each change of a plan once, whichever instance made it', async () => {
+    const authority = await makeTestAuthority();
+    const spec = await loadF3548();
+    const dss = await FakeDss.start({ authority, spec });
+    const { a, b, stop } = await startTwoInstances(undefined, {
+      DSS_URL: dss.url,
+      USS_TOKEN_KEY_FILE: authority.privateKeyFile,
+      USS_BASE_URL: 'http://127.0.0.1:1/uss',
+    });
+    try {
+      const filed = await a.api<FlightPlan>(
+        'POST',
+        '/api/v1/flight-plans',
+        routePlan(
+          [
+            { lat: 36.42, lon: 136.3 },
+            { lat: 36.42, lon: 136.31 },
+          ],
+          { departure: inHours(1), droneId: 'JUDSSTWO01' },
+        ),
+      );
+      const status = (s: typeof a) =>
+        s.api<PlanPublication>('GET', `/api/v1/flight-plans/${filed.body.id}/publication`).then((r) => r.body);
+      await until('published', async () => (await status(b)).status === 'published');
+      const activated = await b.api<FlightPlan>('POST', `/api/v1/flight-plans/${filed.body.id}/activate`);
+      await until('activation published', async () => (await status(a)).planVersion === activated.body.version);
+      // Both instances heard both changes; each change reached the DSS once.
+      const writes = dss.calls.filter((c) => c.method === 'PUT' && c.path.includes(filed.body.id));
+      expect(writes.map((c) => c.status)).toEqual([201, 200]);
+      expect(dss.problems).toEqual([]);
+    } finally {
+      await stop();
+      await dss.close();
+      await authority.cleanup();
+    }
   });
 });
