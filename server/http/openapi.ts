@@ -51,6 +51,10 @@ const decision = (ok: string) => ({
   [ok]: json('FlightPlan', 'Accepted: the plan holds its sky road'),
   409: json('Rejection', 'Rejected: every conflict, and alternatives that would be accepted'),
   ...errors,
+  503: json(
+    'Error',
+    'With DSS_URL: the DSS, or a USS it names, could not say what it holds there; nothing was decided',
+  ),
 });
 const geojson = (description: string) => ({
   description,
