@@ -221,23 +221,37 @@ export async function unpublishedPlanIds(q: Queryable, now: number, limit: numbe
 export interface PeerConstraintRecord {
   id: string;
   manager: string;
+  ussBaseUrl: string;
   version: number;
   ovn: string;
   zoneIds: string[];
 }
 
 export async function getPeerConstraint(q: Queryable, id: string): Promise<PeerConstraintRecord | null> {
-  const [row] = await q.query<{ manager: string; version: number; ovn: string; zone_ids: string[] }>(
-    'SELECT manager, version, ovn, zone_ids::text[] AS zone_ids FROM f3548_peer_constraints WHERE id = $1',
+  const [row] = await q.query<{
+    manager: string;
+    uss_base_url: string;
+    version: number;
+    ovn: string;
+    zone_ids: string[];
+  }>(
+    `SELECT manager, uss_base_url, version, ovn, zone_ids::text[] AS zone_ids FROM f3548_peer_constraints
+     WHERE id = $1`,
     [id],
   );
-  return row ? { id, manager: row.manager, version: row.version, ovn: row.ovn, zoneIds: row.zone_ids } : null;
+  return row
+    ? {
+        id,
+        manager: row.manager,
+        ussBaseUrl: row.uss_base_url,
+        version: row.version,
+        ovn: row.ovn,
+        zoneIds: row.zone_ids,
+      }
+    : null;
 }
 
-export async function putPeerConstraint(
-  q: Queryable,
-  r: PeerConstraintRecord & { ussBaseUrl: string; at: number },
-): Promise<void> {
+export async function putPeerConstraint(q: Queryable, r: PeerConstraintRecord & { at: number }): Promise<void> {
   await q.query(
     `INSERT INTO f3548_peer_constraints (id, manager, uss_base_url, version, ovn, zone_ids, received_at)
      VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7)

@@ -67,7 +67,7 @@ export class Constraints {
       const manager = client ?? held.manager;
       if (manager !== held.manager) throw new Forbidden(`constraint ${id} is managed by ${held.manager}`);
       await this.lift(held.zoneIds);
-      await putPeerConstraint(this.deps.db, { ...held, zoneIds: [], ussBaseUrl: '', at: this.deps.clock.now() });
+      await putPeerConstraint(this.deps.db, { ...held, zoneIds: [], at: this.deps.clock.now() });
       return 'removed';
     }
     const { reference } = constraint;

@@ -83,11 +83,6 @@ export class Publisher {
     return fresh.length;
   }
 
-  /** Resolves once nothing is queued or being published (timers waiting to retry aside). */
-  async idle(): Promise<void> {
-    while (this.draining) await this.draining;
-  }
-
   private enqueue(id: string): void {
     this.deps.clock.clear(this.waiting.get(id));
     this.waiting.delete(id);
