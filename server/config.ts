@@ -108,6 +108,26 @@ const EnvSchema = z.object({
   INTERUSS_PUBLIC_KEY_FILE: z.string().optional(),
   /** Host names InterUSS tokens must name as `aud` (this server's, as the test driver calls it), comma-separated. */
   INTERUSS_AUDIENCE: list,
+  /** An ASTM F3548-21 DSS (its base URL, before /dss/v1): plans are published there and peers' intents read from it; unset: none. */
+  DSS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** This USS's base URL as peers reach its /uss/v1 endpoints (no trailing /); default: the server's own URL. */
+  USS_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((u) => !u.endsWith('/'), 'must not end with /')
+    .optional(),
+  /** This USS's client id at the authority: the `sub` of its access tokens, the manager the DSS names. */
+  USS_ID: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[\w.:@-]+$/, 'letters, digits and . : @ - _')
+    .default('soramichi'),
+  /** An RSA private key (PEM, PKCS#8) this USS signs its own access tokens with, for an authority that trusts its public key. */
+  USS_TOKEN_KEY_FILE: z.string().optional(),
+  /** Or an OAuth 2.0 token endpoint that grants this USS access tokens (client credentials). */
+  USS_TOKEN_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The client secret for USS_TOKEN_URL (sent with USS_ID as HTTP Basic); unset: none. */
+  USS_CLIENT_SECRET: z.string().optional(),
   /** 32 bytes, base64: encrypts personal data at rest; unset on a laptop: generated under DATA_DIR. */
   DATA_KEY: z.string().optional(),
   TLS_CERT: z.string().optional(),
@@ -188,6 +208,14 @@ export interface Config {
     /** The InterUSS authority whose scoped tokens the flight_planning/v1 interface accepts; null: none. */
     interuss: { publicKeyFile: string; audiences: string[] } | null;
   };
+  /** ASTM F3548-21: who this USS is to its peers, and the DSS it shares plans through. */
+  uss: {
+    id: string;
+    /** Null: the server's own URL once it listens. */
+    baseUrl: string | null;
+    /** Null: no DSS; the USS↔USS endpoints still answer. */
+    dss: { url: string; tokens: UssTokenSource } | null;
+  };
   http: {
     tls: { certFile: string; keyFile: string } | null;
     corsOrigins: string[];
@@ -221,6 +249,11 @@ export interface Config {
   };
 }
 
+/** Where this USS's access tokens for the DSS and its peers come from. */
+export type UssTokenSource =
+  | { kind: 'signing-key'; keyFile: string }
+  | { kind: 'client-credentials'; tokenUrl: string; clientSecret: string | null };
+
 export class ConfigError extends Error {}
 
 /** The environment as one typed, validated object; an invalid variable stops the start with its name. */
@@ -240,6 +273,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.INTERUSS_PUBLIC_KEY_FILE && e.INTERUSS_AUDIENCE.length === 0) {
     throw new ConfigError(
       'invalid configuration:\n  INTERUSS_AUDIENCE: required with INTERUSS_PUBLIC_KEY_FILE (the host names tokens are issued for)',
+    );
+  }
+  if (e.DSS_URL && !e.USS_TOKEN_KEY_FILE === !e.USS_TOKEN_URL) {
+    throw new ConfigError(
+      'invalid configuration:\n  USS_TOKEN_KEY_FILE, USS_TOKEN_URL: give exactly one with DSS_URL (how this USS gets its access tokens)',
     );
   }
   if (e.TILE_URL && !e.TILE_ATTRIBUTION.trim()) {
@@ -283,6 +321,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dataKey: e.DATA_KEY,
       interuss: e.INTERUSS_PUBLIC_KEY_FILE
         ? { publicKeyFile: path.resolve(e.INTERUSS_PUBLIC_KEY_FILE), audiences: e.INTERUSS_AUDIENCE }
+        : null,
+    },
+    uss: {
+      id: e.USS_ID,
+      baseUrl: e.USS_BASE_URL ?? null,
+      dss: e.DSS_URL
+        ? {
+            url: e.DSS_URL.replace(/\/+$/, ''),
+            tokens: e.USS_TOKEN_KEY_FILE
+              ? { kind: 'signing-key', keyFile: path.resolve(e.USS_TOKEN_KEY_FILE) }
+              : { kind: 'client-credentials', tokenUrl: e.USS_TOKEN_URL!, clientSecret: e.USS_CLIENT_SECRET ?? null },
+          }
         : null,
     },
     http: {

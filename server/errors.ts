@@ -50,3 +50,6 @@ export class TooManyRequests extends Error {
     super(message);
   }
 }
+
+/** A system the answer depends on (a DSS, a peer USS) could not be asked; trying again later may work (HTTP 503). */
+export class Unavailable extends Error {}

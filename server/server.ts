@@ -27,6 +27,14 @@ import { Geofences } from './geofences/service.ts';
 import { createApp } from './http/app.ts';
 import { IdempotentAnswers } from './http/idempotency.ts';
 import { FlightPlanning } from './interop/flight-planning/service.ts';
+import { accessTokens } from './interop/f3548/access-tokens.ts';
+import { Constraints } from './interop/f3548/constraints.ts';
+import { Discovery } from './interop/f3548/discovery.ts';
+import { OperationalIntents } from './interop/f3548/operational-intents.ts';
+import type { UssIdentity } from './interop/f3548/our-intents.ts';
+import { PeerIntents } from './interop/f3548/peer-intents.ts';
+import { Publisher } from './interop/f3548/publisher.ts';
+import { UtmClient } from './interop/f3548/utm-client.ts';
 import { ui } from './http/static.ts';
 import { RemoteIdService } from './interop/rid/service.ts';
 import { joinCluster } from './live/cluster.ts';
@@ -81,6 +89,8 @@ export interface RunningServer {
   /** Each accepted telemetry sample and each link change, for conformance and the live map. */
   droneEvents: DroneEvents;
   telemetry: TelemetryIngest;
+  /** ASTM F3548-21: peers' intents held here, and (with a DSS) the publication of this USS's plans. */
+  f3548: { peers: PeerIntents; publisher: Publisher | null };
   /** ASTM F3411 network Remote ID: live drones and injected test flights as display providers see them. */
   rid: RemoteIdService;
   commands: DroneCommands;
@@ -119,6 +129,9 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
         `INTERUSS_PUBLIC_KEY_FILE ${interussAuthority.publicKeyFile}`,
       )
     : null;
+  const dss = config.uss.dss;
+  // Before any database is opened, like the InterUSS key: a wrong key file stops the start with its name.
+  const ussTokens = dss ? await accessTokens(dss.tokens, config.uss.id, clock) : null;
   const onDbError = (err: Error, context: string) => log.error({ err, context }, 'database client error');
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, onError: onDbError });
   const { applied, auditGuarded } = await prepareDatabase(db, config.migrationDatabaseUrl, onDbError);
@@ -180,6 +193,14 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     zones: new ZoneAuthorizations({ db, clock }),
   };
   const decisions = new DecisionLog({ db, log });
+  // The base URL peers reach this USS at is the server's own until it listens, unless configured.
+  const uss: UssIdentity = { id: config.uss.id, baseUrl: config.uss.baseUrl ?? '' };
+  const identity = () => uss;
+  const { bandHeightM } = config.airspace;
+  const peers = new PeerIntents({ db, mirror, events, datum, config, clock });
+  const utm = dss && ussTokens ? new UtmClient(dss.url, ussTokens) : null;
+  const publisher = utm ? new Publisher({ db, client: utm, peers, identity, bandHeightM, events, clock, log }) : null;
+  const discovery = utm ? new Discovery({ client: utm, peers, identity, bandHeightM, log }) : null;
   const flights = new FlightPlans({
     db,
     mirror,
@@ -193,6 +214,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     rights,
     audit,
     compilers,
+    ...(discovery ? { shared: discovery } : {}),
   });
   const interuss = new FlightPlanning({ db, flights, drones: rights.drones, datum, events, clock, log });
   interuss.start();
@@ -258,6 +280,8 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   const retention = { db, retentionMs: config.telemetryRetentionMs, clock, log };
   const housekeeping = [
     stopExpiry,
+    every(clock, 60_000, 'ending peers’ expired intents', () => peers.expire(), log),
+    ...(publisher ? [every(clock, 60_000, 'publishing plans to the DSS', () => publisher.sweep(), log)] : []),
     every(clock, HOUR_MS, 'telemetry purge', () => purgeTelemetry(retention), log),
     every(clock, HOUR_MS, 'audit purge', () => audit.purge(), log),
     every(clock, HOUR_MS, 'idempotency purge', () => answers.purge(), log),
@@ -325,6 +349,11 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     alerts,
     rid,
     decisions,
+    uss: {
+      intents: new OperationalIntents({ db, peers, identity, dss: dss !== null, bandHeightM, clock }),
+      constraints: new Constraints({ db, geofences, identity, datum, horizonMs, clock, log }),
+    },
+    dssUrl: dss?.url ?? null,
     planning: config,
     ui: ui({ ...config.ui, telemetryStaleMs: config.telemetryStaleMs }, datum, log).router,
   });
@@ -336,6 +365,8 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   });
   const port = (server.address() as AddressInfo).port;
   const url = `${tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  uss.baseUrl ||= url;
+  publisher?.start();
   log.info(
     { url, database: db.kind, livePlans: mirror.index.planCount, zones: mirror.index.zoneCount },
     'soramichi listening',
@@ -359,6 +390,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     droneEvents,
     telemetry,
     rid,
+    f3548: { peers, publisher },
     commands,
     gateways,
     alertEvents,
@@ -379,6 +411,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
       await monitor.stop();
       await alerts.stop();
       await Promise.all(housekeeping.map((stop) => stop()));
+      await publisher?.stop();
       await holds.stop();
       await decisions.drain();
       await authFailures.stop();

@@ -11,6 +11,14 @@ export const INTERUSS_SCOPES = {
   readVersions: 'interuss.versioning.read_system_versions',
 } as const;
 
+/** The ASTM F3548-21 scopes peers' tokens carry, from the same authority. */
+export const UTM_SCOPES = {
+  strategicCoordination: 'utm.strategic_coordination',
+  conformanceMonitoring: 'utm.conformance_monitoring_sa',
+  constraintProcessing: 'utm.constraint_processing',
+  constraintManagement: 'utm.constraint_management',
+} as const;
+
 /** Subjects of the InterUSS authority live apart from this server's own (an operator named "admin" is not ours). */
 const INTERUSS_SUBJECT_PREFIX = 'interuss:';
 
@@ -24,6 +32,11 @@ const Claims = z.object({
  * Whether a token is meant for the InterUSS authority's key: it carries the OAuth `scope` claim
  * and not the `role` that this server's and its identity provider's tokens carry.
  */
+/** The authority's client id of a principal it vouched for (a peer USS's `sub`); null for anyone else. */
+export function authorityClient(p: Principal): string | null {
+  return p.subject.startsWith(INTERUSS_SUBJECT_PREFIX) ? p.subject.slice(INTERUSS_SUBJECT_PREFIX.length) : null;
+}
+
 export function isScopedToken(token: string): boolean {
   try {
     const claims = decodeJwt(token);

@@ -1,6 +1,6 @@
 import { Forbidden, Unauthorized } from '../errors.ts';
 import { PERMISSIONS, roleMay, type Permission } from '../protocol/index.ts';
-import { INTERUSS_SCOPES } from './interuss-tokens.ts';
+import { INTERUSS_SCOPES, UTM_SCOPES } from './interuss-tokens.ts';
 import type { Principal } from './principal.ts';
 
 export type { Permission };
@@ -19,8 +19,8 @@ export function demand(p: Principal, permission: Permission, what: string): void
 }
 
 /**
- * What each InterUSS scope allows, checked by the interface where it acts (the administrator may
- * do all of it). The YAML gives closing a flight to the test director, but InterUSS's qualifier
+ * What each InterUSS and ASTM F3548-21 scope allows, checked by the interface where it acts (the
+ * administrator may do all of it). The YAML gives closing a flight to the test director, but InterUSS's qualifier
  * closes with the plan scope: closing takes either.
  */
 const SCOPE_GRANTS = {
@@ -28,6 +28,14 @@ const SCOPE_GRANTS = {
   'interuss:close': [INTERUSS_SCOPES.plan, INTERUSS_SCOPES.directTest],
   'interuss:direct-test': [INTERUSS_SCOPES.directTest],
   'interuss:read-versions': [INTERUSS_SCOPES.readVersions],
+  /** ASTM F3548-21 USS↔USS: a peer reads our intents' details and tells us of its own. */
+  'utm:strategic-coordination': [UTM_SCOPES.strategicCoordination],
+  /** …reads the telemetry of our off-nominal intents. */
+  'utm:conformance-monitoring': [UTM_SCOPES.conformanceMonitoring],
+  /** …reads the details of our constraints (the city's zones). */
+  'utm:constraint-processing': [UTM_SCOPES.constraintProcessing],
+  /** …tells us of its own constraints. */
+  'utm:constraint-management': [UTM_SCOPES.constraintManagement],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ScopedPermission = keyof typeof SCOPE_GRANTS;

@@ -31,6 +31,7 @@ import type { Vault } from '../privacy/vault.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { stripeWindows, toKeyArrays, type KeyArrays, type StripeWindows } from '../store/keys-sql.ts';
 import { recordDecisions, type DecisionRecord } from '../store/decisions.ts';
+import { isPeerOwner } from '../store/f3548.ts';
 import {
   confirmHold,
   expiredHoldIds,
@@ -116,6 +117,16 @@ export interface FlightPlansDeps {
   audit: AuditTrail;
   /** Requests into sky roads, off the event loop. */
   compilers: Pick<Compilers, 'plan'>;
+  /** The sky other USSs share with this one (ASTM F3548, through a DSS), when one is configured. */
+  shared?: SharedSky;
+}
+
+/**
+ * Other USSs' share of the sky, learnt where and when plans would fly before they are decided:
+ * their intents become plans the arbiter respects like any other.
+ */
+export interface SharedSky {
+  learnAround(plans: readonly CompiledPlan[]): Promise<void>;
 }
 
 /**
@@ -270,6 +281,7 @@ export class FlightPlans {
     for (const [i, req] of body.candidates.entries()) {
       compiled.push({ req, compiled: await within(`candidates.${i}`, () => this.compile(req, now)) });
     }
+    await this.deps.shared?.learnAround(compiled.map((c) => c.compiled));
     const ranked = rankCandidates(compiled, body.rank, this.deps.config.airspace.bandHeightM);
     const filer = { who, owner: who.subject, planId: null };
     const attempts: Attempt[] = [];
@@ -475,6 +487,9 @@ export class FlightPlans {
 
   private async requireManaged(id: string, who: Principal): Promise<PlanRecord> {
     const plan = await this.require(id);
+    if (isPeerOwner(plan.owner)) {
+      throw new Forbidden(`flight plan ${id} is another USS’s operational intent: only that USS changes it`);
+    }
     if (!mayManagePlan(who, plan.owner)) throw new Forbidden(`flight plan ${id} belongs to another operator`);
     return plan;
   }
@@ -601,6 +616,7 @@ export class FlightPlans {
     const { db, mirror } = this.deps;
     const { owner } = filer;
     const except = filer.planId ?? undefined;
+    await this.deps.shared?.learnAround([attempt.compiled]);
 
     const foreseen = judge(mirror.index.conflicts(attempt.compiled.keys, except), attempt.claimant);
     if (foreseen.blocking.length > 0) {

@@ -10,6 +10,10 @@ import type { FlightPlans, Rights } from '../flights/service.ts';
 import { flightPlanningRouter } from '../interop/flight-planning/router.ts';
 import type { FlightPlanning } from '../interop/flight-planning/service.ts';
 import { versioningRouter } from '../interop/versioning/router.ts';
+import type { Constraints } from '../interop/f3548/constraints.ts';
+import type { OperationalIntents } from '../interop/f3548/operational-intents.ts';
+import { publicationRouter } from '../interop/f3548/publication-router.ts';
+import { ussRouter } from '../interop/f3548/router.ts';
 import type { AirspaceMirror } from '../flights/mirror.ts';
 import type { Geofences } from '../geofences/service.ts';
 import { ridFlightsRouter } from '../interop/rid/flights-router.ts';
@@ -79,6 +83,10 @@ export interface AppDeps {
   rid: RemoteIdService;
   /** Refusals on their way to the decisions report. */
   decisions: DecisionLog;
+  /** ASTM F3548-21 USS↔USS: this USS's operational intents and constraints, and peers' notifications. */
+  uss: { intents: OperationalIntents; constraints: Constraints };
+  /** The DSS plans are published to; null: none. */
+  dssUrl: string | null;
   /** What the planning endpoints publish and count with: the rules, holds, caps and capacity. */
   planning: Pick<
     Config,
@@ -119,7 +127,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(refuseUnstorableText);
   app.use(authenticate(deps.authenticator, deps.authFailures));
   app.use(
-    ['/api', '/rid', '/ridsp', '/flight_planning', '/versioning'],
+    ['/api', '/rid', '/ridsp', '/flight_planning', '/versioning', '/uss'],
     perTokenRateLimit(deps.http.rateLimitPerMinute),
   );
   app.use((req, res, next) => {
@@ -134,6 +142,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/openapi.json', (_req, res) => void res.json(document));
   app.use(healthRouter(deps));
   app.use('/api/v1/flight-plans', flightPlansRouter(deps));
+  app.use('/api/v1/flight-plans', publicationRouter(deps));
   app.use('/api/v1/geofences', geofencesRouter(deps));
   app.use('/api/v1/airspace/check', airspaceCheckRouter(deps));
   app.use('/api/v1/airspace', airspaceRouter(deps));
@@ -161,7 +170,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/ridsp/injection', ridInjectionRouter({ injected: deps.rid.injected, clock: deps.clock }));
   app.use('/flight_planning/v1', flightPlanningRouter(deps));
   app.use('/versioning', versioningRouter(deps.versions));
-  app.use(['/api', '/rid', '/ridsp', '/flight_planning', '/versioning'], notFound);
+  app.use('/uss/v1', ussRouter(deps.uss));
+  app.use(['/api', '/rid', '/ridsp', '/flight_planning', '/versioning', '/uss'], notFound);
   app.use(deps.ui);
   app.use(errorHandler(deps.log));
   return app;

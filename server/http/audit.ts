@@ -6,8 +6,8 @@ import type { ErrorBody } from '../protocol/index.ts';
 import { authenticationFailed, isAuthenticated, principalOf } from './auth.ts';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-/** The APIs that change the sky or what it shows: soramichi's own, InterUSS flight_planning/v1, Remote ID test injection. */
-const AUDITED = ['/api/', '/flight_planning/', '/ridsp/'];
+/** The APIs that change the sky or what it shows: soramichi's own, InterUSS flight_planning/v1, Remote ID test injection, F3548 peers' notifications. */
+const AUDITED = ['/api/', '/flight_planning/', '/ridsp/', '/uss/'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Collections whose members are named by something other than a UUID: a drone id, an operator. */
 const NAMED = new Set(['drones', 'caps']);

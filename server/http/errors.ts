@@ -6,6 +6,7 @@ import {
   StateConflict,
   TooManyRequests,
   Unauthorized,
+  Unavailable,
   Unprocessable,
 } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -31,6 +32,10 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (err instanceof TooManyRequests) {
       res.set('retry-after', String(err.retryAfterS));
       return send(429, { error: 'too_many_requests', message: err.message });
+    }
+    if (err instanceof Unavailable) {
+      log.warn({ err: err.message, method: req.method, url: req.originalUrl }, 'answered unavailable');
+      return send(503, { error: 'unavailable', message: err.message });
     }
     const e = err as { type?: string; status?: number; message?: string; expose?: boolean };
     // body-parser's own refusals: broken JSON, too large, wrong charset.

@@ -74,6 +74,10 @@ const decision = (ok: string) => ({
   [ok]: json('FlightPlan', 'Accepted: the plan holds its sky road'),
   409: json('Rejection', 'Rejected: every conflict, and alternatives that would be accepted'),
   ...errors,
+  503: json(
+    'Error',
+    'With DSS_URL: the DSS, or a USS it names, could not say what it holds there; nothing was decided',
+  ),
 });
 const geojson = (description: string) => ({
   description,
@@ -696,7 +700,17 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { 200: json('WhoAmI', 'The caller'), 401: errors[401] },
         },
       },
+      '/api/v1/flight-plans/{id}/publication': {
+        parameters: [idParam],
+        get: {
+          summary:
+            'Whether the DSS holds the plan as it is (ASTM F3548-21, with DSS_URL): published, on its way, or failed and why',
+          description: 'For whoever sees the plan whole (its operator, monitors, administrators).',
+          responses: { 200: json('PlanPublication', 'The plan’s publication'), ...errors },
+        },
+      },
       ...interussPaths(),
+      ...ussPaths(),
     },
     components: {
       schemas,
@@ -711,6 +725,98 @@ export function openApiDocument(): Record<string, unknown> {
       },
     },
     security: [{ bearer: [] }, {}],
+  };
+}
+
+/**
+ * ASTM F3548-21's USS↔USS interface (`/uss/v1`), as the standard's utm.yaml defines it; these
+ * paths say how soramichi answers.
+ */
+function ussPaths(): Record<string, unknown> {
+  const scoped = (scope: string) =>
+    `Needs an RS256 token of the authority (INTERUSS_PUBLIC_KEY_FILE, \`aud\` one of INTERUSS_AUDIENCE) with the scope ${scope}, or ADMIN_TOKEN; 401 without a valid token, 403 without the scope.`;
+  const auth = { 401: errors[401], 403: errors[403] };
+  const entityId = {
+    name: 'entityid',
+    in: 'path',
+    required: true,
+    description: 'The entity’s id, a version-4 UUID (for this USS’s intents, the plan’s id)',
+    schema: { type: 'string', format: 'uuid' },
+  };
+  const notified = (what: string) => ({
+    204: { description: `The ${what} is held here as told (or was already)` },
+    400: errors[400],
+    ...auth,
+    409: json('Error', `An older version than the one held, or the same version with another OVN`),
+  });
+  return {
+    '/uss/v1/operational_intents/{entityid}': {
+      parameters: [entityId],
+      get: {
+        summary:
+          'ASTM F3548-21: the details of an operational intent this USS manages: its sky road as the fewest Volume4Ds (W84) that cover it',
+        description: `${scoped('utm.strategic_coordination')} With a DSS, the version the DSS last accepted (404 before it accepted one); without, the plan as it is. A Held plan is shared as Accepted; off-nominal, the sky road is also the off-nominal volumes. Airspace and priority only: no identity.`,
+        responses: {
+          200: json('F3548GetOperationalIntentDetailsResponse', 'The intent'),
+          400: errors[400],
+          ...auth,
+          404: json('Error', 'No live plan of that id managed here'),
+        },
+      },
+    },
+    '/uss/v1/operational_intents/{entityid}/telemetry': {
+      parameters: [entityId],
+      get: {
+        summary: 'ASTM F3548-21: where the drone of an off-nominal intent was last reported (W84)',
+        description: scoped('utm.conformance_monitoring_sa'),
+        responses: {
+          200: json('F3548GetOperationalIntentTelemetryResponse', 'The latest telemetry'),
+          400: errors[400],
+          ...auth,
+          404: json('Error', 'No plan of that id managed here'),
+          409: json('Error', 'The intent is not Nonconforming or Contingent'),
+          412: json('Error', 'No telemetry of its drone since the plan began'),
+        },
+      },
+    },
+    '/uss/v1/operational_intents': {
+      post: {
+        summary:
+          'ASTM F3548-21: a peer tells of its operational intent; it is held here as a foreign reservation (a plan of uss:<manager>) that every decision respects, or freed when gone',
+        description: `${scoped('utm.strategic_coordination')} Only the intent's manager (the token's sub) may tell of it; an id that is this USS's plan is refused (403).`,
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: ref('F3548PutOperationalIntentDetailsParameters') } },
+        },
+        responses: notified('intent'),
+      },
+    },
+    '/uss/v1/constraints/{entityid}': {
+      parameters: [entityId],
+      get: {
+        summary:
+          'ASTM F3548-21: a zone of this USS as a constraint (zones declared through the API; imported zones have no version-4 id)',
+        description: scoped('utm.constraint_processing'),
+        responses: {
+          200: json('F3548GetConstraintDetailsResponse', 'The constraint'),
+          400: errors[400],
+          ...auth,
+          404: json('Error', 'No zone of that id managed here'),
+        },
+      },
+    },
+    '/uss/v1/constraints': {
+      post: {
+        summary:
+          'ASTM F3548-21: a peer tells of its constraint; it is held here as advisory zones (plans entering it are told), or lifted when gone',
+        description: scoped('utm.constraint_management'),
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: ref('F3548PutConstraintDetailsParameters') } },
+        },
+        responses: notified('constraint'),
+      },
+    },
   };
 }
 

@@ -18,3 +18,5 @@ export * from './f3548.ts';
 export * from './interuss-flight-planning.ts';
 export * from './permissions.ts';
 export * from './rights.ts';
+export * from './f3548-uss.ts';
+export * from './f3548-dss.ts';

@@ -353,6 +353,46 @@ export async function replacePlan(
 }
 
 /**
+ * Holds another USS's operational intent as a plan of `plan.owner` in `state`, with its sky road:
+ * inserted, or replacing what that owner held under the id before (a newer version from its USS,
+ * a pre-empted one revived). No conflict check: the peer's USS decided it. Null, and nothing
+ * written, when the id is another owner's plan. Run under the locks of the old and new stripes.
+ */
+export async function holdPeerPlan(
+  tx: Queryable,
+  plan: NewPlan,
+  state: PlanState,
+  keys: KeyArrays,
+  windows: StripeWindows,
+  at: number,
+): Promise<PlanRecord | null> {
+  const same = 'plan_id = $1 AND EXISTS (SELECT 1 FROM flight_plans WHERE id = $1 AND owner = $2)';
+  await tx.query(`DELETE FROM sky_road_stripes WHERE ${same}`, [plan.id, plan.owner]);
+  await tx.query(`DELETE FROM sky_roads WHERE ${same}`, [plan.id, plan.owner]);
+  const [row] = await tx.query<PlanRow>(
+    `WITH plan AS (
+       INSERT INTO flight_plans (id, version, state, priority, drone_id, owner, request, time_start, time_end, departure,
+         arrival, min_lon, min_lat, max_lon, max_lat, sky_road, cell_hours, created_at, updated_at)
+       VALUES ($9, 1, $24, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $25, $23, $23)
+       ON CONFLICT (id) DO UPDATE SET version = flight_plans.version + 1, state = excluded.state,
+         priority = excluded.priority, drone_id = excluded.drone_id, request = excluded.request,
+         time_start = excluded.time_start, time_end = excluded.time_end, departure = excluded.departure,
+         arrival = excluded.arrival, min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon,
+         max_lat = excluded.max_lat, sky_road = excluded.sky_road, cell_hours = excluded.cell_hours,
+         state_reason = NULL, held_until = NULL, updated_at = excluded.updated_at
+       WHERE flight_plans.owner = excluded.owner
+       RETURNING *),
+     road AS (INSERT INTO sky_roads (plan_id, cells, band_lo, band_hi, t0, t1)
+              SELECT id, $1::int8[], $2::int2[], $3::int2[], $4::int8[], $5::int8[] FROM plan),
+     stripes AS (INSERT INTO sky_road_stripes (plan_id, stripe, during)
+                 SELECT p.id, s, int8range(a, z) FROM plan p, unnest($6::int8[], $7::int8[], $8::int8[]) AS w(s, a, z)),
+     ${RECORD_AND_NOTIFY('plan', 'NULL')}`,
+    [...skyRoadParams(keys, windows), ...planValues(plan), ts(at), state, plan.cellHours],
+  );
+  return row ? toRecord(row) : null;
+}
+
+/**
  * Moves plans from one of `from` to `to`, in one statement. Leaving the live states frees their
  * sky roads at once. Returns the plans that moved.
  */

@@ -1095,6 +1095,142 @@ const badClearArea = fc
     () => bad('an extent that is a string', at(validClearArea(), ['extent'], 'Kaga')),
   )
   .map((make) => make());
+// ASTM F3548-21 /uss/v1: a peer's notification. Every hostile one is refused: a notification let
+// through would hold a peer's intent (a plan) or constraint (zones), which the snapshots would see.
+const USS = '/uss/v1';
+function validNotification(): Loose {
+  const id = randomUUID();
+  const v = (lat: number, lng: number) => ({ lat, lng });
+  const time = (h: number) => ({ value: inHours(h), format: 'RFC3339' });
+  return {
+    operational_intent_id: id,
+    operational_intent: {
+      reference: {
+        id,
+        manager: 'uss-robustness',
+        uss_availability: 'Normal',
+        version: 1,
+        state: 'Accepted',
+        ovn: `ovn-robustness-${id}`,
+        time_start: time(30),
+        time_end: time(31),
+        uss_base_url: 'https://uss.example.com/utm',
+        subscription_id: randomUUID(),
+      },
+      details: {
+        volumes: [
+          {
+            volume: {
+              outline_polygon: { vertices: [v(36.41, 136.41), v(36.411, 136.41), v(36.411, 136.411)] },
+              altitude_lower: alt(0, 'W84'),
+              altitude_upper: alt(200, 'W84'),
+            },
+            time_start: time(30),
+            time_end: time(31),
+          },
+        ],
+        off_nominal_volumes: [],
+        priority: 0,
+      },
+    },
+    subscriptions: [{ subscription_id: randomUUID(), notification_index: 0 }],
+  };
+}
+const OI = ['operational_intent'];
+const VOLUME = [...OI, 'details', 'volumes', 0];
+const BAD_NOTIFICATIONS: Array<() => Bad> = [
+  () => bad('no subscriptions', at(validNotification(), ['subscriptions'], undefined)),
+  () => bad('no subscription in the list', at(validNotification(), ['subscriptions'], [])),
+  () => bad('an id that is no UUID', at(validNotification(), ['operational_intent_id'], 'intent-1')),
+  () => bad('an id of another intent', at(validNotification(), ['operational_intent_id'], randomUUID())),
+  () =>
+    bad('a version-1 UUID', at(validNotification(), ['operational_intent_id'], '6f1f7c5a-d9a4-11ee-a506-0242ac120002')),
+  () => bad('an OVN of 3 characters', at(validNotification(), [...OI, 'reference', 'ovn'], 'abc')),
+  () => bad('no OVN', at(validNotification(), [...OI, 'reference', 'ovn'], undefined)),
+  () => bad('state Ended', at(validNotification(), [...OI, 'reference', 'state'], 'Ended')),
+  () => bad('version -1', at(validNotification(), [...OI, 'reference', 'version'], -1)),
+  () => bad('a manager with a line break', at(validNotification(), [...OI, 'reference', 'manager'], 'uss\nx')),
+  () => bad('a base URL that is no URL', at(validNotification(), [...OI, 'reference', 'uss_base_url'], 'uss2')),
+  () => bad('a priority of 1.5', at(validNotification(), [...OI, 'details', 'priority'], 1.5)),
+  () => bad('no volumes at all', at(validNotification(), [...OI, 'details', 'volumes'], [])),
+  () => bad('latitude 91', at(validNotification(), [...VOLUME, 'volume', 'outline_polygon', 'vertices', 0, 'lat'], 91)),
+  () =>
+    bad('altitude reference AGL', at(validNotification(), [...VOLUME, 'volume', 'altitude_lower', 'reference'], 'AGL')),
+  () => bad('a volume with no end', at(validNotification(), [...VOLUME, 'time_end'], undefined)),
+  () => bad('a start that is not RFC 3339', at(validNotification(), [...VOLUME, 'time_start', 'value'], 'soon')),
+  () =>
+    bad(
+      'an outline crossing itself',
+      at(
+        validNotification(),
+        [...VOLUME, 'volume', 'outline_polygon', 'vertices'],
+        [
+          { lat: 36.41, lng: 136.41 },
+          { lat: 36.411, lng: 136.411 },
+          { lat: 36.41, lng: 136.411 },
+          { lat: 36.411, lng: 136.41 },
+        ],
+      ),
+    ),
+  () =>
+    bad(
+      '101 volumes',
+      at(
+        validNotification(),
+        [...OI, 'details', 'volumes'],
+        Array.from({ length: 101 }, () => validNotification().operational_intent.details.volumes[0]),
+      ),
+    ),
+  () => bad('an operational_intent that is a string', at(validNotification(), OI, 'gone')),
+];
+const badNotification = fc.constantFrom(...BAD_NOTIFICATIONS).map((make) => make());
+function validConstraint(): Loose {
+  const n = validNotification();
+  const { state: _state, subscription_id: _subscription, ...reference } = n.operational_intent.reference;
+  return {
+    constraint_id: reference.id,
+    constraint: { reference, details: { volumes: n.operational_intent.details.volumes } },
+    subscriptions: n.subscriptions,
+  };
+}
+const badConstraint = fc
+  .constantFrom<Array<() => Bad>>(
+    () => bad('no subscriptions', at(validConstraint(), ['subscriptions'], undefined)),
+    () => bad('an id that is no UUID', at(validConstraint(), ['constraint_id'], 'zone-1')),
+    () => bad('no volumes', at(validConstraint(), ['constraint', 'details', 'volumes'], [])),
+    () => bad('no OVN', at(validConstraint(), ['constraint', 'reference', 'ovn'], undefined)),
+    () =>
+      bad(
+        'latitude -91',
+        at(
+          validConstraint(),
+          ['constraint', 'details', 'volumes', 0, 'volume', 'outline_polygon', 'vertices', 1, 'lat'],
+          -91,
+        ),
+      ),
+    () => bad('a details that is a list', at(validConstraint(), ['constraint', 'details'], [])),
+  )
+  .map((make) => make());
+/** An operation on one entity of /uss/v1 (`{entityid}`); `validId` names one that exists. */
+function entityOperation(op: string, validId: () => string): Operation {
+  const url = (id: string) => op.split(' ')[1]!.replace('{entityid}', id);
+  return {
+    canonical: () => hostile(op, url('not-a-uuid'), 'an id that is not a UUID'),
+    hostile: badOrUnknownId.map((id) => hostile(op, url(id), `id ${JSON.stringify(clip(decoded(id), 60))}`)),
+    valid: () => hostile(op, url(validId()), 'a valid request'),
+  };
+}
+/** A notification of /uss/v1: a body that is hostile, or an unknown field's worth of a valid one. */
+function notificationOperation(op: string, valid: () => Loose, cases: fc.Arbitrary<Bad>): Operation {
+  const url = op.split(' ')[1]!;
+  return {
+    canonical: () =>
+      withBody(op, url, bad('no subscriptions', at(valid(), ['subscriptions'], undefined)), { namesField: true }),
+    hostile: cases.map((b) => withBody(op, url, b, { namesField: true })),
+    valid: () => withBody(op, url, bad('a valid notification', valid())),
+  };
+}
+
 const ALERT_KINDS =
   'nonconforming contingent geofence_breach lost_link proximity unplanned_flight low_battery zone_over_active_plan id_collision';
 const PLAN_STATES = ['Accepted', 'Activated', 'Nonconforming', 'Contingent', 'Ended', 'Cancelled', 'Preempted'];
@@ -1989,6 +2125,25 @@ const OPERATIONS: Record<string, Operation> = {
       fc.integer({ min: 1, max: 48 }).map((h) => q('before not after after', { before: inHours(-1 - h) })),
     ],
   ),
+  'GET /api/v1/flight-plans/{id}/publication': idOperation(
+    'GET /api/v1/flight-plans/{id}/publication',
+    () => fx.planId,
+  ),
+  'GET /uss/v1/operational_intents/{entityid}': entityOperation(
+    'GET /uss/v1/operational_intents/{entityid}',
+    () => fx.planId,
+  ),
+  'GET /uss/v1/operational_intents/{entityid}/telemetry': entityOperation(
+    'GET /uss/v1/operational_intents/{entityid}/telemetry',
+    () => fx.planId,
+  ),
+  'GET /uss/v1/constraints/{entityid}': entityOperation('GET /uss/v1/constraints/{entityid}', () => fx.zoneId),
+  'POST /uss/v1/operational_intents': notificationOperation(
+    'POST /uss/v1/operational_intents',
+    validNotification,
+    badNotification,
+  ),
+  'POST /uss/v1/constraints': notificationOperation('POST /uss/v1/constraints', validConstraint, badConstraint),
   'GET /versioning/versions/{system_identity}': (() => {
     const op = 'GET /versioning/versions/{system_identity}';
     const url = (system: string) => `/versioning/versions/${system}`;
@@ -2081,6 +2236,8 @@ const WITH_BODY: Record<string, () => { url: string; json: unknown }> = {
     url: `/ridsp/injection/tests/${randomUUID()}`,
     json: { requested_flights: [] },
   }),
+  'POST /uss/v1/operational_intents': () => ({ url: `${USS}/operational_intents`, json: validNotification() }),
+  'POST /uss/v1/constraints': () => ({ url: `${USS}/constraints`, json: validConstraint() }),
   'PUT /flight_planning/v1/flight_plans/{flight_plan_id}': () => ({
     url: `${FP}/${randomUUID()}`,
     json: validUpsert(),
@@ -2199,7 +2356,7 @@ describe('hostile input at every endpoint (fast-check): a 4xx with a message, no
 
   /** Sends a case; throws with everything wrong with what came of it. */
   async function check(c: Case, extra?: (a: Answer) => string[]): Promise<void> {
-    const write = WRITES.has(c.method) && c.url.startsWith('/api/');
+    const write = WRITES.has(c.method) && (c.url.startsWith('/api/') || c.url.startsWith(`${USS}/`));
     const since = new Date().toISOString();
     const a = await send(server.url, c);
     const problems = [...problemsOf(c, a), ...(extra?.(a) ?? [])];

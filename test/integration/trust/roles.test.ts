@@ -71,6 +71,45 @@ function interussFlight(start: string) {
   };
 }
 
+/** What a peer USS tells of its operational intent (ASTM F3548-21): a small box south of the city from `start`. */
+function peerNotification(start: string) {
+  const id = randomUUID();
+  const vertex = (lat: number, lng: number) => ({ lat, lng });
+  const end = new Date(Date.parse(start) + 600_000).toISOString();
+  return {
+    operational_intent_id: id,
+    operational_intent: {
+      reference: {
+        id,
+        manager: 'uss-roles',
+        uss_availability: 'Normal',
+        version: 1,
+        state: 'Accepted',
+        ovn: `ovn-roles-${id}`,
+        time_start: { value: start, format: 'RFC3339' },
+        time_end: { value: end, format: 'RFC3339' },
+        uss_base_url: 'https://uss.example.com/utm',
+        subscription_id: randomUUID(),
+      },
+      details: {
+        volumes: [
+          {
+            volume: {
+              outline_polygon: { vertices: [vertex(36.19, 136.19), vertex(36.191, 136.19), vertex(36.191, 136.191)] },
+              altitude_lower: { value: 0, reference: 'W84', units: 'M' },
+              altitude_upper: { value: 200, reference: 'W84', units: 'M' },
+            },
+            time_start: { value: start, format: 'RFC3339' },
+            time_end: { value: end, format: 'RFC3339' },
+          },
+        ],
+        priority: 0,
+      },
+    },
+    subscriptions: [{ subscription_id: randomUUID(), notification_index: 1 }],
+  };
+}
+
 const DRONE = 'JUROLESOWNER1';
 const BOUND = [DRONE, 'JUROLESBOUND2'];
 const UNBOUND = 'JUROLESSTRAY3';
@@ -601,6 +640,53 @@ describe('who may do what: every endpoint and socket event with every role', () 
       path: '/versioning/versions/{system_identity}',
       url: () => '/versioning/versions/soramichi',
       expect: only({ admin: 200 }),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/flight-plans/{id}/publication',
+      url: () => `/api/v1/flight-plans/${ownerPlan.id}/publication`,
+      expect: only({ admin: 200, owner: 200, monitor: 200 }),
+    },
+    // ASTM F3548-21's USS↔USS interface goes by the standard's scopes: of this server's tokens, only the administrator's.
+    {
+      method: 'GET',
+      path: '/uss/v1/operational_intents/{entityid}',
+      url: () => `/uss/v1/operational_intents/${ownerPlan.id}`,
+      expect: only({ admin: 200 }),
+    },
+    {
+      method: 'GET',
+      path: '/uss/v1/operational_intents/{entityid}/telemetry',
+      url: async () => `/uss/v1/operational_intents/${(await freshOwnerPlan()).id}/telemetry`,
+      expect: only({ admin: 409 }),
+    },
+    {
+      method: 'POST',
+      path: '/uss/v1/operational_intents',
+      url: () => '/uss/v1/operational_intents',
+      body: () => peerNotification(nextDeparture()),
+      expect: only({ admin: 204 }),
+    },
+    {
+      method: 'GET',
+      path: '/uss/v1/constraints/{entityid}',
+      url: () => `/uss/v1/constraints/${zoneId}`,
+      expect: only({ admin: 200 }),
+    },
+    {
+      method: 'POST',
+      path: '/uss/v1/constraints',
+      url: () => '/uss/v1/constraints',
+      body: () => {
+        const { operational_intent: intent, subscriptions } = peerNotification(nextDeparture());
+        const { state: _state, subscription_id: _subscription, ...reference } = intent.reference;
+        return {
+          constraint_id: reference.id,
+          constraint: { reference, details: { volumes: intent.details.volumes } },
+          subscriptions,
+        };
+      },
+      expect: only({ admin: 204 }),
     },
   ];
 
