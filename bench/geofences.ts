@@ -28,6 +28,7 @@ import { openDb, type Db } from '../server/store/db.ts';
 import { freshDatabase } from './database.ts';
 import { migrate } from '../server/store/migrate.ts';
 import { inlineCompilers } from '../server/workers/compilers.ts';
+import { loggedBackground } from '../server/background.ts';
 
 const TARGET_BUILDINGS = 50_000;
 /** Repetitions of a tile's buildings per generated file (about a real tile's size). */
@@ -156,6 +157,7 @@ async function main(): Promise<void> {
       db,
       compilers: inlineCompilers({ datum, params: config.airspace }),
       log,
+      background: loggedBackground(log),
       events: new AirspaceEvents(),
       clock: systemClock,
       horizonMs: config.planningHorizonMs,

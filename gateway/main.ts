@@ -25,8 +25,13 @@ async function main(): Promise<void> {
     await gateway.stop();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  const onSignal = (signal: string) =>
+    stop(signal).catch((err: unknown) => {
+      log.error({ err }, 'could not stop cleanly');
+      process.exit(1);
+    });
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
 }
 
 main().catch((err: unknown) => {

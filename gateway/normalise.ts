@@ -1,5 +1,5 @@
 import { common } from 'node-mavlink';
-import { egm96Undulation } from '../server/geofences/geoid.ts';
+import { egm96Undulation } from '../server/protocol/geoid.ts';
 import type { TelemetrySample } from '../server/protocol/index.ts';
 import { bytesToText, decodeAs } from './mavlink/codec.ts';
 import type { Frame } from './mavlink/framer.ts';

@@ -205,7 +205,9 @@ export class Vehicles extends EventEmitter<VehicleEvents> {
         'vehicle found',
       );
       this.emit('found', v);
-      void this.requestStreams(v);
+      this.requestStreams(v).catch((err: unknown) =>
+        this.options.log.warn({ err, vehicle: v.key }, 'could not ask the vehicle for its streams'),
+      );
     }
   }
 

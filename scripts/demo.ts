@@ -80,8 +80,13 @@ const stop = async () => {
   await world.stop();
   process.exit(0);
 };
-process.once('SIGINT', () => void stop());
-process.once('SIGTERM', () => void stop());
+const onSignal = () =>
+  stop().catch((err: unknown) => {
+    log.error({ err }, 'could not stop cleanly');
+    process.exit(1);
+  });
+process.once('SIGINT', onSignal);
+process.once('SIGTERM', onSignal);
 
 if (values.screenshots) {
   fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });

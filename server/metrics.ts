@@ -25,6 +25,12 @@ export function createMetrics() {
       labelNames: ['method', 'route', 'status'] as const,
       registers: [registry],
     }),
+    backgroundFailures: new Counter({
+      name: 'soramichi_background_failures_total',
+      help: 'Work nobody awaited that failed (logged at error with its context), by job',
+      labelNames: ['job'] as const,
+      registers: [registry],
+    }),
     mirroredPlans: new Gauge({
       name: 'soramichi_mirrored_plans',
       help: 'Live plans in the in-memory mirror',

@@ -22,7 +22,7 @@ import { FlightPlans, type Rights } from './flights/service.ts';
 import { makeDatum } from './geofences/datum.ts';
 import { loadDem } from './geofences/dem.ts';
 import { loadGeofenceDirectory } from './geofences/directory.ts';
-import { egm96Undulation } from './geofences/geoid.ts';
+import { egm96Undulation } from './protocol/geoid.ts';
 import { Geofences } from './geofences/service.ts';
 import { createApp } from './http/app.ts';
 import { IdempotentAnswers } from './http/idempotency.ts';
@@ -45,6 +45,7 @@ import { SocketQuota } from './live/socket-quota.ts';
 import { socketAddress } from './live/client-address.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
+import { backgroundOf } from './background.ts';
 import { every } from './periodic.ts';
 import { transparencyStatement } from './privacy/transparency.ts';
 import { Vault } from './privacy/vault.ts';
@@ -147,12 +148,20 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   }
 
   const vault = new Vault(secrets.dataKey);
+  const metrics = createMetrics();
+  const background = backgroundOf(log, metrics.backgroundFailures);
   const tokens = new Tokens({ secret: secrets.jwtSecret, jwksUrl: config.auth.jwksUrl, clock });
   const issuer = new TokenIssuer({ db, tokens, clock, log });
   await issuer.start();
   const authenticator = new Authenticator(tokens, (id) => issuer.isRevoked(id), config.adminToken, interussTokens);
   const audit = new AuditTrail({ db, clock, log, retentionMs: config.auditRetentionMs });
-  const authFailures = new AuthFailures({ clock, audit, log, perMinute: config.http.authFailuresPerMinute });
+  const authFailures = new AuthFailures({
+    clock,
+    audit,
+    log,
+    background,
+    perMinute: config.http.authFailuresPerMinute,
+  });
   authFailures.start();
   const addressOf = socketAddress(config.http.trustProxy);
   const socketAuth = {
@@ -168,7 +177,6 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   if (dem)
     log.info({ dem: config.terrainDem, bbox: dem.bbox, width: dem.width, height: dem.height }, 'terrain model loaded');
   const datum = makeDatum(config.groundElevationM, [], dem);
-  const metrics = createMetrics();
   if (config.geofencesDir) {
     const deps = {
       db,
@@ -185,7 +193,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     { params: config.airspace, groundElevationM: config.groundElevationM, terrainDem: config.terrainDem },
     config.workerThreads,
   );
-  const mirror = new AirspaceMirror({ db, compilers, log, events, clock, horizonMs });
+  const mirror = new AirspaceMirror({ db, compilers, log, background, events, clock, horizonMs });
   await mirror.start();
   const rights: Rights = {
     drones: new DroneRegistry({ db, clock }),
@@ -218,8 +226,8 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   });
   const interuss = new FlightPlanning({ db, flights, drones: rights.drones, datum, events, clock, log });
   interuss.start();
-  const stopExpiry = every(clock, 60_000, 'ending expired plans', () => endExpiredPlans(flights, log), log);
-  const holds = new HoldExpiry({ db, flights, events, clock, log });
+  const stopExpiry = every(clock, 60_000, 'ending expired plans', () => endExpiredPlans(flights, log), background);
+  const holds = new HoldExpiry({ db, flights, events, clock, log, background });
   await holds.start();
   const { stripeResolution } = config;
   const geofences = new Geofences({
@@ -234,7 +242,14 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   });
 
   const droneEvents = new DroneEvents();
-  const telemetry = new TelemetryIngest({ db, events: droneEvents, staleAfterMs: config.telemetryStaleMs, clock, log });
+  const telemetry = new TelemetryIngest({
+    db,
+    events: droneEvents,
+    staleAfterMs: config.telemetryStaleMs,
+    clock,
+    log,
+    background,
+  });
   await telemetry.start();
   // Frames are small arrays sent several times a second: compressing them costs more CPU than it saves.
   const io = new SocketServer({ perMessageDeflate: false });
@@ -247,7 +262,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     peers: leaveCluster ? io.of('/rid-peers') : null,
   });
   await rid.start();
-  const gateways = attachGatewayNamespace(io, { ingest: telemetry, authenticate: socketAuth, clock, log });
+  const gateways = attachGatewayNamespace(io, { ingest: telemetry, authenticate: socketAuth, clock, log, background });
   const commands = new DroneCommands({
     channel: gateways,
     carrier: async (droneId) => (await getState(db, droneId))?.gatewayId ?? null,
@@ -260,9 +275,10 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     log,
   });
   const alertEvents = new AlertEvents();
-  const alerts = new AlertBook({ db, events: alertEvents, clock, log });
+  const alerts = new AlertBook({ db, events: alertEvents, clock, log, background });
   await alerts.start();
   const monitor = new ConformanceMonitor({
+    background,
     db,
     droneEvents,
     airspaceEvents: events,
@@ -280,13 +296,14 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   const retention = { db, retentionMs: config.telemetryRetentionMs, clock, log };
   const housekeeping = [
     stopExpiry,
-    every(clock, 60_000, 'ending peers’ expired intents', () => peers.expire(), log),
-    ...(publisher ? [every(clock, 60_000, 'publishing plans to the DSS', () => publisher.sweep(), log)] : []),
-    every(clock, HOUR_MS, 'telemetry purge', () => purgeTelemetry(retention), log),
-    every(clock, HOUR_MS, 'audit purge', () => audit.purge(), log),
-    every(clock, HOUR_MS, 'idempotency purge', () => answers.purge(), log),
+    every(clock, 60_000, 'ending peers’ expired intents', () => peers.expire(), background),
+    ...(publisher ? [every(clock, 60_000, 'publishing plans to the DSS', () => publisher.sweep(), background)] : []),
+    every(clock, HOUR_MS, 'telemetry purge', () => purgeTelemetry(retention), background),
+    every(clock, HOUR_MS, 'audit purge', () => audit.purge(), background),
+    every(clock, HOUR_MS, 'idempotency purge', () => answers.purge(), background),
   ];
   const viewers = attachViewerNamespace(io, {
+    background,
     droneEvents,
     airspaceEvents: events,
     alertEvents,

@@ -155,15 +155,24 @@ function run(plan: ClientPlan): {
   };
 }
 
+/** A client that cannot go on says why and stops; the benchmark sees it exit. */
+function fail(err: unknown): never {
+  console.error(err);
+  process.exit(1);
+}
+
 let current: ReturnType<typeof run> | null = null;
 process.on('message', (m: { type: string; plan?: ClientPlan }) => {
   if (m.type === 'start' && m.plan) {
     current = run(m.plan);
-    void current.ready.then(() => process.send!({ type: 'ready' }));
+    current.ready.then(() => process.send!({ type: 'ready' })).catch(fail);
   } else if (m.type === 'stop' && current) {
-    void current.stop().then((r) => {
-      // Only once the message is out: disconnecting at once can drop a large one.
-      process.send!({ type: 'results', ...r }, undefined, {}, () => process.disconnect());
-    });
+    current
+      .stop()
+      .then((r) => {
+        // Only once the message is out: disconnecting at once can drop a large one.
+        process.send!({ type: 'results', ...r }, undefined, {}, () => process.disconnect());
+      })
+      .catch(fail);
   }
 });

@@ -74,10 +74,15 @@ process.on('message', (m: { type: string }) => {
   if (m.type !== 'stop') return;
   measuring = false;
   running = false;
-  void Promise.all(loops).then(() =>
-    process.send!({ type: 'stats', polls, flights, failures, response: response.sparse(), age: age.sparse() }, () =>
-      process.exit(0),
-    ),
-  );
+  Promise.all(loops)
+    .then(() =>
+      process.send!({ type: 'stats', polls, flights, failures, response: response.sparse(), age: age.sparse() }, () =>
+        process.exit(0),
+      ),
+    )
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
 });
 process.send!({ type: 'ready' });

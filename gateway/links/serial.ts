@@ -55,7 +55,7 @@ export class SerialLink extends EventEmitter<LinkEvents> implements Link {
     if (this.closing || this.reopen) return;
     this.reopen = setTimeout(() => {
       this.reopen = null;
-      if (!this.closing) void this.connect();
+      if (!this.closing) this.connect().catch((err: Error) => this.emit('fault', err));
     }, REOPEN_MS);
   }
 

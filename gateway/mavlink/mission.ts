@@ -97,27 +97,36 @@ export function uploadItems(
     const verify = (why: string) => {
       clock.clear(timer);
       unsubscribe();
-      void downloadItems(ch, missionType, timing, { clock, signal }).then((held) => {
-        if (!held.ok) {
-          finish({
-            ok: false,
-            result: held.result,
-            message: `${kind} upload: ${why}, and reading the list back failed: ${held.message}`,
-          });
-        } else if (holdsUpload(items, held.items, missionType)) {
-          finish({
-            ok: true,
-            result: 'ACCEPTED',
-            message: `${kind}: ${items.length} items accepted (${why}; the vehicle holds them, read back)`,
-          });
-        } else {
+      const readBack = downloadItems(ch, missionType, timing, { clock, signal });
+      readBack.then(
+        (held) => {
+          if (!held.ok) {
+            finish({
+              ok: false,
+              result: held.result,
+              message: `${kind} upload: ${why}, and reading the list back failed: ${held.message}`,
+            });
+          } else if (holdsUpload(items, held.items, missionType)) {
+            finish({
+              ok: true,
+              result: 'ACCEPTED',
+              message: `${kind}: ${items.length} items accepted (${why}; the vehicle holds them, read back)`,
+            });
+          } else {
+            finish({
+              ok: false,
+              result: 'ERROR',
+              message: `${kind} upload: ${why}, and the vehicle holds ${held.items.length} other items`,
+            });
+          }
+        },
+        (err: unknown) =>
           finish({
             ok: false,
             result: 'ERROR',
-            message: `${kind} upload: ${why}, and the vehicle holds ${held.items.length} other items`,
-          });
-        }
-      });
+            message: `${kind} upload: ${why}, and reading the list back failed: ${String(err)}`,
+          }),
+      );
     };
     const onSilence = () => {
       if (retries >= timing.retries) {

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import { every } from '../periodic.ts';
 import { PUBLIC } from './principal.ts';
+import type { Background } from '../background.ts';
 
 /** Requests listed in an address's audit row, as samples of what it tried. */
 const SAMPLES = 5;
@@ -33,6 +34,7 @@ export class AuthFailures {
       clock: Clock;
       audit: Pick<AuditTrail, 'record'>;
       log: Logger;
+      background: Background;
       /** Failures a window; 0: no limit (still audited per window). */
       perMinute: number;
       windowMs?: number;
@@ -49,7 +51,7 @@ export class AuthFailures {
       SWEEP_MS,
       'failed authentication audit',
       () => this.sweep(),
-      this.deps.log,
+      this.deps.background,
     );
   }
 

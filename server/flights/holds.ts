@@ -4,6 +4,7 @@ import type { Logger } from '../log.ts';
 import type { Db } from '../store/db.ts';
 import { heldPlans, type PlanRecord } from '../store/plans.ts';
 import type { FlightPlans } from './service.ts';
+import type { Background } from '../background.ts';
 
 /**
  * Releases each held plan the moment its hold is over, on every instance: each one follows the
@@ -25,7 +26,14 @@ export class HoldExpiry {
   };
 
   constructor(
-    private readonly deps: { db: Db; flights: FlightPlans; events: AirspaceEvents; clock: Clock; log: Logger },
+    private readonly deps: {
+      db: Db;
+      flights: FlightPlans;
+      events: AirspaceEvents;
+      clock: Clock;
+      log: Logger;
+      background: Background;
+    },
   ) {}
 
   async start(): Promise<void> {
@@ -65,7 +73,7 @@ export class HoldExpiry {
       .then((n) => {
         if (n > 0) this.deps.log.info({ released: n }, 'expired holds released');
       })
-      .catch((err: unknown) => this.deps.log.error({ err, due }, 'could not release expired holds; the sweep retries'))
+      .catch(this.deps.background.failed('release expired holds', { due, next: 'the sweep retries' }))
       .finally(() => {
         // Released or not, these were read back: a hold still listed here is retried by the sweep.
         for (const id of due) if ((this.due.get(id) ?? Infinity) <= now) this.due.delete(id);

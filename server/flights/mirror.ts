@@ -8,6 +8,7 @@ import { AIRSPACE_CHANNEL } from '../store/coordination.ts';
 import { getPlans, livePlanKeys, type PlanRecord } from '../store/plans.ts';
 import { type Clock } from '../clock.ts';
 import type { Compilers, Span, ZoneCompilation } from '../workers/compilers.ts';
+import type { Background } from '../background.ts';
 
 /** A plan's committed state as the mirror needs it; `keys` is null once it no longer holds a sky road. */
 export interface PlanChange {
@@ -44,6 +45,7 @@ export class AirspaceMirror {
     private readonly deps: {
       db: Db;
       log: Logger;
+      background: Background;
       events: AirspaceEvents;
       clock: Clock;
       /** How far ahead plans may be filed: scheduled zones' windows must always reach past it. */
@@ -194,7 +196,7 @@ export class AirspaceMirror {
           await this.syncZones(this.deps.db, notice.revision);
         }
       })
-      .catch((err: unknown) => this.deps.log.error({ err, payload }, 'could not follow an airspace change'));
+      .catch(this.deps.background.failed('follow an airspace change', { payload }));
   }
 
   private pruneFreed(): void {

@@ -17,6 +17,7 @@ import { ZONE_FILE } from './import/read.ts';
 import { Geofences } from './service.ts';
 import { systemClock } from '../clock.ts';
 import { inlineCompilers } from '../workers/compilers.ts';
+import { loggedBackground } from '../background.ts';
 
 const USAGE = `usage:
   npm run geofences -- import <file|dir>...          import zone files (GeoJSON, ED-269, ED-318, PLATEAU CityGML)
@@ -164,7 +165,15 @@ async function runCheck(config: Config, args: string[], reference: string | unde
   const events = new AirspaceEvents();
   const horizonMs = config.planningHorizonMs;
   const compilers = inlineCompilers({ datum, params: config.airspace });
-  const mirror = new AirspaceMirror({ db, compilers, log, events, clock: systemClock, horizonMs });
+  const mirror = new AirspaceMirror({
+    db,
+    compilers,
+    log,
+    background: loggedBackground(log),
+    events,
+    clock: systemClock,
+    horizonMs,
+  });
   try {
     await mirror.start();
     const geofences = new Geofences({

@@ -1,6 +1,6 @@
 import type { Datum } from '../airspace/altitude.ts';
 import type { Dem } from './dem.ts';
-import { egm96Undulation } from './geoid.ts';
+import { egm96Undulation } from '../protocol/geoid.ts';
 import { flatTerrain, type FlatArea } from './terrain.ts';
 
 /**

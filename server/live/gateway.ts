@@ -15,8 +15,11 @@ import type { GatewayChannel } from '../telemetry/commands.ts';
 import type { TelemetryIngest } from '../telemetry/ingest.ts';
 import { socketPrincipal, type SocketAuthenticator } from './socket-auth.ts';
 import { type Clock } from '../clock.ts';
+import type { Background } from '../background.ts';
 
 export interface GatewayNamespaceDeps {
+  /** Where failures of work nobody awaits are reported. */
+  background: Background;
   ingest: TelemetryIngest;
   authenticate: SocketAuthenticator;
   clock: Clock;
@@ -76,7 +79,7 @@ export function attachGatewayNamespace(io: Server, deps: GatewayNamespaceDeps): 
     const gatewayId = socket.data.gatewayId as string;
     // Built here, not kept in socket.data: that travels between instances, a function does not.
     const carries = carrier(socket.data.principal as Principal);
-    void socket.join(gatewayRoom(gatewayId));
+    deps.background.run('join a room', socket.join(gatewayRoom(gatewayId)), { gatewayId });
     deps.log.info({ gatewayId, address: socket.handshake.address }, 'gateway connected');
 
     socket.on('telemetry', async (batch: unknown, ack?: (answer: unknown) => void) => {

@@ -25,8 +25,11 @@ import { Viewport } from './viewport.ts';
 import { type Clock } from '../clock.ts';
 import { LIMITS } from '../limits.ts';
 import { Bucket } from './bucket.ts';
+import type { Background } from '../background.ts';
 
 export interface ViewerNamespaceDeps {
+  /** Where failures of work nobody awaits are reported. */
+  background: Background;
   droneEvents: DroneEvents;
   airspaceEvents: AirspaceEvents;
   alertEvents: AlertEvents;
@@ -154,7 +157,7 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
       .then((owner) => {
         if (owner) out.to(operatorRoom(owner)).except(ALL).emit('alert', alert);
       })
-      .catch((err: unknown) => deps.log.error({ err, alertId: alert.id }, 'could not route an alert to its operator'));
+      .catch(deps.background.failed('route an alert to its operator', { alertId: alert.id }));
   };
   deps.droneEvents.on('state', onState);
   deps.droneEvents.on('link', onLink);
@@ -215,8 +218,8 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
     let group: Group | null = null;
     const who = socket.data.principal as Principal;
     const all = can(who, 'sky:read-all');
-    void socket.join(all ? ALL : ANONYMOUS);
-    if (!all && can(who, 'plans:file')) void socket.join(operatorRoom(who.subject));
+    deps.background.run('join a room', socket.join(all ? ALL : ANONYMOUS));
+    if (!all && can(who, 'plans:file')) deps.background.run('join a room', socket.join(operatorRoom(who.subject)));
     const { subscribeBurst, subscribesPerSecond, fullSnapshotCost } = LIMITS;
     const subscribes = new Bucket(deps.clock, subscribeBurst, subscribesPerSecond);
 
@@ -238,11 +241,11 @@ export function attachViewerNamespace(io: Server, deps: ViewerNamespaceDeps): Vi
 
       const next = join(viewport);
       if (group) {
-        void socket.leave(group.room);
+        deps.background.run('leave a room', socket.leave(group.room));
         leave(group);
       }
       group = next;
-      void socket.join(next.room);
+      deps.background.run('join a room', socket.join(next.room));
 
       const snapshot: LiveSnapshot = { now: 0, drones: [] };
       if (request.data.full) {

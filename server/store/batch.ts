@@ -17,19 +17,18 @@ export class Batch<T, R> {
       if (this.scheduled) return;
       this.scheduled = true;
       // After the microtasks of the current event: every call the event started has queued by then.
-      setImmediate(() => void this.flush());
+      setImmediate(() => this.flush());
     });
   }
 
-  private async flush(): Promise<void> {
+  /** Every item hears the outcome: its result, or the statement's failure. */
+  private flush(): void {
     const items = this.items;
     this.items = [];
     this.scheduled = false;
-    try {
-      const results = await this.run(items.map((i) => i.item));
-      items.forEach((i, k) => i.resolve(results[k]!));
-    } catch (err) {
-      for (const i of items) i.reject(err);
-    }
+    this.run(items.map((i) => i.item)).then(
+      (results) => items.forEach((i, k) => i.resolve(results[k]!)),
+      (err: unknown) => items.forEach((i) => i.reject(err)),
+    );
   }
 }

@@ -17,6 +17,7 @@ import type { Db } from '../store/db.ts';
 import type { AlertEvents } from './alert-events.ts';
 import { Batch } from '../store/batch.ts';
 import { type Clock } from '../clock.ts';
+import type { Background } from '../background.ts';
 
 /** What a new alert says; the book gives it its id, times and dedupe. */
 export interface AlertDraft {
@@ -45,6 +46,8 @@ interface Tracked {
 }
 
 export interface AlertBookDeps {
+  /** Where failures of work nobody awaits are reported. */
+  background: Background;
   db: Db;
   events: AlertEvents;
   clock: Clock;
@@ -185,11 +188,12 @@ export class AlertBook {
 
   private enqueue<T>(condition: string, work: () => Promise<T>): Promise<T> {
     const next = (this.queues.get(condition) ?? Promise.resolve()).then(work, work);
-    const settled = next.catch(() => undefined);
-    this.queues.set(condition, settled);
-    void settled.then(() => {
+    // The caller hears of a failure through `next`; the queue only needs to know it is over.
+    const release = () => {
       if (this.queues.get(condition) === settled) this.queues.delete(condition);
-    });
+    };
+    const settled: Promise<void> = next.then(release, release);
+    this.queues.set(condition, settled);
     return next;
   }
 
@@ -240,6 +244,6 @@ export class AlertBook {
         else if (alert.closedAt === null && !mine) this.track(condition, alert);
         this.deps.events.emit('alert', alert);
       })
-      .catch((err: unknown) => this.deps.log.error({ err, alertId: notice.id }, 'could not follow an alert change'));
+      .catch(this.deps.background.failed('follow an alert change', { alertId: notice.id }));
   }
 }

@@ -12,11 +12,14 @@ import type { Db } from '../store/db.ts';
 import { listStates, setLink, storeBatch } from '../store/telemetry.ts';
 import type { DroneEvents } from './events.ts';
 import type { Clock, Timer } from '../clock.ts';
+import type { Background } from '../background.ts';
 
 /** The batch's envelope; each sample is then checked on its own so one bad sample does not sink the rest. */
 const Envelope = z.object({ samples: z.array(z.unknown()).max(MAX_TELEMETRY_BATCH) });
 
 export interface IngestDeps {
+  /** Where failures of work nobody awaits are reported. */
+  background: Background;
   db: Db;
   events: DroneEvents;
   /** A drone is stale this long after its newest sample arrived. */
@@ -41,7 +44,10 @@ export class TelemetryIngest {
   /** Loads the drones' last known states, so staleness and commands carry on across a restart. */
   async start(): Promise<void> {
     for (const s of await listStates(this.deps.db)) this.latest.set(s.droneId, s);
-    this.timer = this.deps.clock.setInterval(() => void this.markStale(), 1000);
+    this.timer = this.deps.clock.setInterval(
+      () => this.deps.background.run('mark stale links', this.markStale()),
+      1000,
+    );
   }
 
   stop(): void {

@@ -26,8 +26,11 @@ import type { DroneEvents } from './events.ts';
 import type { SafeActions } from './policy.ts';
 import { DroneGrid } from './proximity.ts';
 import type { Clock, Timer } from '../clock.ts';
+import type { Background } from '../background.ts';
 
 export interface MonitorDeps {
+  /** Where failures of work nobody awaits are reported. */
+  background: Background;
   db: Db;
   droneEvents: DroneEvents;
   airspaceEvents: AirspaceEvents;
@@ -199,9 +202,7 @@ export class ConformanceMonitor {
 
   private enqueue(droneId: string, work: (w: Watch) => Promise<void>): void {
     const w = this.watch(droneId);
-    w.queue = w.queue
-      .then(() => work(w))
-      .catch((err: unknown) => this.deps.log.error({ err, droneId }, 'conformance check failed'));
+    w.queue = w.queue.then(() => work(w)).catch(this.deps.background.failed('conformance check', { droneId }));
   }
 
   private async check(w: Watch, s: DroneState): Promise<void> {
@@ -432,13 +433,11 @@ export class ConformanceMonitor {
     this.deps.book
       .raise(draft, action)
       .then((alert) => (alert?.action ? this.deps.actions.take(alert) : null))
-      .catch((err: unknown) => this.deps.log.error({ err, alert: draft }, 'could not raise an alert'));
+      .catch(this.deps.background.failed('raise an alert', { alert: draft }));
   }
 
   private resolve(condition: string): void {
-    this.deps.book
-      .resolve(condition)
-      .catch((err: unknown) => this.deps.log.error({ err, condition }, 'could not close an alert'));
+    this.deps.book.resolve(condition).catch(this.deps.background.failed('close an alert', { condition }));
   }
 
   private resolveWhere(match: Parameters<AlertBook['conditions']>[0]): void {

@@ -5,6 +5,7 @@ import { currentLang, onLangChange, setLang, t } from './i18n/index.ts';
 import { translateStatic } from './i18n/index.ts';
 import type { LiveStatus } from './live.ts';
 import { signIn, signOut } from './session.ts';
+import { inBackground } from './background.ts';
 
 export interface Chrome {
   status(s: LiveStatus | 'replay'): void;
@@ -46,10 +47,13 @@ export function setupChrome(): Chrome {
     refused = true;
     return PUBLIC_WHOAMI;
   });
-  void whoami.then((w) => {
-    me = w;
-    showWho();
-  });
+  inBackground(
+    'asking who the page acts as',
+    whoami.then((w) => {
+      me = w;
+      showWho();
+    }),
+  );
 
   onLangChange(() => {
     show();

@@ -27,6 +27,7 @@ import { storedTracks } from './replay/source.ts';
 import { AlertStore } from './state/alerts.ts';
 import { DroneStore } from './state/drones.ts';
 import { isWhole, PlanStore } from './state/plans.ts';
+import { inBackground } from './background.ts';
 
 const MINUTE = 60_000;
 const AIRSPACE_REFRESH_MS = MINUTE;
@@ -80,8 +81,8 @@ async function main(): Promise<void> {
       if (full) {
         plans.replace(s.plans ?? []);
         alerts.replace(s.alerts ?? []);
-        void refreshAirspace();
-        void refreshZones();
+        inBackground('loading the reserved airspace', refreshAirspace());
+        inBackground('loading the zones', refreshZones());
       }
       invalidate();
     },
@@ -95,12 +96,12 @@ async function main(): Promise<void> {
     },
     plan(p) {
       plans.put(p);
-      if (p.id === selection.planId) void loadSelectedPlan();
+      if (p.id === selection.planId) inBackground('loading the selected plan', loadSelectedPlan());
       airspaceSoon();
       invalidate();
     },
     zone() {
-      void refreshZones();
+      inBackground('loading the zones', refreshZones());
     },
     alert(a) {
       alerts.put(a);
@@ -141,13 +142,13 @@ async function main(): Promise<void> {
       console.error('sky roads not loaded', err);
     }
   }
-  capacityToggle.addEventListener('change', () => void refreshAirspace());
+  capacityToggle.addEventListener('change', () => inBackground('loading the reserved airspace', refreshAirspace()));
   let airspaceTimer: ReturnType<typeof setTimeout> | null = null;
   const airspaceSoon = () => {
     if (airspaceTimer) clearTimeout(airspaceTimer);
-    airspaceTimer = setTimeout(() => void refreshAirspace(), 300);
+    airspaceTimer = setTimeout(() => inBackground('loading the reserved airspace', refreshAirspace()), 300);
   };
-  setInterval(() => void refreshAirspace(), AIRSPACE_REFRESH_MS);
+  setInterval(() => inBackground('loading the reserved airspace', refreshAirspace()), AIRSPACE_REFRESH_MS);
 
   async function loadSelectedPlan(): Promise<void> {
     const id = selection.planId;
@@ -176,7 +177,7 @@ async function main(): Promise<void> {
     selectedPlan = plan ?? null;
     selectedRoad = [];
     airspaceVersion++;
-    void loadSelectedPlan();
+    inBackground('loading the selected plan', loadSelectedPlan());
     invalidate();
   }
 
@@ -185,7 +186,7 @@ async function main(): Promise<void> {
     selectedPlan = plan;
     selectedRoad = [];
     airspaceVersion++;
-    void loadSelectedPlan();
+    inBackground('loading the selected plan', loadSelectedPlan());
     const pts = plan.request.route?.waypoints ?? [];
     if (pts.length) {
       const lons = pts.map((p) => p.lon);
@@ -281,9 +282,12 @@ async function main(): Promise<void> {
   };
   const replayEl = byId('replay');
   // Replay reads the stored history, which only monitors and administrators may.
-  void chrome.whoami.then((me) => {
-    replayEl.hidden = !roleMay(me.role, 'sky:read-all');
-  });
+  inBackground(
+    'asking who the page acts as',
+    chrome.whoami.then((me) => {
+      replayEl.hidden = !roleMay(me.role, 'sky:read-all');
+    }),
+  );
   function replayView(): ReplayView {
     if (replayLoading) return { mode: 'loading' };
     if (!replay) return { mode: 'live' };
@@ -472,8 +476,8 @@ async function main(): Promise<void> {
     airspaceSoon();
   });
   subscribeViewport();
-  void refreshZones();
-  void refreshAirspace();
+  inBackground('loading the zones', refreshZones());
+  inBackground('loading the reserved airspace', refreshAirspace());
   hooks.ready = true;
   invalidate();
 }

@@ -17,6 +17,7 @@ import { renderDecision, type DecisionView } from './panels/decision.ts';
 import { renderMyPlans } from './panels/my-plans.ts';
 import { isWhole } from './state/plans.ts';
 import { PURPOSES } from './state/purposes.ts';
+import { inBackground } from './background.ts';
 
 const HOUR = 3_600_000;
 const CONFLICT_RED: [number, number, number, number] = [229, 57, 53, 150];
@@ -119,19 +120,37 @@ async function main(): Promise<void> {
   }
 
   const decisionActions = {
-    take: (a: Alternative) => void submit(a.request),
-    confirm: (p: FlightPlan) => void operate(() => api.confirm(p.id)),
-    fileAt: (slot: { request: FlightPlanRequest | null }) => void (slot.request && submit(slot.request)),
+    take: (a: Alternative) => inBackground('filing the alternative', submit(a.request)),
+    confirm: (p: FlightPlan) =>
+      inBackground(
+        'confirming the hold',
+        operate(() => api.confirm(p.id)),
+      ),
+    fileAt: (slot: { request: FlightPlanRequest | null }) => {
+      if (slot.request) inBackground('filing at the earliest slot', submit(slot.request));
+    },
   };
   const showDecision = () => renderDecision(byId('decision'), decision, decisionActions);
 
   const actions = {
-    show: (p: FlightPlan) => void showPlan(p.id),
+    show: (p: FlightPlan) => inBackground('showing the plan', showPlan(p.id)),
     confirm: decisionActions.confirm,
-    export: (p: FlightPlan, format: 'json' | 'csv') => void exportFiling(p, format),
-    activate: (p: FlightPlan) => void operate(() => api.activate(p.id)),
-    end: (p: FlightPlan) => void operate(() => api.end(p.id)),
-    cancel: (p: FlightPlan) => void operate(() => api.cancel(p.id)),
+    export: (p: FlightPlan, format: 'json' | 'csv') => inBackground('exporting the filing', exportFiling(p, format)),
+    activate: (p: FlightPlan) =>
+      inBackground(
+        'activating the plan',
+        operate(() => api.activate(p.id)),
+      ),
+    end: (p: FlightPlan) =>
+      inBackground(
+        'ending the plan',
+        operate(() => api.end(p.id)),
+      ),
+    cancel: (p: FlightPlan) =>
+      inBackground(
+        'cancelling the plan',
+        operate(() => api.cancel(p.id)),
+      ),
   };
   const drawMyPlans = () => renderMyPlans(byId('my-plans'), myPlans, shownPlanId, actions);
 
@@ -267,7 +286,7 @@ async function main(): Promise<void> {
       showDecision();
       return;
     }
-    void submit(request);
+    inBackground('filing the plan', submit(request));
   });
   form.addEventListener('input', draw);
   byId('earliest').addEventListener('click', () => {
@@ -277,7 +296,7 @@ async function main(): Promise<void> {
       showDecision();
       return;
     }
-    void findEarliest(request);
+    inBackground('finding the earliest slot', findEarliest(request));
   });
   byId('clear-waypoints').addEventListener('click', () => {
     waypoints = [];
@@ -291,7 +310,7 @@ async function main(): Promise<void> {
     drawWaypoints();
     draw();
   });
-  map.on('moveend', () => void refreshOtherRoads());
+  map.on('moveend', () => inBackground('loading the reserved airspace', refreshOtherRoads()));
 
   const live = new LiveClient(location.origin, {
     snapshot: () => undefined,
@@ -300,10 +319,11 @@ async function main(): Promise<void> {
     zone: () => undefined,
     alert: () => undefined,
     plan(p) {
-      if (!isWhole(p) || !myPlans.some((m) => m.id === p.id)) return void refreshOtherRoads();
+      if (!isWhole(p) || !myPlans.some((m) => m.id === p.id))
+        return inBackground('loading the reserved airspace', refreshOtherRoads());
       myPlans = myPlans.map((m) => (m.id === p.id && m.version <= p.version ? { ...m, ...p } : m));
       drawMyPlans();
-      void refreshOtherRoads();
+      inBackground('loading the reserved airspace', refreshOtherRoads());
     },
     status: (s) => chrome.status(s),
   });

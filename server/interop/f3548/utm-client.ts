@@ -36,7 +36,6 @@ export class UtmCallFailed extends Error {
   }
 }
 
-const Reference = F3548OperationalIntentReference;
 const GetReference = DssChangeOperationalIntentReferenceResponse.pick({ operational_intent_reference: true });
 
 /**
@@ -50,13 +49,13 @@ export class UtmClient {
     private readonly tokens: AccessTokens,
   ) {}
 
-  async queryIntents(area: F3548Volume4D): Promise<Array<z.infer<typeof Reference>>> {
+  async queryIntents(area: F3548Volume4D): Promise<Array<z.infer<typeof F3548OperationalIntentReference>>> {
     const url = `${this.dssUrl}/dss/v1/operational_intent_references/query`;
     const res = await this.call('POST', url, { area_of_interest: area });
     return this.expect(res, 200, DssQueryOperationalIntentReferencesResponse, url).operational_intent_references;
   }
 
-  async getReference(id: string): Promise<z.infer<typeof Reference>> {
+  async getReference(id: string): Promise<z.infer<typeof F3548OperationalIntentReference>> {
     const url = `${this.dssUrl}/dss/v1/operational_intent_references/${id}`;
     const res = await this.call('GET', url);
     return this.expect(res, 200, GetReference, url).operational_intent_reference;

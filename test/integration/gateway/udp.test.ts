@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../../gateway/gateway.ts';
 import { signingKey } from '../../../gateway/mavlink/signing.ts';
 import { startFleet, type Fleet } from '../../../gateway/sim/fleet.ts';
-import { egm96Undulation } from '../../../server/geofences/geoid.ts';
+import { egm96Undulation } from '../../../server/protocol/geoid.ts';
 import type { CommandOutcome, DroneState, FlightPlan, TelemetrySample } from '../../../server/protocol/index.ts';
 import { DATABASE_KINDS } from '../../support/databases.ts';
 import { inHours } from '../../support/plans.ts';

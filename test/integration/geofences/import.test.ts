@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../server/clock.ts';
 import { loadConfig } from '../../../server/config.ts';
 import { makeDatum } from '../../../server/geofences/datum.ts';
-import { egm96Undulation } from '../../../server/geofences/geoid.ts';
+import { egm96Undulation } from '../../../server/protocol/geoid.ts';
 import { importZoneFile, type LoadDeps } from '../../../server/geofences/import/load.ts';
 import { ImportError } from '../../../server/geofences/import/types.ts';
 import { zoneTimes } from '../../../server/geofences/schedule.ts';

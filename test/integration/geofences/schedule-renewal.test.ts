@@ -11,6 +11,7 @@ import { beginZoneChange, insertZone } from '../../../server/store/geofences.ts'
 import { migrate } from '../../../server/store/migrate.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../support/databases.ts';
 import { inlineCompilers } from '../../../server/workers/compilers.ts';
+import { loggedBackground } from '../../../server/background.ts';
 
 const DAY = 86_400_000;
 const HORIZON = 30 * DAY;
@@ -36,6 +37,7 @@ describe.each(DATABASE_KINDS)("a scheduled zone's windows keep ahead of the plan
       db,
       compilers: inlineCompilers({ datum: makeDatum(0), params: config.airspace }),
       log: createLogger('silent'),
+      background: loggedBackground(createLogger('silent')),
       events: new AirspaceEvents(),
       clock: { ...systemClock, now: () => now },
       horizonMs: HORIZON,

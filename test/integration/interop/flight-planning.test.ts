@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { egm96Undulation } from '../../../server/geofences/geoid.ts';
+import { egm96Undulation } from '../../../server/protocol/geoid.ts';
 import { DATABASE_KINDS } from '../../support/databases.ts';
 import { startTestServer, type TestServer } from '../../support/server.ts';
 import { until } from '../gateway/support.ts';

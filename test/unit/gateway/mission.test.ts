@@ -35,7 +35,7 @@ function wire(encoder: Encoder, deliver: (frame: Frame) => void) {
   const framer = new MavlinkFramer();
   return (msg: MavLinkData) => {
     const bytes = encoder.encode(msg);
-    void Promise.resolve().then(() => framer.push(bytes, deliver));
+    queueMicrotask(() => framer.push(bytes, deliver));
   };
 }
 
@@ -84,8 +84,13 @@ function radio(drop: (dir: 'up' | 'down', name: string, n: number) => boolean = 
 
 async function settle<T>(p: Promise<T>): Promise<T> {
   let done = false;
-  void p.finally(() => (done = true));
+  // Only whether it is over matters here; the caller gets its outcome from `p`.
+  const over = p.then(
+    () => (done = true),
+    () => (done = true),
+  );
   for (let i = 0; i < 400 && !done; i++) await vi.advanceTimersByTimeAsync(50);
+  await over;
   return p;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { egm96Undulation } from '../../../server/geofences/geoid.ts';
+import { egm96Undulation } from '../../../server/protocol/geoid.ts';
 import { FlightPlanRequest } from '../../../server/protocol/index.ts';
 import { planToUpload } from '../../../server/telemetry/plan-mission.ts';
 import { insidePolygon, moveBy } from '../../../gateway/sim/geo.ts';

@@ -1,5 +1,6 @@
 import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import type { Geofence } from '../../../server/protocol/index.ts';
+import { inBackground } from '../background.ts';
 
 /** A zone whose top is higher than this above its floor is drawn this tall: a lid, not a wall to the sky. */
 const MAX_DRAWN_THICKNESS_M = 120;
@@ -50,5 +51,6 @@ export function zoneFeatures(zones: readonly Geofence[], groundW84M: number): Ge
 }
 
 export function showZones(map: MapLibreMap, zones: readonly Geofence[], groundW84M: number): void {
-  map.getSource<GeoJSONSource>('zones')?.setData(zoneFeatures(zones, groundW84M));
+  const drawn = map.getSource<GeoJSONSource>('zones')?.setData(zoneFeatures(zones, groundW84M));
+  if (drawn) inBackground('drawing the zones', drawn);
 }
