@@ -4,6 +4,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
 import { AuditTrail } from './audit/trail.ts';
+import { getPublication } from './store/f3548.ts';
 import { system } from './auth/principal.ts';
 import { ensureAdminToken } from './auth/admin-token.ts';
 import { Authenticator } from './auth/authenticator.ts';
@@ -16,6 +17,9 @@ import type { Config } from './config.ts';
 import { AirspaceEvents } from './events.ts';
 import { AirspaceMirror } from './flights/mirror.ts';
 import { endExpiredPlans } from './flights/expiry.ts';
+import { Caps } from './flights/caps.ts';
+import { ReservedAirspace } from './flights/reserved.ts';
+import { TelemetryHistory } from './telemetry/history.ts';
 import { DecisionLog } from './flights/decision-log.ts';
 import { HoldExpiry } from './flights/holds.ts';
 import { FlightPlans, type Rights } from './flights/service.ts';
@@ -25,7 +29,7 @@ import { loadGeofenceDirectory } from './geofences/directory.ts';
 import { egm96Undulation } from './protocol/geoid.ts';
 import { Geofences } from './geofences/service.ts';
 import { createApp } from './http/app.ts';
-import { IdempotentAnswers } from './http/idempotency.ts';
+import { IdempotentAnswers } from './idempotency/answers.ts';
 import { FlightPlanning } from './interop/flight-planning/service.ts';
 import { accessTokens } from './interop/f3548/access-tokens.ts';
 import { Constraints } from './interop/f3548/constraints.ts';
@@ -201,6 +205,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     zones: new ZoneAuthorizations({ db, clock }),
   };
   const decisions = new DecisionLog({ db, log });
+  const caps = new Caps({ db, clock, defaultCellHours: config.defaultCapCellHours });
   // The base URL peers reach this USS at is the server's own until it listens, unless configured.
   const uss: UssIdentity = { id: config.uss.id, baseUrl: config.uss.baseUrl ?? '' };
   const identity = () => uss;
@@ -330,7 +335,12 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     version: string;
   };
   const app = createApp({
-    db,
+    database: {
+      kind: db.kind,
+      ping: async () => {
+        await db.query('SELECT 1');
+      },
+    },
     flights,
     rights,
     interuss,
@@ -366,11 +376,19 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     alerts,
     rid,
     decisions,
+    caps,
+    history: new TelemetryHistory({ db }),
+    reserved: new ReservedAirspace({
+      db,
+      capacityResolution: config.capacityResolution,
+      airspace: config.airspace,
+    }),
     uss: {
       intents: new OperationalIntents({ db, peers, identity, dss: dss !== null, bandHeightM, clock }),
       constraints: new Constraints({ db, geofences, identity, datum, horizonMs, clock, log }),
     },
     dssUrl: dss?.url ?? null,
+    publication: (planId) => getPublication(db, planId),
     planning: config,
     ui: ui({ ...config.ui, telemetryStaleMs: config.telemetryStaleMs }, datum, log).router,
   });

@@ -5,7 +5,7 @@ import { appendAudit, listAudit, purgeAudit, type AuditDraft } from '../store/au
 import { Batch } from '../store/batch.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import type { Clock } from '../clock.ts';
-import { storable } from '../store/unstorable.ts';
+import { storable } from '../protocol/unstorable.ts';
 
 /** The shortest retention the table allows: investigations need at least this much. */
 export const MIN_AUDIT_RETENTION_DAYS = 30;

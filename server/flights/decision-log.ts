@@ -1,6 +1,10 @@
+import { demand } from '../auth/policy.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { Logger } from '../log.ts';
+import type { DecisionsReport } from '../protocol/index.ts';
 import type { Db } from '../store/db.ts';
-import { recordDecisions, type DecisionRecord } from '../store/decisions.ts';
+import { countDecisions, recordDecisions, type DecisionRecord } from '../store/decisions.ts';
+import { decisionsReport } from './report.ts';
 
 /**
  * Refusals for the decisions report, written right after they are given and off the answer's
@@ -17,6 +21,13 @@ export class DecisionLog {
   record(decision: DecisionRecord): void {
     this.pending.push(decision);
     this.writing ??= this.flush();
+  }
+
+  /** Decisions by operator and refusal reason over [from, to), this instance's refusals counted as soon as given. */
+  async report(who: Principal, from: number, to: number): Promise<DecisionsReport> {
+    demand(who, 'sky:read-all', 'reading the decisions report');
+    await this.drain();
+    return decisionsReport(await countDecisions(this.deps.db, from, to), from, to);
   }
 
   /** Resolves once every refusal recorded so far is stored (or its failure logged). */

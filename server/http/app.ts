@@ -5,6 +5,9 @@ import type { Authenticator } from '../auth/authenticator.ts';
 import type { Config } from '../config.ts';
 import type { AuthFailures } from '../auth/failures.ts';
 import type { TokenIssuer } from '../auth/issuer.ts';
+import type { Caps } from '../flights/caps.ts';
+import type { ReservedAirspace } from '../flights/reserved.ts';
+import type { TelemetryHistory } from '../telemetry/history.ts';
 import type { DecisionLog } from '../flights/decision-log.ts';
 import type { FlightPlans, Rights } from '../flights/service.ts';
 import { flightPlanningRouter } from '../interop/flight-planning/router.ts';
@@ -12,7 +15,7 @@ import type { FlightPlanning } from '../interop/flight-planning/service.ts';
 import { versioningRouter } from '../interop/versioning/router.ts';
 import type { Constraints } from '../interop/f3548/constraints.ts';
 import type { OperationalIntents } from '../interop/f3548/operational-intents.ts';
-import { publicationRouter } from '../interop/f3548/publication-router.ts';
+import { publicationRouter, type PublicationLookup } from '../interop/f3548/publication-router.ts';
 import { ussRouter } from '../interop/f3548/router.ts';
 import type { AirspaceMirror } from '../flights/mirror.ts';
 import type { Geofences } from '../geofences/service.ts';
@@ -23,13 +26,12 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Vault } from '../privacy/vault.ts';
 import type { Transparency } from '../protocol/index.ts';
-import type { Db } from '../store/db.ts';
 import type { AlertBook } from '../telemetry/alerts.ts';
 import type { DroneCommands } from '../telemetry/commands.ts';
 import { auditWrites } from './audit.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler, notFound } from './errors.ts';
-import type { IdempotentAnswers } from './idempotency.ts';
+import type { IdempotentAnswers } from '../idempotency/answers.ts';
 import { refuseDeepJson } from './json-depth.ts';
 import { openApiDocument } from './openapi.ts';
 import { perTokenRateLimit } from './rate-limit.ts';
@@ -43,7 +45,7 @@ import { decisionsRouter } from './routes/decisions.ts';
 import { dronesRouter } from './routes/drones.ts';
 import { flightPlansRouter } from './routes/flight-plans.ts';
 import { geofencesRouter } from './routes/geofences.ts';
-import { healthRouter } from './routes/health.ts';
+import { healthRouter, type DatabaseHealth } from './routes/health.ts';
 import { replayRouter } from './routes/replay.ts';
 import { rulesRouter } from './routes/rules.ts';
 import { droneRegistrationsRouter, priorityGrantsRouter, zoneAuthorizationsRouter } from './routes/rights.ts';
@@ -55,7 +57,8 @@ import { type Clock } from '../clock.ts';
 import { LIMITS } from '../limits.ts';
 
 export interface AppDeps {
-  db: Db;
+  /** The database as the health check sees it. */
+  database: DatabaseHealth;
   flights: FlightPlans;
   /** InterUSS flight_planning/v1 over the same flights. */
   interuss: FlightPlanning;
@@ -83,10 +86,17 @@ export interface AppDeps {
   rid: RemoteIdService;
   /** Refusals on their way to the decisions report. */
   decisions: DecisionLog;
+  caps: Caps;
+  /** Stored telemetry: states, tracks, replay. */
+  history: TelemetryHistory;
+  /** Live plans' keys by area and window. */
+  reserved: ReservedAirspace;
   /** ASTM F3548-21 USS↔USS: this USS's operational intents and constraints, and peers' notifications. */
   uss: { intents: OperationalIntents; constraints: Constraints };
   /** The DSS plans are published to; null: none. */
   dssUrl: string | null;
+  /** Where the DSS stands with one of this USS's plans. */
+  publication: PublicationLookup;
   /** What the planning endpoints publish and count with: the rules, holds, caps and capacity. */
   planning: Pick<
     Config,
@@ -146,15 +156,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/geofences', geofencesRouter(deps));
   app.use('/api/v1/airspace/check', airspaceCheckRouter(deps));
   app.use('/api/v1/airspace', airspaceRouter(deps));
-  app.use(
-    '/api/v1/capacity',
-    capacityRouter({
-      ...deps,
-      capacityResolution: deps.planning.capacityResolution,
-      airspace: deps.planning.airspace,
-    }),
-  );
-  app.use('/api/v1/rules', rulesRouter({ db: deps.db, config: deps.planning }));
+  app.use('/api/v1/capacity', capacityRouter(deps));
+  app.use('/api/v1/rules', rulesRouter({ caps: deps.caps, config: deps.planning }));
   app.use('/api/v1/caps', capsRouter(deps));
   app.use('/api/v1/decisions', decisionsRouter(deps));
   app.use('/api/v1/drones', dronesRouter({ ...deps, staleAfterMs: deps.telemetryStaleMs }));

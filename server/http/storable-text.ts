@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { BadRequest } from '../errors.ts';
-import { UNSTORABLE } from '../store/unstorable.ts';
+import { UNSTORABLE } from '../protocol/unstorable.ts';
 
 function firstUnstorable(value: unknown, path: string, depth = 0): string | null {
   if (typeof value === 'string') return UNSTORABLE.test(value) ? path : null;

@@ -18,7 +18,7 @@ import { outlineProblem } from './rings.ts';
 import type { ImportFormat, Skip, ZoneDraft } from './types.ts';
 import { type Clock } from '../../clock.ts';
 import { appendAudit } from '../../store/audit.ts';
-import { storable } from '../../store/unstorable.ts';
+import { storable } from '../../protocol/unstorable.ts';
 
 /** Rows handed to the database at a time while a file streams in. */
 const BATCH = 1000;

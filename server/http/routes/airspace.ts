@@ -3,8 +3,7 @@ import type { Datum } from '../../airspace/altitude.ts';
 import { BadRequest } from '../../errors.ts';
 import { airspaceSpatialIds } from '../../interop/spatial-id/export.ts';
 import { hours, LIMITS } from '../../limits.ts';
-import type { Db } from '../../store/db.ts';
-import { airspaceKeys } from '../../store/plans.ts';
+import type { ReservedAirspace } from '../../flights/reserved.ts';
 import { AirspaceQuery, AirspaceSpatialIdQuery, type SkyRoadCells } from '../../protocol/index.ts';
 import { keyFeature } from '../geojson.ts';
 import { parse } from '../validate.ts';
@@ -13,7 +12,12 @@ import { type Clock } from '../../clock.ts';
 const DEFAULT_WINDOW_MS = 2 * 3_600_000;
 const { maxAirspaceFeatures, maxAirspaceWindowMs } = LIMITS;
 
-export function airspaceRouter(deps: { db: Db; clock: Clock; bandHeightM: number; datum: Datum }): Router {
+export function airspaceRouter(deps: {
+  reserved: ReservedAirspace;
+  clock: Clock;
+  bandHeightM: number;
+  datum: Datum;
+}): Router {
   const r = Router();
   r.get('/', async (req, res) => {
     const q = parse(AirspaceQuery, req.query, 'query');
@@ -24,7 +28,7 @@ export function airspaceRouter(deps: { db: Db; clock: Clock; bandHeightM: number
       throw BadRequest.field('to', `the window from from to to is at most ${hours(maxAirspaceWindowMs)}`);
     }
     // One more than an answer carries tells whether it was cut.
-    const rows = await airspaceKeys(deps.db, q.bbox, from, to, maxAirspaceFeatures + 1);
+    const rows = await deps.reserved.keys(q.bbox, from, to, maxAirspaceFeatures + 1);
     const truncated = rows.length > maxAirspaceFeatures;
     const body: SkyRoadCells = {
       type: 'FeatureCollection',
@@ -41,7 +45,7 @@ export function airspaceRouter(deps: { db: Db; clock: Clock; bandHeightM: number
     const from = q.from ? Date.parse(q.from) : deps.clock.now();
     const to = q.to ? Date.parse(q.to) : from + DEFAULT_WINDOW_MS;
     if (to <= from) throw BadRequest.field('to', 'must be after from');
-    const rows = await airspaceKeys(deps.db, q.bbox, from, to, maxAirspaceFeatures + 1);
+    const rows = await deps.reserved.keys(q.bbox, from, to, maxAirspaceFeatures + 1);
     if (rows.length > maxAirspaceFeatures) {
       throw BadRequest.field(
         'bbox',

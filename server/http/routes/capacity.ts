@@ -1,10 +1,8 @@
 import { Router } from 'express';
-import type { AirspaceParams } from '../../airspace/types.ts';
 import type { Clock } from '../../clock.ts';
 import { BadRequest } from '../../errors.ts';
-import { capacity } from '../../flights/capacity.ts';
+import type { ReservedAirspace } from '../../flights/reserved.ts';
 import { CapacityQuery } from '../../protocol/index.ts';
-import type { Db } from '../../store/db.ts';
 import { parse } from '../validate.ts';
 
 const HOUR_MS = 3_600_000;
@@ -12,12 +10,7 @@ const HOUR_MS = 3_600_000;
 const MAX_WINDOW_MS = 48 * HOUR_MS;
 
 /** `GET /api/v1/capacity`: how much of the sky is reserved, per coarse cell and 15-minute slot. */
-export function capacityRouter(deps: {
-  db: Db;
-  clock: Clock;
-  capacityResolution: number;
-  airspace: AirspaceParams;
-}): Router {
+export function capacityRouter(deps: { reserved: ReservedAirspace; clock: Clock }): Router {
   const r = Router();
   r.get('/', async (req, res) => {
     const q = parse(CapacityQuery, req.query, 'query');
@@ -25,7 +18,7 @@ export function capacityRouter(deps: {
     const to = q.to ? Date.parse(q.to) : from + 24 * HOUR_MS;
     if (to <= from) throw BadRequest.field('to', 'must be after from');
     if (to - from > MAX_WINDOW_MS) throw BadRequest.field('to', 'at most 48 hours after from');
-    res.json(await capacity(deps.db, q.bbox, { from, to }, deps.capacityResolution, deps.airspace));
+    res.json(await deps.reserved.capacity(q.bbox, { from, to }));
   });
   return r;
 }

@@ -1,10 +1,6 @@
 import { Router } from 'express';
-import { demand } from '../../auth/policy.ts';
-import type { Clock } from '../../clock.ts';
-import { NotFound } from '../../errors.ts';
+import type { Caps, CapRecord } from '../../flights/caps.ts';
 import { CapRequest, OperatorParam, type OperatorCap } from '../../protocol/index.ts';
-import type { Db } from '../../store/db.ts';
-import { deleteCap, getCap, listCaps, putCap, type CapRecord } from '../../store/caps.ts';
 import { noteAudit } from '../audit.ts';
 import { principalOf } from '../auth.ts';
 import { parse } from '../validate.ts';
@@ -15,29 +11,24 @@ const present = (c: CapRecord): OperatorCap => ({ ...c, setAt: new Date(c.setAt)
  * `/api/v1/caps`: the administrator caps how much sky (cell-hours) an operator may hold at once;
  * monitors read the caps. The arbiter enforces them in its transaction.
  */
-export function capsRouter(deps: { db: Db; clock: Clock }): Router {
+export function capsRouter(deps: { caps: Caps }): Router {
   const r = Router();
 
   r.get('/', async (req, res) => {
-    demand(principalOf(req), 'sky:read-all', 'reading operators’ caps');
-    res.json((await listCaps(deps.db)).map(present));
+    res.json((await deps.caps.list(principalOf(req))).map(present));
   });
 
   r.put('/:operator', async (req, res) => {
-    const who = principalOf(req);
-    demand(who, 'caps:manage', 'setting an operator’s cap');
     const { operator } = parse(OperatorParam, req.params, 'path');
     const { cellHours } = parse(CapRequest, req.body, 'body');
     noteAudit(res, { target: operator, detail: { cellHours } });
-    await putCap(deps.db, { operator, cellHours, setBy: who.subject, setAt: deps.clock.now() });
-    res.json(present((await getCap(deps.db, operator))!));
+    res.json(present(await deps.caps.set(operator, cellHours, principalOf(req))));
   });
 
   r.delete('/:operator', async (req, res) => {
-    demand(principalOf(req), 'caps:manage', 'lifting an operator’s cap');
     const { operator } = parse(OperatorParam, req.params, 'path');
     noteAudit(res, { target: operator });
-    if (!(await deleteCap(deps.db, operator))) throw new NotFound(`operator ${operator} has no cap of its own`);
+    await deps.caps.lift(operator, principalOf(req));
     res.status(204).end();
   });
 

@@ -12,9 +12,8 @@ import {
   type DroneState,
   type DroneTrack,
 } from '../../protocol/index.ts';
-import type { Db } from '../../store/db.ts';
 import { presentDrone } from '../../rights/present.ts';
-import { getState, listStates, trackPoints } from '../../store/telemetry.ts';
+import type { TelemetryHistory } from '../../telemetry/history.ts';
 import type { DroneCommands } from '../../telemetry/commands.ts';
 import { noteAudit } from '../audit.ts';
 import { principalOf } from '../auth.ts';
@@ -24,7 +23,7 @@ import { type Clock } from '../../clock.ts';
 const HOUR_MS = 3_600_000;
 
 export interface DronesRouterDeps {
-  db: Db;
+  history: TelemetryHistory;
   commands: DroneCommands;
   rights: Rights;
   /** A live link older than this is shown stale, whichever instance stored it. */
@@ -50,7 +49,7 @@ export function dronesRouter(deps: DronesRouterDeps): Router {
 
   r.get('/', async (req, res) => {
     const who = principalOf(req);
-    const states = (await listStates(deps.db)).map(shown);
+    const states = (await deps.history.states()).map(shown);
     if (can(who, 'sky:read-all')) return void res.json(states);
     const own = can(who, 'plans:file') ? await drones.owned(who.subject) : new Set<string>();
     res.json(states.map((s) => (own.has(s.droneId) ? s : anonymous(s))));
@@ -87,8 +86,8 @@ export function dronesRouter(deps: DronesRouterDeps): Router {
     const q = parse(TrackQuery, req.query, 'query');
     const to = q.to ? Date.parse(q.to) : deps.clock.now();
     const from = q.from ? Date.parse(q.from) : to - HOUR_MS;
-    const points = await trackPoints(deps.db, id, from, to, q.limit + 1);
-    if (!points.length && !(await getState(deps.db, id))) throw new NotFound(`no drone ${id}`);
+    const points = await deps.history.track(id, from, to, q.limit + 1);
+    if (!points.length && !(await deps.history.state(id))) throw new NotFound(`no drone ${id}`);
     const body: DroneTrack = {
       droneId: id,
       from: new Date(from).toISOString(),

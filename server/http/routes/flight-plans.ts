@@ -24,17 +24,16 @@ import {
   type CandidatesRejected,
   type SkyRoadCells,
 } from '../../protocol/index.ts';
-import type { Db } from '../../store/db.ts';
 import { noteAudit } from '../audit.ts';
 import { principalOf } from '../auth.ts';
 import { keyFeature } from '../geojson.ts';
-import { idempotencyKey, IdempotentAnswers, Replayed, Superseded, type Answer } from '../idempotency.ts';
+import { IdempotentAnswers, Replayed, Superseded, type Answer } from '../../idempotency/answers.ts';
+import { idempotencyKey } from '../idempotency-key.ts';
 import { parse } from '../validate.ts';
 
 const IdParam = z.object({ id: Id });
 
 export interface FlightPlansRouterDeps {
-  db: Db;
   flights: FlightPlans;
   metrics: Metrics;
   vault: Vault;
@@ -86,12 +85,12 @@ export function flightPlansRouter(deps: FlightPlansRouterDeps): Router {
         flights.create(body, who, { hold }, async (tx, a) => {
           const personal = { contact: body.contact ?? null, pilot: body.pilot ?? null };
           accepted = { status: 201, body: presentPlan(a.plan, { ...a, ...personal }) };
-          if (once && !(await answers.keep(tx, who, once.key, once.digest, accepted))) throw new Superseded();
+          if (once && !(await answers.keep(who, once.key, once.digest, accepted, tx))) throw new Superseded();
         }),
       );
       if (d.accepted) return { answer: accepted!, replayed: false };
       const rejected: Answer = { status: 409, body: d.rejection };
-      if (!once || (await answers.keep(deps.db, who, once.key, once.digest, rejected)))
+      if (!once || (await answers.keep(who, once.key, once.digest, rejected)))
         return { answer: rejected, replayed: false };
     } catch (err) {
       if (!(err instanceof Superseded)) throw err;

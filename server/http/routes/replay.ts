@@ -2,8 +2,7 @@ import { Router } from 'express';
 import { demand } from '../../auth/policy.ts';
 import { MAX_REPLAY_HOURS, ReplayQuery, type Replay, type TrackPoint } from '../../protocol/index.ts';
 import { BadRequest } from '../../errors.ts';
-import type { Db } from '../../store/db.ts';
-import { historySamples } from '../../store/telemetry-history.ts';
+import type { TelemetryHistory } from '../../telemetry/history.ts';
 import { principalOf } from '../auth.ts';
 import { parse } from '../validate.ts';
 import { type Clock } from '../../clock.ts';
@@ -11,7 +10,7 @@ import { type Clock } from '../../clock.ts';
 const HOUR_MS = 3_600_000;
 
 export interface ReplayRouterDeps {
-  db: Db;
+  history: TelemetryHistory;
   clock: Clock;
 }
 
@@ -28,7 +27,7 @@ export function replayRouter(deps: ReplayRouterDeps): Router {
     if (to - from > MAX_REPLAY_HOURS * HOUR_MS) {
       throw BadRequest.field('from', `the window may cover at most ${MAX_REPLAY_HOURS} hours`);
     }
-    const rows = await historySamples(deps.db, {
+    const rows = await deps.history.replay({
       from,
       to,
       bbox: q.bbox ?? null,

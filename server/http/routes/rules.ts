@@ -1,9 +1,8 @@
 import { Router } from 'express';
 import { can } from '../../auth/policy.ts';
 import type { Config } from '../../config.ts';
+import type { Caps } from '../../flights/caps.ts';
 import { allocationRules } from '../../flights/rules.ts';
-import type { Db } from '../../store/db.ts';
-import { getCap, listCaps } from '../../store/caps.ts';
 import { principalOf } from '../auth.ts';
 
 /**
@@ -11,7 +10,7 @@ import { principalOf } from '../auth.ts';
  * monitors and administrators; an operator reads its own.
  */
 export function rulesRouter(deps: {
-  db: Db;
+  caps: Caps;
   config: Pick<Config, 'airspace' | 'holdMs' | 'defaultCapCellHours' | 'planningHorizonMs' | 'departureGraceMs'>;
 }): Router {
   const r = Router();
@@ -19,9 +18,9 @@ export function rulesRouter(deps: {
     const who = principalOf(req);
     const rules = allocationRules(deps.config);
     if (can(who, 'sky:read-all')) {
-      rules.caps.operators = (await listCaps(deps.db)).map((c) => ({ operator: c.operator, cellHours: c.cellHours }));
+      rules.caps.operators = (await deps.caps.all()).map((c) => ({ operator: c.operator, cellHours: c.cellHours }));
     } else if (can(who, 'plans:file')) {
-      rules.caps.yours = (await getCap(deps.db, who.subject))?.cellHours ?? deps.config.defaultCapCellHours;
+      rules.caps.yours = await deps.caps.of(who.subject);
     }
     res.json(rules);
   });

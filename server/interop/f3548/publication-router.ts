@@ -6,16 +6,22 @@ import type { FlightPlans } from '../../flights/service.ts';
 import { principalOf } from '../../http/auth.ts';
 import { parse } from '../../http/validate.ts';
 import { Id, type PlanPublication } from '../../protocol/index.ts';
-import type { Db } from '../../store/db.ts';
 import { getPublication, isPeerOwner } from '../../store/f3548.ts';
 
 const IdParam = z.object({ id: Id });
+
+/** Where the DSS stands with one of this USS's plans (null: never published). */
+export type PublicationLookup = (planId: string) => ReturnType<typeof getPublication>;
 
 /**
  * `GET /api/v1/flight-plans/{id}/publication`: whether the DSS holds a plan as it is, for whoever
  * sees the plan whole — a plan whose publication failed says so here, with why.
  */
-export function publicationRouter(deps: { db: Db; flights: FlightPlans; dssUrl: string | null }): Router {
+export function publicationRouter(deps: {
+  publication: PublicationLookup;
+  flights: FlightPlans;
+  dssUrl: string | null;
+}): Router {
   const r = Router();
   r.get('/:id/publication', async (req, res) => {
     const who = principalOf(req);
@@ -26,7 +32,7 @@ export function publicationRouter(deps: { db: Db; flights: FlightPlans; dssUrl: 
       throw new Forbidden(`flight plan ${id} belongs to another operator`);
     }
     if (isPeerOwner(plan.owner)) throw new NotFound(`flight plan ${id} is another USS’s: that USS publishes it`);
-    const pub = await getPublication(deps.db, id);
+    const pub = await deps.publication(id);
     const body: PlanPublication = {
       planId: id,
       dss: deps.dssUrl,

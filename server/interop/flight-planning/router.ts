@@ -5,11 +5,10 @@ import type { Principal } from '../../auth/principal.ts';
 import { BadRequest, Forbidden, NotFound, StateConflict, Unauthorized, Unprocessable } from '../../errors.ts';
 import { noteAudit } from '../../http/audit.ts';
 import { principalOf } from '../../http/auth.ts';
-import { IdempotentAnswers, type Answer } from '../../http/idempotency.ts';
+import { IdempotentAnswers, type Answer } from '../../idempotency/answers.ts';
 import { parse } from '../../http/validate.ts';
 import type { Logger } from '../../log.ts';
 import type { Metrics } from '../../metrics.ts';
-import type { Db } from '../../store/db.ts';
 import {
   INTERUSS_FLIGHT_PLANNING_VERSION,
   InterussClearAreaRequest,
@@ -25,7 +24,6 @@ import { Overtaken, type FlightPlanning } from './service.ts';
 const FlightPlanParam = z.object({ flight_plan_id: InterussFlightPlanId });
 
 export interface FlightPlanningRouterDeps {
-  db: Db;
   interuss: FlightPlanning;
   answers: IdempotentAnswers;
   metrics: Metrics;
@@ -44,7 +42,7 @@ const requestIdConflict = (requestId: string, why: string): Answer => {
  * answer is not available. A request_id gets its first answer again (kept a day, per caller).
  */
 export function flightPlanningRouter(deps: FlightPlanningRouterDeps): Router {
-  const { db, interuss: planning, answers, metrics, log } = deps;
+  const { interuss: planning, answers, metrics, log } = deps;
   const r = Router();
 
   r.get('/status', (req, res) => {
@@ -111,7 +109,7 @@ export function flightPlanningRouter(deps: FlightPlanningRouterDeps): Router {
     }
     // A fault is not an answer to keep: the same request may be tried again.
     const ours = { status: 200, body: answer };
-    if (answer.planning_result === 'Failed' || (await answers.keep(db, who, key, digest, ours))) {
+    if (answer.planning_result === 'Failed' || (await answers.keep(who, key, digest, ours))) {
       return send(ours);
     }
     send((await first()) ?? ours, true);

@@ -1,6 +1,7 @@
 /**
  * A NUL character or an unpaired UTF-16 surrogate: text that PostgreSQL cannot store (in text
- * or jsonb) and that no legitimate client sends.
+ * or jsonb) and that no legitimate client sends. Part of the wire contract: such text is refused
+ * with a 400, and recorded with U+FFFD in its place where a refusal itself must be kept.
  */
 export const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 

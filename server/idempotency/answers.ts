@@ -1,22 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Request } from 'express';
 import type { Principal } from '../auth/principal.ts';
-import { BadRequest, Unprocessable } from '../errors.ts';
+import type { Clock } from '../clock.ts';
+import { Unprocessable } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Vault } from '../privacy/vault.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { findAnswer, keepAnswer, purgeAnswers } from '../store/idempotency.ts';
-import { type Clock } from '../clock.ts';
-
-const KEY = /^[\x21-\x7e]{1,255}$/;
-
-/** The request's Idempotency-Key header, checked; null without one. */
-export function idempotencyKey(req: Request): string | null {
-  const key = req.get('idempotency-key');
-  if (key === undefined) return null;
-  if (!KEY.test(key)) throw BadRequest.field('headers.idempotency-key', '1–255 visible ASCII characters');
-  return key;
-}
 
 export interface Answer {
   status: number;
@@ -51,8 +40,11 @@ export class IdempotentAnswers {
     return new Replayed({ status: kept.status, body: this.deps.vault.open(kept.sealedBody) });
   }
 
-  /** Keeps an answer; false when another request with the same key was answered first. */
-  keep(q: Queryable, who: Principal, key: string, digest: string, answer: Answer): Promise<boolean> {
+  /**
+   * Keeps an answer (in `q`, the transaction that made it, when it must commit with it); false when
+   * another request with the same key was answered first.
+   */
+  keep(who: Principal, key: string, digest: string, answer: Answer, q: Queryable = this.deps.db): Promise<boolean> {
     const sealedBody = this.deps.vault.seal(answer.body);
     return keepAnswer(
       q,
