@@ -1,5 +1,6 @@
 import { SecretError } from './auth/secrets.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { EditedMigration } from './store/migrate.ts';
 import { createLogger } from './log.ts';
 import { startServer } from './server.ts';
 
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   try {
     server = await startServer(config, log);
   } catch (err) {
-    if (err instanceof SecretError) {
+    if (err instanceof SecretError || err instanceof EditedMigration) {
       console.error(`refusing to start: ${err.message}`);
       process.exit(2);
     }

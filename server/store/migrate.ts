@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,28 +8,56 @@ const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'
 /** Taken while migrating, so instances starting together apply each migration once. */
 const MIGRATION_LOCK = 0x736f72616d696368n; // "soramich"
 
-/** Applies the migrations not yet applied, in name order, all in one transaction. */
-export async function migrate(db: Db): Promise<string[]> {
-  const files = (await fs.readdir(DIR)).filter((f) => /^\d{3}-[\w-]+\.sql$/.test(f)).sort();
+/** A migration changed after it was applied: the schema no longer says what the database holds. */
+export class EditedMigration extends Error {}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
+ * Applies the migrations not yet applied, in name order, all in one transaction, and refuses to
+ * start (EditedMigration) when one already applied has changed since: a migration is history,
+ * changed only by a new one. Each applied migration's SHA-256 is kept beside its name; one
+ * applied before checksums were kept is taken as it stands now.
+ */
+export async function migrate(db: Db, dir = DIR): Promise<string[]> {
+  const files = (await fs.readdir(dir)).filter((f) => /^\d{3}-[\w-]+\.sql$/.test(f)).sort();
+  const texts = new Map(
+    await Promise.all(files.map(async (f) => [f, await fs.readFile(path.join(dir, f), 'utf8')] as const)),
+  );
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK.toString()]);
     // Only when missing: a role that may not create tables (the server's own, beside an owner
     // that migrates) can still see that nothing is left to apply.
-    const [table] = await tx.query<{ exists: boolean }>(
-      "SELECT to_regclass('schema_migrations') IS NOT NULL AS exists",
+    const [table] = await tx.query<{ exists: boolean; checksums: boolean }>(
+      `SELECT to_regclass('schema_migrations') IS NOT NULL AS exists,
+         EXISTS (SELECT 1 FROM information_schema.columns
+                 WHERE table_name = 'schema_migrations' AND column_name = 'sha256') AS checksums`,
     );
     if (!table!.exists) {
       await tx.query(
-        'CREATE TABLE schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+        'CREATE TABLE schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now(), sha256 text)',
       );
+    } else if (!table!.checksums) {
+      await tx.query('ALTER TABLE schema_migrations ADD COLUMN sha256 text');
     }
-    const done = new Set((await tx.query<{ name: string }>('SELECT name FROM schema_migrations')).map((r) => r.name));
+    const rows = await tx.query<{ name: string; sha256: string | null }>('SELECT name, sha256 FROM schema_migrations');
+    const done = new Map(rows.map((r) => [r.name, r.sha256]));
     const applied: string[] = [];
     for (const file of files) {
-      if (done.has(file)) continue;
-      const sql = await fs.readFile(path.join(DIR, file), 'utf8');
-      for (const statement of splitStatements(sql)) await tx.query(statement);
-      await tx.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file]);
+      const text = texts.get(file)!;
+      const sum = sha256(text);
+      if (done.has(file)) {
+        const kept = done.get(file) ?? null;
+        if (kept === null) await tx.query('UPDATE schema_migrations SET sha256 = $2 WHERE name = $1', [file, sum]);
+        else if (kept !== sum) {
+          throw new EditedMigration(
+            `migration ${file} was edited after it was applied (sha256 ${kept.slice(0, 12)}… then, ${sum.slice(0, 12)}… now): restore it and put the change in a new migration`,
+          );
+        }
+        continue;
+      }
+      for (const statement of splitStatements(text)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (name, sha256) VALUES ($1, $2)', [file, sum]);
       applied.push(file);
     }
     return applied;
