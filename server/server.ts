@@ -284,6 +284,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   await alerts.start();
   const monitor = new ConformanceMonitor({
     background,
+    flights,
     db,
     droneEvents,
     airspaceEvents: events,

@@ -24,6 +24,7 @@ import {
   type EarliestSlotRequest,
   type FlightPlanRequest,
   type Pilot,
+  type PlanState,
   type RefusalReason,
   type Rejection,
 } from '../protocol/index.ts';
@@ -377,6 +378,22 @@ export class FlightPlans {
     if (!moved) throw new StateConflict(`cannot ${op} a ${current.state} plan`);
     this.learn([{ plan: moved }]);
     return moved;
+  }
+
+  /**
+   * Conformance monitoring's moves (F3548: Activated, Nonconforming, Contingent, as the drone
+   * flies): the plans still in a `from` state move, and the mirror and listeners learn it as for
+   * every other change of a plan. Returns the plans that moved.
+   */
+  async conform(ids: readonly string[], from: PlanState[], to: PlanState, reason: string): Promise<PlanRecord[]> {
+    const moved = await transition(this.deps.db, ids, from, to, reason, this.deps.clock.now());
+    this.learn(moved.map((plan) => ({ plan })));
+    return moved;
+  }
+
+  /** Catches the mirror up with plans another instance changed (listeners hear of what is news). */
+  async refresh(ids: readonly string[]): Promise<void> {
+    for (const r of await this.deps.mirror.refreshPlans(this.deps.db, ids)) this.deps.events.emit('plan', r);
   }
 
   /** Ends accepted plans whose reservation is over and releases expired holds; returns how many. */

@@ -6,7 +6,8 @@ import type { Logger } from '../log.ts';
 import type { AlertKind, DroneState, IdCollisionReport, PlanState } from '../protocol/index.ts';
 import type { Db } from '../store/db.ts';
 import type { ZoneRecord } from '../store/geofences.ts';
-import { transition, type PlanRecord } from '../store/plans.ts';
+import type { PlanRecord } from '../store/plans.ts';
+import type { FlightPlans } from '../flights/service.ts';
 import { conditionOf, type AlertBook, type AlertDraft } from './alerts.ts';
 import { Batch } from '../store/batch.ts';
 import { drainRate } from './battery.ts';
@@ -29,6 +30,8 @@ import type { Clock, Timer } from '../clock.ts';
 import type { Background } from '../background.ts';
 
 export interface MonitorDeps {
+  /** Plans change state only through the flight-plan service, whoever asks. */
+  flights: Pick<FlightPlans, 'conform' | 'refresh'>;
   /** Where failures of work nobody awaits are reported. */
   background: Background;
   db: Db;
@@ -352,32 +355,27 @@ export class ConformanceMonitor {
   }
 
   /**
-   * Moves a plan through the store (which tells every instance), then this instance's mirror and
-   * listeners at once. Null when the plan was no longer in a `from` state.
+   * Moves a plan through the flight-plan service (which tells every instance, the mirror and the
+   * listeners); the moves of one batch of samples go together. Null when the plan was no longer
+   * in a `from` state.
    */
   private async move(plan: DronePlan, from: PlanState[], to: LiveState, reason: string): Promise<PlanRecord | null> {
-    const { db, mirror, airspaceEvents } = this.deps;
+    const { flights } = this.deps;
     const key = JSON.stringify([from, to, reason]);
     let batch = this.moves.get(key);
     if (!batch) {
       batch = new Batch(async (ids: string[]) => {
-        const moved = new Map(
-          (await transition(db, ids, from, to, reason, this.deps.clock.now())).map((p) => [p.id, p]),
-        );
+        const moved = new Map((await flights.conform(ids, from, to, reason)).map((p) => [p.id, p]));
         return ids.map((id) => moved.get(id) ?? null);
       });
       this.moves.set(key, batch);
     }
     const moved = await batch.add(plan.id);
     if (!moved) {
-      for (const r of await mirror.refreshPlans(db, [plan.id])) airspaceEvents.emit('plan', r);
+      await flights.refresh([plan.id]);
       return null;
     }
-    const keys = mirror.index.plan(moved.id)?.keys;
-    // The change notice may have reached this instance first, and announced it already.
-    const news = !keys || mirror.apply({ id: moved.id, version: moved.version, priority: moved.priority, keys });
     this.plans.learn(moved);
-    if (news) airspaceEvents.emit('plan', moved);
     return moved;
   }
 
