@@ -153,16 +153,17 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
 
   const vault = new Vault(secrets.dataKey);
   const metrics = createMetrics();
-  const background = backgroundOf(log, metrics.backgroundFailures);
+  const logOf = (component: string) => log.child({ component });
+  const background = backgroundOf(logOf('background'), metrics.backgroundFailures);
   const tokens = new Tokens({ secret: secrets.jwtSecret, jwksUrl: config.auth.jwksUrl, clock });
-  const issuer = new TokenIssuer({ db, tokens, clock, log });
+  const issuer = new TokenIssuer({ db, tokens, clock, log: logOf('tokens') });
   await issuer.start();
   const authenticator = new Authenticator(tokens, (id) => issuer.isRevoked(id), config.adminToken, interussTokens);
-  const audit = new AuditTrail({ db, clock, log, retentionMs: config.auditRetentionMs });
+  const audit = new AuditTrail({ db, clock, log: logOf('audit'), retentionMs: config.auditRetentionMs });
   const authFailures = new AuthFailures({
     clock,
     audit,
-    log,
+    log: logOf('auth'),
     background,
     perMinute: config.http.authFailuresPerMinute,
   });
@@ -174,7 +175,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     failures: authFailures,
     address: addressOf,
   };
-  const answers = new IdempotentAnswers({ db, vault, clock, log, keepMs: IDEMPOTENCY_KEEP_MS });
+  const answers = new IdempotentAnswers({ db, vault, clock, log: logOf('idempotency'), keepMs: IDEMPOTENCY_KEEP_MS });
 
   const events = new AirspaceEvents();
   const dem = config.terrainDem ? await loadDem(config.terrainDem) : null;
@@ -190,21 +191,21 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
       clock,
       actor: system('startup').subject,
     };
-    await loadGeofenceDirectory(config.geofencesDir, deps, log);
+    await loadGeofenceDirectory(config.geofencesDir, deps, logOf('zones'));
   }
   const horizonMs = config.planningHorizonMs;
   const compilers = pooledCompilers(
     { params: config.airspace, groundElevationM: config.groundElevationM, terrainDem: config.terrainDem },
     config.workerThreads,
   );
-  const mirror = new AirspaceMirror({ db, compilers, log, background, events, clock, horizonMs });
+  const mirror = new AirspaceMirror({ db, compilers, log: logOf('mirror'), background, events, clock, horizonMs });
   await mirror.start();
   const rights: Rights = {
     drones: new DroneRegistry({ db, clock }),
     priorities: new PriorityGrants({ db, clock, normalPriority: config.normalPriority }),
     zones: new ZoneAuthorizations({ db, clock }),
   };
-  const decisions = new DecisionLog({ db, log });
+  const decisions = new DecisionLog({ db, log: logOf('decisions') });
   const caps = new Caps({ db, clock, defaultCellHours: config.defaultCapCellHours });
   // The base URL peers reach this USS at is the server's own until it listens, unless configured.
   const uss: UssIdentity = { id: config.uss.id, baseUrl: config.uss.baseUrl ?? '' };
@@ -212,15 +213,17 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   const { bandHeightM } = config.airspace;
   const peers = new PeerIntents({ db, mirror, events, datum, config, clock });
   const utm = dss && ussTokens ? new UtmClient(dss.url, ussTokens) : null;
-  const publisher = utm ? new Publisher({ db, client: utm, peers, identity, bandHeightM, events, clock, log }) : null;
-  const discovery = utm ? new Discovery({ client: utm, peers, identity, bandHeightM, log }) : null;
+  const publisher = utm
+    ? new Publisher({ db, client: utm, peers, identity, bandHeightM, events, clock, log: logOf('dss') })
+    : null;
+  const discovery = utm ? new Discovery({ client: utm, peers, identity, bandHeightM, log: logOf('dss') }) : null;
   const flights = new FlightPlans({
     db,
     mirror,
     datum,
     config,
     clock,
-    log,
+    log: logOf('flights'),
     events,
     vault,
     decisions,
@@ -229,10 +232,24 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     compilers,
     ...(discovery ? { shared: discovery } : {}),
   });
-  const interuss = new FlightPlanning({ db, flights, drones: rights.drones, datum, events, clock, log });
+  const interuss = new FlightPlanning({
+    db,
+    flights,
+    drones: rights.drones,
+    datum,
+    events,
+    clock,
+    log: logOf('interuss'),
+  });
   interuss.start();
-  const stopExpiry = every(clock, 60_000, 'ending expired plans', () => endExpiredPlans(flights, log), background);
-  const holds = new HoldExpiry({ db, flights, events, clock, log, background });
+  const stopExpiry = every(
+    clock,
+    60_000,
+    'ending expired plans',
+    () => endExpiredPlans(flights, logOf('expiry')),
+    background,
+  );
+  const holds = new HoldExpiry({ db, flights, events, clock, log: logOf('holds'), background });
   await holds.start();
   const { stripeResolution } = config;
   const geofences = new Geofences({
@@ -252,13 +269,13 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     events: droneEvents,
     staleAfterMs: config.telemetryStaleMs,
     clock,
-    log,
+    log: logOf('ingest'),
     background,
   });
   await telemetry.start();
   // Frames are small arrays sent several times a second: compressing them costs more CPU than it saves.
   const io = new SocketServer({ perMessageDeflate: false });
-  const leaveCluster = config.databaseUrl ? joinCluster(io, config.databaseUrl, log) : null;
+  const leaveCluster = config.databaseUrl ? joinCluster(io, config.databaseUrl, logOf('cluster')) : null;
   const rid = new RemoteIdService({
     db,
     events: droneEvents,
@@ -267,7 +284,13 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     peers: leaveCluster ? io.of('/rid-peers') : null,
   });
   await rid.start();
-  const gateways = attachGatewayNamespace(io, { ingest: telemetry, authenticate: socketAuth, clock, log, background });
+  const gateways = attachGatewayNamespace(io, {
+    ingest: telemetry,
+    authenticate: socketAuth,
+    clock,
+    log: logOf('gateway-socket'),
+    background,
+  });
   const commands = new DroneCommands({
     channel: gateways,
     carrier: async (droneId) => (await getState(db, droneId))?.gatewayId ?? null,
@@ -277,10 +300,10 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     lateralBufferM: config.airspace.lateralBufferM,
     verticalBufferM: config.airspace.verticalBufferM,
     timeoutMs: config.commandTimeoutMs,
-    log,
+    log: logOf('commands'),
   });
   const alertEvents = new AlertEvents();
-  const alerts = new AlertBook({ db, events: alertEvents, clock, log, background });
+  const alerts = new AlertBook({ db, events: alertEvents, clock, log: logOf('alerts'), background });
   await alerts.start();
   const monitor = new ConformanceMonitor({
     background,
@@ -290,13 +313,19 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     airspaceEvents: events,
     mirror,
     book: alerts,
-    actions: new SafeActions({ policy: config.conformance.policy, commands, book: alerts, audit, log }),
+    actions: new SafeActions({
+      policy: config.conformance.policy,
+      commands,
+      book: alerts,
+      audit,
+      log: logOf('safe-actions'),
+    }),
     datum,
     params: conformanceParams(config),
     lostLinkMs: config.conformance.lostLinkMs,
     contingentAfterMs: config.conformance.contingentAfterMs,
     clock,
-    log,
+    log: logOf('monitor'),
   });
   await monitor.start();
   const retention = { db, retentionMs: config.telemetryRetentionMs, clock, log };
@@ -320,7 +349,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     authenticate: socketAuth,
     clustered: leaveCluster !== null,
     clock,
-    log,
+    log: logOf('live'),
   });
   const sockets = new SocketQuota(config.http.socketsPerToken, addressOf);
   sockets.guard(io.of('/live'));
@@ -329,7 +358,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   const stopEndingSessions = endSessionsWithTheirTokens([io.of('/gateway'), io.of('/live')], {
     onRevoked: (listener) => issuer.onRevoked(listener),
     clock,
-    log,
+    log: logOf('sessions'),
   });
 
   const { version } = JSON.parse(await fs.readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -349,7 +378,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     geofences,
     mirror,
     metrics,
-    log,
+    log: logOf('http'),
     clock,
     authenticator,
     authFailures,
@@ -386,12 +415,12 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     }),
     uss: {
       intents: new OperationalIntents({ db, peers, identity, dss: dss !== null, bandHeightM, clock }),
-      constraints: new Constraints({ db, geofences, identity, datum, horizonMs, clock, log }),
+      constraints: new Constraints({ db, geofences, identity, datum, horizonMs, clock, log: logOf('f3548') }),
     },
     dssUrl: dss?.url ?? null,
     publication: (planId) => getPublication(db, planId),
     planning: config,
-    ui: ui({ ...config.ui, telemetryStaleMs: config.telemetryStaleMs }, datum, log).router,
+    ui: ui({ ...config.ui, telemetryStaleMs: config.telemetryStaleMs }, datum, logOf('ui')).router,
   });
   const server = tls ? https.createServer(tls, app) : http.createServer(app);
   io.attach(server, { cors: { origin: config.http.corsOrigins, credentials: false } });
@@ -408,7 +437,13 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     'soramichi listening',
   );
   if (!config.adminToken && !config.databaseUrl) {
-    await ensureAdminToken({ dataDir: config.dataDir, issuer, authenticator, log, url: () => url });
+    await ensureAdminToken({
+      dataDir: config.dataDir,
+      issuer,
+      authenticator,
+      log: logOf('admin-token'),
+      url: () => url,
+    });
   } else if (!config.adminToken) {
     log.info('no ADMIN_TOKEN: issue tokens with npm run token (it signs with JWT_SECRET)');
   }

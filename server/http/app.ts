@@ -31,6 +31,7 @@ import type { DroneCommands } from '../telemetry/commands.ts';
 import { auditWrites } from './audit.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler, notFound } from './errors.ts';
+import { requestIds } from './request-log.ts';
 import type { IdempotentAnswers } from '../idempotency/answers.ts';
 import { refuseDeepJson } from './json-depth.ts';
 import { openApiDocument } from './openapi.ts';
@@ -121,6 +122,7 @@ const BODY_LIMIT = '2mb';
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestIds(deps.log));
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.http.trustProxy);
   app.use(securityHeaders({ tileUrl: deps.http.tileUrl, tls: deps.http.tls }));

@@ -10,6 +10,7 @@ import {
   Unprocessable,
 } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { requestLog } from './request-log.ts';
 import type { ErrorBody } from '../protocol/index.ts';
 import { noteAudit } from './audit.ts';
 
@@ -34,7 +35,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return send(429, { error: 'too_many_requests', message: err.message });
     }
     if (err instanceof Unavailable) {
-      log.warn({ err: err.message, method: req.method, url: req.originalUrl }, 'answered unavailable');
+      requestLog(req, log).warn({ err: err.message, method: req.method, url: req.originalUrl }, 'answered unavailable');
       return send(503, { error: 'unavailable', message: err.message });
     }
     const e = err as { type?: string; status?: number; message?: string; expose?: boolean };
@@ -50,7 +51,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       return send(e.status, { error: e.type ?? 'bad_request', message: e.message ?? 'bad request' });
     }
-    log.error({ err: faultSummary(err), method: req.method, url: req.originalUrl }, 'request failed');
+    requestLog(req, log).error({ err: faultSummary(err), method: req.method, url: req.originalUrl }, 'request failed');
     return send(500, { error: 'internal', message: 'internal error; it has been logged' });
   };
 }

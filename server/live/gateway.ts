@@ -87,7 +87,10 @@ export function attachGatewayNamespace(io: Server, deps: GatewayNamespaceDeps): 
         const answer = await deps.ingest.accept(gatewayId, batch, carries);
         ack?.(answer);
       } catch (err) {
-        deps.log.error({ err, gatewayId }, 'telemetry batch not stored; the gateway will send it again');
+        deps.log.error(
+          { err, gatewayId, batch: batchId(batch) },
+          'telemetry batch not stored; the gateway will send it again',
+        );
       }
     });
     socket.on('link', async (raw: unknown) => {
@@ -162,4 +165,12 @@ export function attachGatewayNamespace(io: Server, deps: GatewayNamespaceDeps): 
       return failed('GATEWAY_ERROR', `gateway ${gatewayId} answered: ${JSON.stringify(raw).slice(0, 200)}`);
     },
   };
+}
+
+/** A batch as logs name it: the range of its seqs (what the gateway's own logs and spool show). */
+function batchId(batch: unknown): string | null {
+  const samples = (batch as { samples?: Array<{ seq?: unknown }> } | null)?.samples;
+  if (!Array.isArray(samples) || samples.length === 0) return null;
+  const seqs = samples.map((s) => s?.seq).filter((q): q is number => typeof q === 'number');
+  return seqs.length ? `${Math.min(...seqs)}-${Math.max(...seqs)}` : null;
 }

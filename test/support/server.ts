@@ -1,15 +1,19 @@
 import type { Clock } from '../../server/clock.ts';
 import { loadConfig } from '../../server/config.ts';
-import { createLogger } from '../../server/log.ts';
+import { capturedLogger } from './logs.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 
 export interface TestServer extends RunningServer {
   database: TestDatabase;
+  /** What the server logged (the last few hundred lines), printed when a test fails. */
+  logs: string[];
   /** fetch against the server, JSON in and out. */
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
 }
+
+let servers = 0;
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -31,10 +35,12 @@ export async function startTestServer(
     ...(database.url ? { DATABASE_URL: database.url } : {}),
     ...env,
   });
-  const server = await startServer(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), clock);
+  const { log, lines } = capturedLogger(`server ${config.port === 0 ? (servers += 1) : config.port} (${kind})`);
+  const server = await startServer(config, log, clock);
   return {
     ...server,
     database,
+    logs: lines,
     async api<T>(method: string, path: string, body?: unknown) {
       const res = await fetch(`${server.url}${path}`, {
         method,
