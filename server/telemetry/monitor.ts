@@ -3,9 +3,8 @@ import type { LatLon } from '../airspace/types.ts';
 import type { AirspaceEvents } from '../events.ts';
 import type { AirspaceMirror } from '../flights/mirror.ts';
 import type { Logger } from '../log.ts';
-import type { AlertKind, DroneState, IdCollisionReport, PlanState } from '../protocol/index.ts';
+import type { AlertKind, DroneState, PlanState } from '../protocol/index.ts';
 import type { Db } from '../store/db.ts';
-import type { ZoneRecord } from '../store/geofences.ts';
 import type { PlanRecord } from '../store/plans.ts';
 import type { FlightPlans } from '../flights/service.ts';
 import { conditionOf, type AlertBook, type AlertDraft } from './alerts.ts';
@@ -26,7 +25,10 @@ import { DronePlans, type DronePlan, type LiveState } from './drone-plans.ts';
 import type { DroneEvents } from './events.ts';
 import type { SafeActions } from './policy.ts';
 import { DroneGrid } from './proximity.ts';
-import type { Clock, Timer } from '../clock.ts';
+import type { Clock } from '../clock.ts';
+import { AirspaceAlerts } from './airspace-alerts.ts';
+import { AlertSync, position } from './alert-sync.ts';
+import { Deadlines } from './deadlines.ts';
 import type { Background } from '../background.ts';
 
 export interface MonitorDeps {
@@ -76,7 +78,6 @@ interface Watch {
   flight: { home: LatLon; battery: { t: number; percent: number } | null } | null;
   /** The plan the last sample was matched to. */
   flying: string | null;
-  silence: Timer | null;
   /** Checks of one drone run one after the other, in sample order. */
   queue: Promise<void>;
 }
@@ -92,58 +93,29 @@ export class ConformanceMonitor {
   readonly plans: DronePlans;
   private readonly grid: DroneGrid;
   private readonly watches = new Map<string, Watch>();
-  private readonly graces = new Map<string, Timer>();
+  private readonly deadlines: Deadlines;
+  private readonly alerts: AlertSync;
+  private readonly airspaceAlerts: AirspaceAlerts;
   /** Plans moved alike (same states, same reason) while one batch of samples is checked: one statement. */
   private readonly moves = new Map<string, Batch<string, PlanRecord | null>>();
-  private stopped = false;
   private readonly onState = (s: DroneState) => this.enqueue(s.droneId, (w) => this.check(w, s));
   private readonly onLink = (e: { droneId: string; gatewayId: string; link: DroneState['link'] }) => {
     if (e.link === 'lost') this.enqueue(e.droneId, async (w) => this.linkLost(w, e.gatewayId));
   };
-  private readonly onZoneOverPlan = (e: { zone: ZoneRecord; plan: PlanRecord; message: string }) => {
-    const fix = this.watches.get(e.plan.droneId)?.fix ?? null;
-    this.raise({
-      kind: 'zone_over_active_plan',
-      droneId: e.plan.droneId,
-      planId: e.plan.id,
-      subjectId: e.zone.id,
-      message: e.message,
-      ...position(fix),
-    });
-  };
-  private readonly onCollision = (e: { gatewayId: string; report: IdCollisionReport }) => {
-    const r = e.report;
-    const subjectId = `${e.gatewayId}/${r.link}/${r.sysid}/${r.compid}`;
-    const same = (t: { kind: AlertKind; subjectId: string | null }) =>
-      t.kind === 'id_collision' && t.subjectId === subjectId;
-    if (r.state === 'closed') return this.resolveWhere(same);
-    if (this.deps.book.conditions(same).length) return;
-    const droneId = r.vehicles.find((v) => v.droneId !== null)?.droneId ?? null;
-    this.raise({
-      kind: 'id_collision',
-      droneId,
-      planId: null,
-      subjectId,
-      message: collisionMessage(e.gatewayId, r),
-      ...position(droneId ? (this.watches.get(droneId)?.fix ?? null) : null),
-    });
-  };
-  private readonly onPriorityOverPlan = (e: { plan: PlanRecord; by: PlanRecord; message: string }) => {
-    this.raise({
-      kind: 'priority_over_active_plan',
-      droneId: e.plan.droneId,
-      planId: e.plan.id,
-      subjectId: e.by.id,
-      message: e.message,
-      ...position(this.watches.get(e.plan.droneId)?.fix ?? null),
-    });
-  };
-  private readonly onZone = (e: { id: string; zone: ZoneRecord | null }) => {
-    if (e.zone !== null) return;
-    this.resolveWhere((t) => t.kind === 'zone_over_active_plan' && t.subjectId === e.id);
-  };
 
   constructor(private readonly deps: MonitorDeps) {
+    this.deadlines = new Deadlines({
+      clock: deps.clock,
+      graceMs: deps.contingentAfterMs,
+      silenceMs: deps.lostLinkMs,
+    });
+    this.alerts = new AlertSync(deps);
+    this.airspaceAlerts = new AirspaceAlerts({
+      ...deps,
+      alerts: this.alerts,
+      isRaised: (match) => deps.book.conditions(match).length > 0,
+      fixOf: (droneId) => this.watches.get(droneId)?.fix ?? null,
+    });
     const { proximity } = deps.params;
     this.grid = new DroneGrid(proximity.horizontalM * proximity.releaseFactor, deps.params.h3Resolution);
     this.plans = new DronePlans({
@@ -158,26 +130,17 @@ export class ConformanceMonitor {
     await this.plans.start();
     this.deps.droneEvents.on('state', this.onState);
     this.deps.droneEvents.on('link', this.onLink);
-    this.deps.droneEvents.on('collision', this.onCollision);
-    this.deps.airspaceEvents.on('zone-over-active-plan', this.onZoneOverPlan);
-    this.deps.airspaceEvents.on('priority-over-active-plan', this.onPriorityOverPlan);
-    this.deps.airspaceEvents.on('zone', this.onZone);
+    this.airspaceAlerts.start();
   }
 
   /** Stops listening, waits for the checks under way, and sets no timer again. */
   async stop(): Promise<void> {
-    this.stopped = true;
     this.deps.droneEvents.off('state', this.onState);
     this.deps.droneEvents.off('link', this.onLink);
-    this.deps.droneEvents.off('collision', this.onCollision);
-    this.deps.airspaceEvents.off('zone-over-active-plan', this.onZoneOverPlan);
-    this.deps.airspaceEvents.off('priority-over-active-plan', this.onPriorityOverPlan);
-    this.deps.airspaceEvents.off('zone', this.onZone);
+    this.airspaceAlerts.stop();
     this.plans.stop();
     await this.idle();
-    for (const t of this.graces.values()) this.deps.clock.clear(t);
-    this.graces.clear();
-    for (const w of this.watches.values()) this.deps.clock.clear(w.silence);
+    this.deadlines.stop();
   }
 
   /** Resolves once the checks queued so far have run. */
@@ -195,7 +158,6 @@ export class ConformanceMonitor {
         airborne: false,
         flight: null,
         flying: null,
-        silence: null,
         queue: Promise.resolve(),
       };
       this.watches.set(droneId, w);
@@ -277,9 +239,9 @@ export class ConformanceMonitor {
     for (const c of conditions) {
       const draft: AlertDraft = { ...c, droneId: s.droneId, planId: plan?.id ?? null, ...position(fix) };
       found.add(conditionOf(draft));
-      if (!this.deps.book.isOpen(conditionOf(draft))) this.raise(draft);
+      if (!this.deps.book.isOpen(conditionOf(draft))) this.alerts.raise(draft);
     }
-    for (const o of open) if (SAMPLE_KINDS.has(o.kind) && !found.has(o.condition)) this.resolve(o.condition);
+    for (const o of open) if (SAMPLE_KINDS.has(o.kind) && !found.has(o.condition)) this.alerts.resolve(o.condition);
     this.arm(w);
   }
 
@@ -297,7 +259,7 @@ export class ConformanceMonitor {
     if (state === 'Activated' && !check.inside) {
       const moved = await this.move(plan, ['Activated'], 'Nonconforming', exitReason(check));
       if (moved) {
-        this.raise({
+        this.alerts.raise({
           kind: 'nonconforming',
           droneId: plan.droneId,
           planId: plan.id,
@@ -309,21 +271,19 @@ export class ConformanceMonitor {
       }
     } else if (state === 'Nonconforming' && check.inside) {
       if (await this.move(plan, ['Nonconforming'], 'Activated', 'back inside its sky road')) {
-        this.stopGrace(plan.id);
-        this.resolve(conditionOf({ kind: 'nonconforming', droneId: plan.droneId, subjectId: plan.id }));
+        this.deadlines.stopGrace(plan.id);
+        this.alerts.resolve(conditionOf({ kind: 'nonconforming', droneId: plan.droneId, subjectId: plan.id }));
       }
-    } else if (state === 'Nonconforming' && !this.graces.has(plan.id)) {
+    } else if (state === 'Nonconforming' && !this.deadlines.hasGrace(plan.id)) {
       // Made Nonconforming elsewhere (another instance, before a restart): its time runs from now.
       this.startGrace(plan);
     }
     return this.plans.get(plan.id) ?? plan;
   }
 
+  /** When the plan's time to come back runs out, it is Contingent (checked in the drone's queue). */
   private startGrace(plan: DronePlan): void {
-    this.stopGrace(plan.id);
-    if (this.stopped) return;
-    const timer = this.deps.clock.setTimeout(() => {
-      this.graces.delete(plan.id);
+    this.deadlines.startGrace(plan.id, () =>
       this.enqueue(plan.droneId, async () => {
         const current = this.plans.get(plan.id);
         if (current?.state !== 'Nonconforming') return;
@@ -335,8 +295,8 @@ export class ConformanceMonitor {
           `not back inside its sky road within ${seconds} s`,
         );
         if (!moved) return;
-        this.resolve(conditionOf({ kind: 'nonconforming', droneId: plan.droneId, subjectId: plan.id }));
-        this.raise({
+        this.alerts.resolve(conditionOf({ kind: 'nonconforming', droneId: plan.droneId, subjectId: plan.id }));
+        this.alerts.raise({
           kind: 'contingent',
           droneId: plan.droneId,
           planId: plan.id,
@@ -344,14 +304,8 @@ export class ConformanceMonitor {
           message: `${plan.droneId} did not return to its sky road within ${seconds} s: plan ${plan.id} is Contingent`,
           ...position(this.watches.get(plan.droneId)?.fix ?? null),
         });
-      });
-    }, this.deps.contingentAfterMs);
-    this.graces.set(plan.id, timer);
-  }
-
-  private stopGrace(planId: string): void {
-    this.deps.clock.clear(this.graces.get(planId));
-    this.graces.delete(planId);
+      }),
+    );
   }
 
   /**
@@ -382,8 +336,8 @@ export class ConformanceMonitor {
   /** A plan changed anywhere: when it no longer holds its sky road, its alerts and its timer end with it. */
   private planChanged(plan: PlanRecord): void {
     if (plan.state !== 'Ended' && plan.state !== 'Cancelled' && plan.state !== 'Preempted') return;
-    this.stopGrace(plan.id);
-    this.resolveWhere(
+    this.deadlines.stopGrace(plan.id);
+    this.alerts.resolveWhere(
       (t) =>
         (PLAN_KINDS.has(t.kind) && t.planId === plan.id) ||
         (t.kind === 'priority_over_active_plan' && t.subjectId === plan.id),
@@ -392,22 +346,20 @@ export class ConformanceMonitor {
 
   /** A sample arrived: the drone is heard again. */
   private heard(w: Watch): void {
-    this.deps.clock.clear(w.silence);
-    w.silence = null;
+    this.deadlines.heard(w.droneId);
     const lost = conditionOf({ kind: 'lost_link', droneId: w.droneId, subjectId: null });
-    if (this.deps.book.isOpen(lost)) this.resolve(lost);
+    if (this.deps.book.isOpen(lost)) this.alerts.resolve(lost);
   }
 
   /** While a drone flies (a plan, or in the air), its silence is timed. */
   private arm(w: Watch): void {
-    if (this.stopped || (!w.airborne && !w.flying)) return;
-    w.silence = this.deps.clock.setTimeout(() => {
-      w.silence = null;
+    if (!w.airborne && !w.flying) return;
+    this.deadlines.armSilence(w.droneId, () =>
       this.enqueue(w.droneId, async () => {
         const seconds = Math.round(this.deps.lostLinkMs / 1000);
         this.raiseLostLink(w, `no telemetry from ${w.droneId} for ${seconds} s`);
-      });
-    }, this.deps.lostLinkMs);
+      }),
+    );
   }
 
   private async linkLost(w: Watch, gatewayId: string): Promise<void> {
@@ -416,7 +368,7 @@ export class ConformanceMonitor {
   }
 
   private raiseLostLink(w: Watch, message: string): void {
-    this.raise({
+    this.alerts.raise({
       kind: 'lost_link',
       droneId: w.droneId,
       planId: w.flying,
@@ -425,37 +377,4 @@ export class ConformanceMonitor {
       ...position(w.fix),
     });
   }
-
-  private raise(draft: AlertDraft): void {
-    const action = this.deps.actions.actionFor(draft.kind);
-    this.deps.book
-      .raise(draft, action)
-      .then((alert) => (alert?.action ? this.deps.actions.take(alert) : null))
-      .catch(this.deps.background.failed('raise an alert', { alert: draft }));
-  }
-
-  private resolve(condition: string): void {
-    this.deps.book.resolve(condition).catch(this.deps.background.failed('close an alert', { condition }));
-  }
-
-  private resolveWhere(match: Parameters<AlertBook['conditions']>[0]): void {
-    for (const c of this.deps.book.conditions(match)) this.resolve(c);
-  }
-}
-
-function collisionMessage(gatewayId: string, r: IdCollisionReport): string {
-  const who = r.vehicles.map((v) => {
-    const name = v.droneId ?? 'an unidentified vehicle';
-    const where = v.address ? ` at ${v.address}` : '';
-    const rid = v.remoteId && v.remoteId !== v.droneId ? ` (Remote ID ${v.remoteId})` : '';
-    return `${name}${where}${rid}`;
-  });
-  return (
-    `${r.vehicles.length} vehicles answer to MAVLink system ${r.sysid}, component ${r.compid} on link ${r.link} ` +
-    `of gateway ${gatewayId}: ${who.join('; ')}. A command to this id may reach any of them; give each its own system id.`
-  );
-}
-
-function position(fix: Fix | null): Pick<AlertDraft, 'lat' | 'lon' | 'altW84'> {
-  return fix ? { lat: fix.lat, lon: fix.lon, altW84: fix.altW84 } : { lat: null, lon: null, altW84: null };
 }
