@@ -33,7 +33,15 @@ export class NotFound extends Error {}
 export class Unauthorized extends Error {}
 
 /** Credentials that are valid but do not allow this (HTTP 403). */
-export class Forbidden extends Refusal {}
+export class Forbidden extends Refusal {
+  /** The machine-readable kind the answer carries, so a client can offer the way out. */
+  readonly kind: string = 'forbidden';
+}
+
+/** A plan or command for a drone nobody has registered: its operator registers it first (HTTP 403). */
+export class UnregisteredDrone extends Forbidden {
+  override readonly kind = 'drone_not_registered';
+}
 
 /** Well formed, but it contradicts what the server already holds for it (HTTP 422). */
 export class Unprocessable extends Error {}

@@ -50,6 +50,9 @@ async function until<T>(
  * A whole soramichi in one process: the server, a gateway listening for MAVLink over UDP, and
  * simulated copters (one per scenario, on its pad) talking to the gateway as real ones would.
  */
+/** The demo's drone operator, as its token names it. */
+const OPERATOR = 'kaga-drone-services';
+
 export async function startWorld(options: WorldOptions): Promise<World> {
   const { log } = options;
   const adminToken = options.env?.ADMIN_TOKEN ?? randomBytes(18).toString('base64url');
@@ -71,7 +74,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     ).token;
   const tokens = {
     monitor: await issue('monitor', 'kaga-monitoring-room'),
-    operator: await issue('operator', 'kaga-drone-services'),
+    operator: await issue('operator', OPERATOR),
     // The ground station may carry the demo's copters and nothing else.
     gateway: await issue(
       'gateway',
@@ -115,6 +118,32 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     return { status: res.status, body: (await res.json()) as T };
   };
 
+  /** The city's administrator, who grants the operator its rights. */
+  const asAdmin = async (method: string, url: string, body: unknown): Promise<void> => {
+    const res = await fetch(`${server.url}${url}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${url} refused (${res.status}): ${await res.text()}`);
+  };
+  // Medical deliveries and flood surveys fly above the normal priority: the city grants it.
+  await asAdmin('PUT', `/api/v1/priority-grants/${OPERATOR}`, {
+    maxPriority: Math.max(...options.scenarios.map((s) => s.priority)),
+    reason: 'the city’s medical deliveries and flood surveys',
+  });
+
+  /** The city, as the zones' authority, lets the operator's drone through a restricted zone for the day. */
+  const authorise = (droneId: string, zoneId: string) =>
+    asAdmin('POST', '/api/v1/zone-authorizations', {
+      zoneId,
+      operator: OPERATOR,
+      droneId,
+      validFrom: new Date(Date.now() - 3_600_000).toISOString(),
+      validTo: new Date(Date.now() + 86_400_000).toISOString(),
+      reason: 'the demo flight the city planned with its operator',
+    });
+
   async function file(s: Scenario, authorizations: string[]): Promise<FlightPlan> {
     const answer = await api<FlightPlan | Rejection>(
       'POST',
@@ -126,6 +155,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     const restricted = (rejection.conflicts ?? []).filter((c) => c.type === 'geofence' && c.kind === 'restricted');
     if (answer.status === 409 && restricted.length === rejection.conflicts.length && !authorizations.length) {
       log.info({ drone: s.droneId, zones: restricted.map((c) => c.name) }, 'the city authorises the flight through');
+      for (const zone of restricted) await authorise(s.droneId, zone.id);
       return file(
         s,
         restricted.map((c) => c.id),
@@ -145,6 +175,12 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         const drones = await api<DroneState[]>('GET', '/api/v1/drones');
         return drones.body.some((d) => d.droneId === s.droneId);
       });
+      // The operator's drones are registered to it (登録記号 as the id) before it files for them.
+      const registered = await api('PUT', `/api/v1/drones/${encodeURIComponent(s.droneId)}/registration`, {
+        registrationMark: s.droneId,
+      });
+      if (registered.status !== 200 && registered.status !== 201)
+        throw new Error(`${s.droneId}: not registered: ${JSON.stringify(registered.body)}`);
       const plan = await file(s, []);
       const activated = await api<FlightPlan>('POST', `/api/v1/flight-plans/${plan.id}/activate`);
       if (activated.status !== 200) throw new Error(`${s.droneId}: not activated: ${JSON.stringify(activated.body)}`);

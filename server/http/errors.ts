@@ -27,7 +27,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return send(401, { error: 'unauthorized', message: err.message });
     }
     if (err instanceof NotFound) return send(404, { error: 'not_found', message: err.message });
-    if (err instanceof Forbidden) return send(403, { error: 'forbidden', message: err.message, ...issuesOf(err) });
+    if (err instanceof Forbidden) return send(403, { error: err.kind, message: err.message, ...issuesOf(err) });
     if (err instanceof StateConflict) return send(409, { error: 'conflict', message: err.message, ...issuesOf(err) });
     if (err instanceof Unprocessable) return send(422, { error: 'unprocessable', message: err.message });
     if (err instanceof TooManyRequests) {

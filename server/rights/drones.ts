@@ -1,7 +1,7 @@
 import { can, demand } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
-import { Forbidden, NotFound, StateConflict } from '../errors.ts';
+import { Forbidden, NotFound, StateConflict, UnregisteredDrone } from '../errors.ts';
 import type { DroneRegistrationRequest } from '../protocol/index.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { hasLivePlans } from '../store/plans.ts';
@@ -111,7 +111,8 @@ export class DroneRegistry {
   async requireOperator(q: Queryable, droneId: string, who: Principal, field = 'droneId'): Promise<void> {
     if (can(who, 'drones:command-any')) return;
     const drone = await getDrone(q, droneId);
-    if (!drone) throw Forbidden.field(field, `drone ${droneId} is not registered; register it to this operator first`);
+    if (!drone)
+      throw UnregisteredDrone.field(field, `drone ${droneId} is not registered; register it to this operator first`);
     if (drone.operator !== who.subject)
       throw Forbidden.field(field, `drone ${droneId} is registered to another operator`);
   }

@@ -40,6 +40,12 @@ describe("the operator's page /plan", () => {
     await page.getByTestId('departure').fill(at);
     await page.getByTestId(button).click();
   }
+  /** A drone's first filing is refused until its operator registers it, which the page offers in one click. */
+  async function registerWhenAsked(droneId: string): Promise<void> {
+    await expect.poll(decisionState).toBe('unregistered');
+    expect(await browser.page.getByTestId('decision-error').textContent()).toContain(droneId);
+    await browser.page.getByTestId('register-and-file').click();
+  }
   const decisionPlanId = async () => (await browser.page.getByTestId('decision-plan-id').textContent())!;
   const stateOf = async (id: string) => (await server.api<FlightPlan>('GET', `/api/v1/flight-plans/${id}`)).body.state;
 
@@ -58,9 +64,15 @@ describe("the operator's page /plan", () => {
     await server?.stop();
   });
 
-  it('files a route clicked on the map: accepted, and its sky road drawn', async () => {
+  it('files a route clicked on the map for a drone it registers on the way: accepted, and its sky road drawn', async () => {
     await fileRoute('JUE2EPLAN001');
+    await registerWhenAsked('JUE2EPLAN001');
     await expect.poll(decisionState).toBe('accepted');
+    const registration = await server.api<{ operator: string; registrationMark: string }>(
+      'GET',
+      '/api/v1/drones/JUE2EPLAN001/registration',
+    );
+    expect(registration.body).toMatchObject({ operator: 'op-e2e', registrationMark: 'JUE2EPLAN001' });
     const id = (await browser.page.getByTestId('decision-plan-id').textContent())!;
     const stored = await server.api<FlightPlan>('GET', `/api/v1/flight-plans/${id}`);
     expect(stored.body.state).toBe('Accepted');
@@ -75,6 +87,7 @@ describe("the operator's page /plan", () => {
 
   it('shows the conflicts of a plan that collides, with the server’s alternative, and takes it in one click', async () => {
     await fileRoute('JUE2EPLAN002');
+    await registerWhenAsked('JUE2EPLAN002');
     await expect.poll(decisionState).toBe('rejected');
     const conflicts = browser.page.locator('[data-testid="conflicts"] li');
     expect(await conflicts.count()).toBeGreaterThan(0);
@@ -123,6 +136,7 @@ describe("the operator's page /plan", () => {
     const page = browser.page;
     await page.getByTestId('hold').check();
     await fileRoute('JUE2EHOLD001', inMinutesLocal(120));
+    await registerWhenAsked('JUE2EHOLD001');
     await expect.poll(decisionState).toBe('held');
     const id = await decisionPlanId();
     expect(await stateOf(id)).toBe('Held');
@@ -141,6 +155,7 @@ describe("the operator's page /plan", () => {
     await expect.poll(decisionState).toBe('earliest');
     expect(await browser.page.getByTestId('earliest-slot').textContent()).toMatch(/から空いています|Free from/);
     await browser.page.getByTestId('file-earliest').click();
+    await registerWhenAsked('JUE2EEARLY01');
     await expect.poll(decisionState).toBe('accepted');
     const plan = (await server.api<FlightPlan>('GET', `/api/v1/flight-plans/${await decisionPlanId()}`)).body;
     expect(plan).toMatchObject({ state: 'Accepted', droneId: 'JUE2EEARLY01' });
@@ -154,6 +169,7 @@ describe("the operator's page /plan", () => {
     await page.getByTestId('category').selectOption('IIB');
     await page.getByTestId('pilot-name').fill('空野 道子');
     await fileRoute('JUE2EDIPS001', inMinutesLocal(240));
+    await registerWhenAsked('JUE2EDIPS001');
     await expect.poll(decisionState).toBe('accepted');
     const row = page.locator(`[data-testid="my-plans"] [data-plan-id="${await decisionPlanId()}"]`);
     await expect.poll(() => row.count()).toBe(1);

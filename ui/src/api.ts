@@ -2,6 +2,8 @@ import type {
   AllocationRules,
   AnonymousFlightPlan,
   Capacity,
+  DroneRegistration,
+  DroneRegistrationRequest,
   EarliestSlot,
   ErrorBody,
   FlightPlan,
@@ -100,6 +102,8 @@ export const api = {
   skyRoad: (id: string) => call<SkyRoadCells>('GET', `/api/v1/flight-plans/${id}/sky-road`),
   earliest: (plan: FlightPlanRequest) => call<EarliestSlot>('POST', '/api/v1/flight-plans/earliest', { plan }),
   rules: () => call<AllocationRules>('GET', '/api/v1/rules'),
+  registerDrone: (id: string, registration: DroneRegistrationRequest) =>
+    call<DroneRegistration>('PUT', `/api/v1/drones/${encodeURIComponent(id)}/registration`, registration),
 
   /** The plan's DIPS 2.0 filing as a file to save (the request carries the token, so no plain link does). */
   async dips(id: string, format: 'json' | 'csv'): Promise<Blob> {

@@ -1,6 +1,6 @@
 import './style.css';
 import type { Layer } from '@deck.gl/core';
-import { roleMay } from '../../server/protocol/index.ts';
+import { RegistrationMark, roleMay } from '../../server/protocol/index.ts';
 import type { Alternative, FlightPlan, FlightPlanRequest, FlightPurpose } from '../../server/protocol/index.ts';
 import { ApiError, api, type Decision } from './api.ts';
 import { setupChrome } from './chrome.ts';
@@ -129,6 +129,9 @@ async function main(): Promise<void> {
     fileAt: (slot: { request: FlightPlanRequest | null }) => {
       if (slot.request) inBackground('filing at the earliest slot', submit(slot.request));
     },
+    registerAndFile: (droneId: string) => {
+      if (refused) inBackground('registering the drone', registerAndFile(droneId, refused));
+    },
   };
   const showDecision = () => renderDecision(byId('decision'), decision, decisionActions);
 
@@ -218,14 +221,36 @@ async function main(): Promise<void> {
     showDecision();
   }
 
+  /** The request refused for an unregistered drone, filed again once the operator registers it. */
+  let refused: FlightPlanRequest | null = null;
+
+  async function registerAndFile(droneId: string, request: FlightPlanRequest): Promise<void> {
+    try {
+      // A drone id that is a registration mark (登録記号) is recorded as one.
+      await api.registerDrone(
+        droneId,
+        RegistrationMark.safeParse(droneId).success ? { registrationMark: droneId } : {},
+      );
+    } catch (err) {
+      decision = { kind: 'error', message: (err as Error).message };
+      showDecision();
+      return;
+    }
+    await submit(request);
+  }
+
   async function submit(request: FlightPlanRequest): Promise<void> {
     decision = { kind: 'pending' };
     showDecision();
+    refused = null;
     let answer: Decision;
     try {
       answer = await api.file(request, crypto.randomUUID(), (field('hold') as HTMLInputElement).checked);
     } catch (err) {
-      decision = { kind: 'error', message: err instanceof ApiError ? err.message : String(err) };
+      if (err instanceof ApiError && err.body?.error === 'drone_not_registered') {
+        refused = request;
+        decision = { kind: 'unregistered', droneId: request.droneId, message: err.message };
+      } else decision = { kind: 'error', message: err instanceof ApiError ? err.message : String(err) };
       showDecision();
       return;
     }

@@ -132,6 +132,8 @@ export const en: Record<MessageKey, string> = {
   'plan.end': 'End',
   'plan.cancel': 'Cancel',
   'plan.error': 'Error',
+  'plan.unregistered': 'Drone {drone} is not registered',
+  'plan.registerAndFile': 'Register {drone} as my drone and file',
   'plan.needWaypoints': 'Click at least two waypoints on the map',
   'plan.hold': 'Hold first, confirm later',
   'plan.held': 'Held until {time}',

@@ -131,6 +131,8 @@ export const ja = {
   'plan.end': '終了',
   'plan.cancel': '取消',
   'plan.error': 'エラー',
+  'plan.unregistered': '機体 {drone} は登録されていません',
+  'plan.registerAndFile': '{drone} を自分の機体として登録して申請',
   'plan.needWaypoints': '経由地を 2 地点以上クリックしてください',
   'plan.hold': '仮押さえして後で確定する',
   'plan.held': '{time} まで仮押さえ中',

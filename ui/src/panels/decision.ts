@@ -7,13 +7,16 @@ export type DecisionView =
   | { kind: 'accepted'; plan: FlightPlan }
   | { kind: 'rejected'; rejection: Rejection }
   | { kind: 'earliest'; slot: EarliestSlot }
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; message: string }
+  /** Refused before any airspace check: the drone is nobody's yet, and the operator may register it. */
+  | { kind: 'unregistered'; droneId: string; message: string };
 
 /** What the panel's buttons do. */
 export interface DecisionActions {
   take(a: Alternative): void;
   confirm(plan: FlightPlan): void;
   fileAt(slot: EarliestSlot): void;
+  registerAndFile(droneId: string): void;
 }
 
 function duration(seconds: number): string {
@@ -68,7 +71,21 @@ export function renderDecision(el: HTMLElement, view: DecisionView | null, act: 
         : null,
     );
   }
+  if (view.kind === 'unregistered') {
+    el.dataset.state = 'unregistered';
+    return fill(
+      el,
+      h('h2', { class: 'bad' }, t('plan.unregistered', { drone: view.droneId })),
+      h('p', { 'data-testid': 'decision-error' }, view.message),
+      h(
+        'button',
+        { class: 'primary', 'data-testid': 'register-and-file', onclick: () => act.registerAndFile(view.droneId) },
+        t('plan.registerAndFile', { drone: view.droneId }),
+      ),
+    );
+  }
   if (view.kind === 'error') {
+    el.dataset.state = 'error';
     return fill(
       el,
       h('h2', { class: 'bad' }, t('plan.error')),
