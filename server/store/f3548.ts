@@ -201,7 +201,8 @@ export async function recordPublication(
 
 /**
  * Plans of this USS whose publication is behind (never tried, an older version published, a
- * failure to try again) or whose reference outlived them; those unclaimed, at most `limit`.
+ * failure before `now` to try again) or whose reference outlived them; those unclaimed, at most
+ * `limit`. A try that gave up while the sweep's query was on its way waits for the next sweep.
  */
 export async function unpublishedPlanIds(q: Queryable, now: number, limit: number): Promise<string[]> {
   const rows = await q.query<{ id: string }>(
@@ -209,7 +210,7 @@ export async function unpublishedPlanIds(q: Queryable, now: number, limit: numbe
      WHERE p.owner NOT LIKE '${PEER_OWNER_PREFIX}%' AND (f.claimed_until IS NULL OR f.claimed_until <= $2)
        AND (
          (p.state = ANY($1::text[]) AND p.time_end > $2
-           AND (f.plan_id IS NULL OR f.plan_version < p.version OR f.status = 'failed'))
+           AND (f.plan_id IS NULL OR f.plan_version < p.version OR (f.status = 'failed' AND f.updated_at < $2)))
          OR (NOT p.state = ANY($1::text[]) AND f.ovn IS NOT NULL))
      ORDER BY p.updated_at LIMIT $3`,
     [LIVE_STATES, ts(now), limit],

@@ -77,8 +77,10 @@ export class Publisher {
 
   /** Queues every plan whose publication is behind (missed, failed, or never tried); returns how many. */
   async sweep(): Promise<number> {
+    // A plan waiting for its retry when the sweep begins is left to it, even if the retry has run by the time the query answers.
+    const retrying = new Set(this.waiting.keys());
     const ids = await unpublishedPlanIds(this.deps.db, this.deps.clock.now(), SWEEP_LIMIT);
-    const fresh = ids.filter((id) => !this.waiting.has(id));
+    const fresh = ids.filter((id) => !retrying.has(id) && !this.waiting.has(id));
     for (const id of fresh) this.enqueue(id);
     return fresh.length;
   }
