@@ -3,35 +3,33 @@ import type { Layer } from '@deck.gl/core';
 import { roleMay } from '../../server/protocol/index.ts';
 import type { Alert, Capacity, FlightPlan, Geofence } from '../../server/protocol/index.ts';
 import { api } from './api.ts';
+import { inBackground } from './background.ts';
 import { setupChrome } from './chrome.ts';
 import { byId } from './dom.ts';
 import { expose, projector } from './hooks.ts';
-import { formatTime, onLangChange, t } from './i18n/index.ts';
-import { capacityCells, capacityLayer } from './layers/capacity.ts';
+import { onLangChange } from './i18n/index.ts';
+import { AirspaceLayers } from './layers/airspace.ts';
+import { liveMarks, replayMarks } from './layers/drone-marks.ts';
 import { droneLayers, type DroneMark } from './layers/drones.ts';
-import { routeLayers, routePoints, cruiseHeightM } from './layers/route.ts';
-import { cellBoxes, skyRoadLayer, type CellBox } from './layers/sky-roads.ts';
+import { cellBoxes, type CellBox } from './layers/sky-roads.ts';
 import { showZones } from './layers/zones.ts';
 import { LiveClient, type LiveStatus } from './live.ts';
 import { heightGradientCss } from './map/colors.ts';
 import { createMap } from './map/create-map.ts';
+import { FrameScheduler } from './map/frame-scheduler.ts';
 import { viewportCells } from './map/viewport-cells.ts';
 import { renderAlerts } from './panels/alerts.ts';
 import { renderCounters } from './panels/counters.ts';
 import { renderDetail } from './panels/detail.ts';
 import { FlightsPanel } from './panels/flights.ts';
-import { renderReplay, type ReplayView } from './panels/replay.ts';
 import { TimeSlider, WINDOW_MIN } from './panels/time-slider.ts';
-import { ReplayPlayer } from './replay/player.ts';
-import { storedTracks } from './replay/source.ts';
+import { ReplayController } from './replay/controller.ts';
 import { AlertStore } from './state/alerts.ts';
 import { DroneStore } from './state/drones.ts';
 import { isWhole, PlanStore } from './state/plans.ts';
-import { inBackground } from './background.ts';
 
 const MINUTE = 60_000;
 const AIRSPACE_REFRESH_MS = MINUTE;
-const TIME_STEP_MS = 10_000;
 
 async function main(): Promise<void> {
   const chrome = setupChrome();
@@ -51,8 +49,6 @@ async function main(): Promise<void> {
   let selection: { droneId: string | null; planId: string | null } = { droneId: null, planId: null };
   let selectedPlan: FlightPlan | null = null;
   let selectedRoad: CellBox[] = [];
-  let replay: ReplayPlayer | null = null;
-  let replayLoading = false;
   let marks: DroneMark[] = [];
   let layers: Layer[] = [];
   /** Grows when the sky roads, the selection or the time filter change: their layers are rebuilt only then. */
@@ -61,19 +57,18 @@ async function main(): Promise<void> {
   let revision = 0;
   let liveStatus: LiveStatus = 'connecting';
 
-  // Drawing: at most once per animation frame, whatever woke it, and never more than half the
-  // time: where the map is rendered in software a frame can take half a second, and the page
-  // must still answer clicks in between.
-  let scheduled = false;
-  let drawStartedAt = 0;
-  let frameCostMs = 0;
-  const invalidate = () => {
-    if (scheduled) return;
-    scheduled = true;
-    const wait = drawStartedAt + 2 * frameCostMs - performance.now();
-    if (wait > 0) setTimeout(() => requestAnimationFrame(draw), wait);
-    else requestAnimationFrame(draw);
-  };
+  const frames = new FrameScheduler(() => draw());
+  const invalidate = frames.invalidate;
+  const replayEl = byId('replay');
+  const replay = new ReplayController(replayEl, {
+    serverNow: () => drones.serverNow(),
+    bounds: () => {
+      const b = map.getBounds();
+      return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+    },
+    modeChanged: (mode) => chrome.status(mode === 'replay' ? 'replay' : liveStatus),
+    invalidate,
+  });
 
   const live = new LiveClient(location.origin, {
     snapshot(s, full) {
@@ -109,7 +104,7 @@ async function main(): Promise<void> {
     },
     status(s) {
       liveStatus = s;
-      if (!replay) chrome.status(s);
+      if (!replay.player) chrome.status(s);
     },
   });
 
@@ -239,48 +234,6 @@ async function main(): Promise<void> {
   });
   byId('legend-ramp').style.background = heightGradientCss();
 
-  const replayControls = {
-    async load(hours: number) {
-      replayLoading = true;
-      drawReplayPanel();
-      const to = drones.serverNow();
-      const from = to - hours * 3_600_000;
-      const b = map.getBounds();
-      try {
-        const tracks = await storedTracks.load(from, to, [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]);
-        replay = new ReplayPlayer(tracks, from, to);
-        replay.playing = true;
-        chrome.status('replay');
-      } catch (err) {
-        console.error('replay not loaded', err);
-      }
-      replayLoading = false;
-      drawReplayPanel();
-      invalidate();
-    },
-    play() {
-      if (replay) replay.playing = true;
-      drawReplayPanel();
-    },
-    pause() {
-      if (replay) replay.playing = false;
-      drawReplayPanel();
-    },
-    speed(x: number) {
-      if (replay) replay.speed = x;
-    },
-    seek(time: number) {
-      replay?.seek(time);
-      invalidate();
-    },
-    live() {
-      replay = null;
-      chrome.status(liveStatus);
-      drawReplayPanel();
-      invalidate();
-    },
-  };
-  const replayEl = byId('replay');
   // Replay reads the stored history, which only monitors and administrators may.
   inBackground(
     'asking who the page acts as',
@@ -288,21 +241,7 @@ async function main(): Promise<void> {
       replayEl.hidden = !roleMay(me.role, 'sky:read-all');
     }),
   );
-  function replayView(): ReplayView {
-    if (replayLoading) return { mode: 'loading' };
-    if (!replay) return { mode: 'live' };
-    return {
-      mode: 'replay',
-      from: replay.from,
-      to: replay.to,
-      time: replay.time,
-      playing: replay.playing,
-      drones: replay.tracks.length,
-      speed: replay.speed,
-    };
-  }
-  const drawReplayPanel = () => renderReplay(replayEl, replayView(), replayControls);
-  drawReplayPanel();
+  replay.render();
 
   let panelVersions = '';
   function drawPanels(): void {
@@ -338,95 +277,30 @@ async function main(): Promise<void> {
     flightsPanel.translate();
     timeSlider.translate();
     panelVersions = '';
-    drawReplayPanel();
+    replay.render();
     invalidate();
   });
 
   // --- drawing ------------------------------------------------------------------------------
-  function liveMarks(): DroneMark[] {
-    const now = drones.serverNow();
-    const out: DroneMark[] = [];
-    for (const d of drones.drones.values()) {
-      const plan = plans.currentFor(d.id, now);
-      out.push({
-        id: d.id,
-        position: [d.lon, d.lat, d.altW84 - ground],
-        heading: d.heading,
-        heightM: d.altW84 - ground,
-        speed: d.speed,
-        state: d.link === 2 ? 'lost' : drones.isStale(d) ? 'stale' : 'live',
-        planLabel: plan ? t(`state.${plan.state}`) : t('state.none'),
-        trail: d.trail.map(([lon, lat, alt]) => [lon, lat, alt - ground]),
-      });
-    }
-    return out;
-  }
-
-  function replayMarks(player: ReplayPlayer): DroneMark[] {
-    return player.drones().map((d) => ({
-      id: d.droneId,
-      position: [d.lon, d.lat, d.altW84 - ground],
-      heading: d.heading,
-      heightM: d.altW84 - ground,
-      speed: d.speed,
-      state: 'live',
-      planLabel: t('live.replay'),
-      trail: d.trail.map(([lon, lat, alt]) => [lon, lat, alt - ground]),
-    }));
-  }
-
-  // Sky roads are thousands of extruded cells: rebuilt only when they, the selection or the
-  // time filter (in steps of TIME_STEP_MS) change, not every time a drone moves.
-  let airspaceKey = '';
-  let airspaceCache: Layer[] = [];
-  function airspaceLayers(): Layer[] {
-    const step =
-      timeOffsetMin === null ? null : Math.floor((drones.serverNow() + timeOffsetMin * MINUTE) / TIME_STEP_MS);
-    const key = `${airspaceVersion}|${selection.planId}|${selectedPlan?.id}|${step}`;
-    if (key === airspaceKey) return airspaceCache;
-    airspaceKey = key;
-    const at = step === null ? null : step * TIME_STEP_MS;
-    const shownRoads = roads.filter(
-      (c) => c.planId !== selection.planId && (at === null || (c.start <= at && at < c.end)),
-    );
-    const route =
-      selectedPlan?.request.route && selectedPlan.id === selection.planId
-        ? routeLayers(
-            'selected-route',
-            routePoints(selectedPlan.request, cruiseHeightM(selectedPlan, ground)),
-            [30, 30, 30, 220],
-          )
-        : [];
-    airspaceCache = [
-      ...(capacity ? [capacityLayer(capacityCells(capacity, at), airspaceVersion)] : []),
-      skyRoadLayer('sky-roads', shownRoads, { pickable: true, revision: airspaceVersion }),
-      skyRoadLayer('selected-sky-road', selectedRoad, { highlight: selection.planId, revision: airspaceVersion }),
-      ...route,
-    ];
-    return airspaceCache;
-  }
-
+  const airspace = new AirspaceLayers();
   let lastFrameAt = performance.now();
   function draw(): void {
-    scheduled = false;
-    const nowPerf = performance.now();
-    drawStartedAt = nowPerf;
-    // The next frame comes once this one is on screen: the time between is what drawing costs.
-    requestAnimationFrame(() => (frameCostMs = performance.now() - nowPerf));
-    if (replay) {
-      replay.advance(nowPerf - lastFrameAt);
-      const clock = replayEl.querySelector<HTMLOutputElement>('[data-testid="replay-clock"]');
-      const range = replayEl.querySelector<HTMLInputElement>('[data-testid="replay-time"]');
-      if (clock && range && document.activeElement !== range) {
-        range.value = String(replay.time);
-        clock.textContent = formatTime(replay.time, true);
-      }
-      if (replay.playing) invalidate();
-    }
-    lastFrameAt = nowPerf;
+    const now = frames.begin();
+    replay.tick(now - lastFrameAt);
+    lastFrameAt = now;
     revision++;
-    marks = replay ? replayMarks(replay) : liveMarks();
-    layers = [...airspaceLayers(), ...droneLayers(marks, selection.droneId, revision)];
+    marks = replay.player ? replayMarks(replay.player, ground) : liveMarks(drones, plans, ground);
+    const scene = {
+      version: airspaceVersion,
+      roads,
+      capacity,
+      selectedPlanId: selection.planId,
+      selectedPlan,
+      selectedRoad,
+      at: timeOffsetMin === null ? null : drones.serverNow() + timeOffsetMin * MINUTE,
+      groundW84M: ground,
+    };
+    layers = [...airspace.layers(scene), ...droneLayers(marks, selection.droneId, revision)];
     overlay.setProps({ layers });
     drawPanels();
   }
