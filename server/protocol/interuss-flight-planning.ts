@@ -20,6 +20,9 @@ export const InterussFlightPlanId = z
     'must be a version-4 UUID',
   );
 
+/** The `{flight_plan_id}` of a flight in a path. */
+export const InterussFlightPlanParam = z.object({ flight_plan_id: InterussFlightPlanId });
+
 const Text = (max: number) =>
   z
     .string()
@@ -129,6 +132,9 @@ export const InterussUserNotification = z.object({
 export const InterussUserNotificationsResponse = z
   .object({ user_notifications: z.array(InterussUserNotification) })
   .register(wire, { id: 'InterussUserNotificationsResponse' });
+
+/** The `{system_identity}` of `/versioning/versions/{system_identity}`. */
+export const InterussSystemParam = z.object({ system_identity: z.string().max(200) });
 
 export const InterussVersionResponse = z
   .object({ system_identity: z.string(), system_version: z.string() })

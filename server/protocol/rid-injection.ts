@@ -121,10 +121,11 @@ export const RidInjectionDeleteTestResponse = z
   .object({ injected_flights: z.array(RidInjectionTestFlight) })
   .register(wire, { id: 'RidInjectionDeleteTestResponse', description: 'InterUSS rid/v1 DeleteTestResponse' });
 
-export const RidInjectionTestParams = z.object({
-  test_id: Text(255).min(1, 'must not be empty'),
-  version: Text(255).optional(),
-});
+/** `PUT /ridsp/injection/tests/{test_id}` */
+export const RidInjectionTestParams = z.object({ test_id: Text(255).min(1, 'must not be empty') });
+
+/** `DELETE /ridsp/injection/tests/{test_id}/{version}` */
+export const RidInjectionTestVersionParams = RidInjectionTestParams.extend({ version: Text(255) });
 
 /** `GET /ridsp/injection/user_notifications?after=&before=` */
 export const RidUserNotificationsQuery = z

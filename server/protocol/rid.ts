@@ -169,6 +169,9 @@ export const RidFlightId = z
   .max(255, 'has at most 255 characters')
   .regex(/^[^\0\t\r\n#%/:?@[\\\]]+$/, 'must not contain \\0 \\t \\r \\n # % / : ? @ [ \\ ]');
 
+/** `GET /rid/v2/uss/flights/{id}/details` */
+export const RidFlightParams = z.object({ id: RidFlightId });
+
 export type RidTime = z.infer<typeof RidTime>;
 export type RidUAType = z.infer<typeof RidUAType>;
 export type RidAircraftPosition = z.infer<typeof RidAircraftPosition>;

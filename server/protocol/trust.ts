@@ -43,6 +43,18 @@ export const TokenRequest = z
   })
   .register(wire, { id: 'TokenRequest' });
 
+/** `DELETE /api/v1/tokens/{id}` (administrator). */
+export const TokenIdParam = z.object({ id: z.uuid({ error: 'must be a token id (UUID)' }) });
+
+/** `GET /api/v1/tokens` (administrator). */
+export const TokenListQuery = z.object({
+  subject: z.string().max(200).optional(),
+  expired: z
+    .enum(['true', 'false'])
+    .transform((s) => s === 'true')
+    .default(false),
+});
+
 export const TokenInfo = z
   .object({
     id: z.string().describe('the token’s jti: what revoking names'),
