@@ -74,26 +74,32 @@ export const ErrorBody = z
   })
   .register(wire, { id: 'Error' });
 
-/** minLon,minLat,maxLon,maxLat */
-export const BboxQuery = z.string().transform((s, ctx) => {
-  const texts = s.split(',');
-  const parts = texts.map((t) => (t.trim() ? Number(t) : NaN));
-  const [minLon, minLat, maxLon, maxLat] = parts;
-  if (
-    parts.length !== 4 ||
-    parts.some((n) => !Number.isFinite(n)) ||
-    minLon! < -180 ||
-    maxLon! > 180 ||
-    minLat! < -90 ||
-    maxLat! > 90 ||
-    minLon! > maxLon! ||
-    minLat! > maxLat!
-  ) {
-    ctx.addIssue({ code: 'custom', message: 'bbox must be minLon,minLat,maxLon,maxLat within the globe' });
-    return z.NEVER;
-  }
-  return parts as [number, number, number, number];
-});
+/**
+ * minLon,minLat,maxLon,maxLat. The pattern documents the four parts; the transform checks they are
+ * numbers on the globe, in order.
+ */
+export const BboxQuery = z
+  .string()
+  .meta({ description: 'minLon,minLat,maxLon,maxLat, degrees', pattern: '^[^,]+,[^,]+,[^,]+,[^,]+$' })
+  .transform((s, ctx) => {
+    const texts = s.split(',');
+    const parts = texts.map((t) => (t.trim() ? Number(t) : NaN));
+    const [minLon, minLat, maxLon, maxLat] = parts;
+    if (
+      parts.length !== 4 ||
+      parts.some((n) => !Number.isFinite(n)) ||
+      minLon! < -180 ||
+      maxLon! > 180 ||
+      minLat! < -90 ||
+      maxLat! > 90 ||
+      minLon! > maxLon! ||
+      minLat! > maxLat!
+    ) {
+      ctx.addIssue({ code: 'custom', message: 'bbox must be minLon,minLat,maxLon,maxLat within the globe' });
+      return z.NEVER;
+    }
+    return parts as [number, number, number, number];
+  });
 
 export type Altitude = z.infer<typeof Altitude>;
 export type ErrorBody = z.infer<typeof ErrorBody>;

@@ -21,7 +21,9 @@ export const InterussFlightPlanId = z
   );
 
 /** The `{flight_plan_id}` of a flight in a path. */
-export const InterussFlightPlanParam = z.object({ flight_plan_id: InterussFlightPlanId });
+export const InterussFlightPlanParam = z.object({
+  flight_plan_id: InterussFlightPlanId.describe('The caller’s id for the flight, a version-4 UUID'),
+});
 
 const Text = (max: number) =>
   z
@@ -117,7 +119,10 @@ export const InterussClearAreaResponse = z
   .register(wire, { id: 'InterussClearAreaResponse' });
 
 export const InterussUserNotificationsQuery = z
-  .object({ after: Timestamp, before: Timestamp.optional() })
+  .object({
+    after: Timestamp.describe('notifications observed at or after this'),
+    before: Timestamp.optional().describe('default: now'),
+  })
   .refine((q) => q.before === undefined || Date.parse(q.before) > Date.parse(q.after), {
     path: ['before'],
     message: 'must be after `after`',

@@ -130,8 +130,8 @@ export const RidInjectionTestVersionParams = RidInjectionTestParams.extend({ ver
 /** `GET /ridsp/injection/user_notifications?after=&before=` */
 export const RidUserNotificationsQuery = z
   .object({
-    after: Timestamp.describe('required: notifications observed at or after'),
-    before: Timestamp.optional().describe('default now: notifications observed at or before'),
+    after: Timestamp.describe('notifications observed at or after this'),
+    before: Timestamp.optional().describe('notifications observed at or before this; default: now'),
   })
   .superRefine((q, ctx) => {
     if (q.before && Date.parse(q.before) < Date.parse(q.after)) {

@@ -48,11 +48,12 @@ export const TokenIdParam = z.object({ id: z.uuid({ error: 'must be a token id (
 
 /** `GET /api/v1/tokens` (administrator). */
 export const TokenListQuery = z.object({
-  subject: z.string().max(200).optional(),
+  subject: z.string().max(200).optional().describe('one subject’s tokens'),
   expired: z
     .enum(['true', 'false'])
     .transform((s) => s === 'true')
-    .default(false),
+    .default(false)
+    .describe('true: expired ones too'),
 });
 
 export const TokenInfo = z
@@ -90,7 +91,7 @@ export const PUBLIC_WHOAMI: WhoAmI = { subject: 'public', role: 'public', drones
 export const AuditQuery = z.object({
   from: Timestamp.optional(),
   to: Timestamp.optional(),
-  actor: z.string().max(200).optional(),
+  actor: z.string().max(200).optional().describe('one token subject'),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
 

@@ -90,4 +90,17 @@ describe('openapi.json against the routes the server serves', () => {
       ).toEqual([]);
     }
   });
+  it('types each query and path parameter of the API from the schema its router parses it with', () => {
+    // A parameter typed by hand is a bare string; one generated from a wire schema carries its
+    // constraints (format, pattern, enum, length, range).
+    const untyped = operations
+      .filter((o) => isApi(o.route))
+      .flatMap(({ route, parameters }) =>
+        parameters
+          .filter((p) => p.in === 'query' || p.in === 'path')
+          .filter((p) => Object.keys(p.schema).every((k) => k === 'type' || k === 'description'))
+          .map((p) => `${route}: ${p.name}`),
+      );
+    expect(untyped).toEqual([]);
+  });
 });
