@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
+import { IDEMPOTENCY_KEY } from './idempotency-key.ts';
 import {
   AirspaceCheckQuery,
   AirspaceQuery,
@@ -100,7 +101,7 @@ const idempotencyParam = {
   required: false,
   description:
     'Any 1–255 visible ASCII characters, unique per request: a retry with the same key and body gets the first answer again (header Idempotent-Replayed: true) instead of a second plan; the same key with another body is refused (422). Kept for a day.',
-  schema: { type: 'string', maxLength: 255 },
+  schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source },
 };
 const spatialIds = (description: string) => json('SpatialIdSet', description);
 const decision = (ok: string) => ({
