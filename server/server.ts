@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
+import type { Express } from 'express';
 import { AuditTrail } from './audit/trail.ts';
 import { getPublication } from './store/f3548.ts';
 import { system } from './auth/principal.ts';
@@ -80,6 +81,8 @@ const HOUR_MS = 3_600_000;
 export interface RunningServer {
   url: string;
   port: number;
+  /** The HTTP routes as Express holds them, for tests that compare them with openapi.json. */
+  app: Express;
   /** The store, for tools and tests that look beneath the API. */
   db: Db;
   flights: FlightPlans;
@@ -451,6 +454,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   return {
     url,
     port,
+    app,
     db,
     flights,
     rights,

@@ -116,6 +116,12 @@ export interface AppDeps {
   ui: Router;
 }
 
+/**
+ * Where the API lives: rate-limited per token, answered 404 in JSON rather than by the UI, and
+ * documented route for route in openapi.json.
+ */
+export const API_PREFIXES: readonly string[] = ['/api', '/rid', '/ridsp', '/flight_planning', '/versioning', '/uss'];
+
 /** The largest request the limits allow (a plan's 10,000 outline vertices) is about 500 kB of JSON. */
 const BODY_LIMIT = '2mb';
 
@@ -138,10 +144,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(refuseUnstorableText);
   app.use(authenticate(deps.authenticator, deps.authFailures));
-  app.use(
-    ['/api', '/rid', '/ridsp', '/flight_planning', '/versioning', '/uss'],
-    perTokenRateLimit(deps.http.rateLimitPerMinute),
-  );
+  app.use([...API_PREFIXES], perTokenRateLimit(deps.http.rateLimitPerMinute));
   app.use((req, res, next) => {
     res.on('finish', () => {
       const route = (req.route?.path as string | undefined) ?? 'unmatched';
@@ -176,7 +179,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/flight_planning/v1', flightPlanningRouter(deps));
   app.use('/versioning', versioningRouter(deps.versions));
   app.use('/uss/v1', ussRouter(deps.uss));
-  app.use(['/api', '/rid', '/ridsp', '/flight_planning', '/versioning', '/uss'], notFound);
+  app.use([...API_PREFIXES], notFound);
   app.use(deps.ui);
   app.use(errorHandler(deps.log));
   return app;

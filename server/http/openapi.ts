@@ -1,6 +1,44 @@
 import { z } from 'zod';
-import { hours, LIMITS } from '../limits.ts';
-import { wire } from '../protocol/index.ts';
+import { LIMITS } from '../limits.ts';
+import { IDEMPOTENCY_KEY } from './idempotency-key.ts';
+import {
+  AirspaceCheckQuery,
+  AirspaceQuery,
+  AirspaceSpatialIdQuery,
+  AlertIdParam,
+  AlertQuery,
+  AuditQuery,
+  CapacityQuery,
+  DecisionsQuery,
+  DipsQuery,
+  DroneIdParam,
+  DroneRegistrationQuery,
+  F3548EntityParam,
+  FileQuery,
+  FlightPlanQuery,
+  GeofenceQuery,
+  IdParam,
+  InterussFlightPlanParam,
+  InterussSystemParam,
+  InterussUserNotificationsQuery,
+  OperatorParam,
+  PlanSpatialIdQuery,
+  QueryNumber,
+  ReplayQuery,
+  RidFlightParams,
+  RidFlightsQuery,
+  TokenIdParam,
+  TokenListQuery,
+  TrackQuery,
+  wire,
+  ZoneAuthorizationQuery,
+  ZoneSpatialIdQuery,
+} from '../protocol/index.ts';
+import {
+  RidInjectionTestParams,
+  RidInjectionTestVersionParams,
+  RidUserNotificationsQuery,
+} from '../protocol/rid-injection.ts';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (id: string, description: string) => ({
@@ -19,57 +57,53 @@ const errors = {
   ),
 };
 const readErrors = { 400: errors[400], 401: errors[401], 403: errors[403], 429: errors[429] };
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
-const droneIdParam = {
-  name: 'id',
-  in: 'path',
-  required: true,
-  description: 'drone id: Remote ID registration or serial, or one the gateway was configured with',
-  schema: { type: 'string', maxLength: 64 },
+
+/** JSON Schema of a value as a client sends it: before transforms, a default making it optional. */
+const asSent = { target: 'draft-2020-12', io: 'input' } as const;
+
+/**
+ * A number in a query string (QueryNumber) is described as the number it must be: its range is
+ * what a client needs, not the text that carries it.
+ */
+const queryNumbers: NonNullable<Parameters<typeof z.toJSONSchema>[1]>['override'] = (ctx) => {
+  const { def } = ctx.zodSchema._zod;
+  if (def.type !== 'pipe' || def.in !== QueryNumber) return;
+  const { description } = ctx.jsonSchema;
+  for (const key of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[key];
+  const { $schema: _, ...number } = z.toJSONSchema(def.out, asSent);
+  Object.assign(ctx.jsonSchema, number, description === undefined ? {} : { description });
 };
-const testIdParam = { name: 'test_id', in: 'path', required: true, schema: { type: 'string', maxLength: 255 } };
-const query = (name: string, description: string, required = false) => ({
-  name,
-  in: 'query',
-  required,
-  description,
-  schema: { type: 'string' },
-});
+
+/**
+ * OpenAPI parameters from the zod object a router parses `req.query` or `req.params` with: one per
+ * field, required unless optional or defaulted, described by the field's `.describe()`.
+ */
+function parameters(schema: z.ZodObject, where: 'query' | 'path') {
+  const { properties = {}, required = [] } = z.toJSONSchema(schema, { ...asSent, override: queryNumbers });
+  return Object.entries(properties).map(([name, field]) => {
+    const { description, ...constraints } = field as Record<string, unknown>;
+    return {
+      name,
+      in: where,
+      required: required.includes(name),
+      ...(description === undefined ? {} : { description }),
+      schema: constraints,
+    };
+  });
+}
+const query = (schema: z.ZodObject) => parameters(schema, 'query');
+const path = (schema: z.ZodObject) => parameters(schema, 'path');
+
 const planResponse = json('FlightPlan', 'The plan');
-const holdParam = {
-  name: 'hold',
-  in: 'query',
-  required: false,
-  description:
-    'true: hold the sky road (state Held, 仮押さえ) until heldUntil instead of accepting it outright; confirm it with POST …/{id}/confirm',
-  schema: { type: 'string', enum: ['true', 'false'] },
-};
 const idempotencyParam = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
   description:
     'Any 1–255 visible ASCII characters, unique per request: a retry with the same key and body gets the first answer again (header Idempotent-Replayed: true) instead of a second plan; the same key with another body is refused (422). Kept for a day.',
-  schema: { type: 'string', maxLength: 255 },
+  schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source },
 };
-/** The query of every 空間ID export. */
-const spatialIdParams = [
-  query(
-    'zoom',
-    '0–30: x, y are the Web Mercator tiles of this zoom, f counts voxels of 2^(25−zoom) m (21: 16 m); a 400 names the limit when the answer would pass 100,000 IDs',
-    true,
-  ),
-  query('reference', 'what f counts from: AMSL (default; EGM96 geoid) or W84 (the ellipsoid)'),
-  query('interval', '1–86400 s: time-extended IDs z/f/x/y_i/t, one per slot of i seconds (t = ⌊Unix seconds / i⌋)'),
-];
 const spatialIds = (description: string) => json('SpatialIdSet', description);
-const operatorParam = {
-  name: 'operator',
-  in: 'path',
-  required: true,
-  description: 'the operator’s token subject',
-  schema: { type: 'string', maxLength: 200 },
-};
 const decision = (ok: string) => ({
   [ok]: json('FlightPlan', 'Accepted: the plan holds its sky road'),
   409: json('Rejection', 'Rejected: every conflict, and alternatives that would be accepted'),
@@ -86,7 +120,9 @@ const geojson = (description: string) => ({
 
 /**
  * The OpenAPI 3.1 document: components generated from the wire schemas that validate the
- * requests, paths written beside the routers. openapi.json at the root is this, committed.
+ * requests, and each path's query and path parameters from the schema its router parses them
+ * with; the rest of each path is written beside the routers. openapi.json at the root is this,
+ * committed.
  */
 export function openApiDocument(): Record<string, unknown> {
   const { schemas } = z.toJSONSchema(wire, {
@@ -112,21 +148,13 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           summary:
             'File a flight plan; get its sky road, or every conflict and alternatives (operators, administrators)',
-          parameters: [idempotencyParam, holdParam],
+          parameters: [idempotencyParam, ...query(FileQuery)],
           requestBody: { required: true, content: { 'application/json': { schema: ref('FlightPlanRequest') } } },
           responses: { ...decision('201'), 422: json('Error', 'The Idempotency-Key was used for a different request') },
         },
         get: {
           summary: 'List flight plans',
-          parameters: [
-            query('state', 'comma-separated states'),
-            query('from', 'RFC 3339; plans whose reservation ends after'),
-            query('to', 'RFC 3339; plans whose reservation starts before'),
-            query('bbox', 'minLon,minLat,maxLon,maxLat'),
-            query('droneId', 'one drone'),
-            query('operator', 'one operator’s plans; an operator sees only its own whatever this says'),
-            query('limit', '1–1000, default 100'),
-          ],
+          parameters: query(FlightPlanQuery),
           responses: {
             200: {
               description: 'Plans: every plan for monitors and administrators, an operator’s own for an operator',
@@ -137,7 +165,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/v1/flight-plans/{id}': {
-        parameters: [idParam],
+        parameters: path(IdParam),
         get: {
           summary:
             'A flight plan: whole with its history for its operator, monitors and administrators; anonymous airspace for others',
@@ -165,7 +193,7 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           summary:
             'File up to 20 candidate plans for one flight: the first that fits (as given, or cheapest by delay, distance or height) is accepted in one transaction, and each one tried before it is explained',
-          parameters: [holdParam],
+          parameters: query(FileQuery),
           requestBody: { required: true, content: { 'application/json': { schema: ref('CandidatePlans') } } },
           responses: {
             201: json('CandidatesAccepted', 'One candidate accepted, with why each tried before it was refused'),
@@ -183,7 +211,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/v1/flight-plans/{id}/confirm': {
-        parameters: [idParam],
+        parameters: path(IdParam),
         post: {
           summary:
             'Confirm a held plan (仮押さえ → 確定): Accepted with the sky road it holds; never refused before the hold expires',
@@ -191,11 +219,11 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/v1/flight-plans/{id}/dips': {
-        parameters: [idParam],
+        parameters: path(IdParam),
         get: {
           summary:
             'The plan as the national flight-plan filing (飛行計画の通報, DIPS 2.0) asks for it, pilot and contact included: its operator only',
-          parameters: [query('format', 'json (default) or csv')],
+          parameters: query(DipsQuery),
           responses: {
             200: {
               description: 'The filing',
@@ -209,38 +237,32 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/v1/flight-plans/{id}/activate': {
-        parameters: [idParam],
+        parameters: path(IdParam),
         post: {
           summary: 'The flight has started',
           responses: { 200: planResponse, 409: json('Error', 'Not activatable'), ...errors },
         },
       },
       '/api/v1/flight-plans/{id}/end': {
-        parameters: [idParam],
+        parameters: path(IdParam),
         post: {
           summary: 'The flight is over: frees the sky road',
           responses: { 200: planResponse, 409: json('Error', 'Already over'), ...errors },
         },
       },
       '/api/v1/flight-plans/{id}/sky-road': {
-        parameters: [idParam],
+        parameters: path(IdParam),
         get: {
           summary: 'The plan’s sky road as cell polygons',
           responses: { 200: geojson('Sky-road cells'), ...errors },
         },
       },
       '/api/v1/flight-plans/{id}/spatial-ids': {
-        parameters: [idParam],
+        parameters: path(IdParam),
         get: {
           summary:
             'The plan’s sky road as Japan’s 空間ID (z/f/x/y): every voxel it shares volume with, grouped by the window it is held; airspace only, as the sky road, to anyone',
-          parameters: [
-            ...spatialIdParams,
-            query(
-              'timing',
-              'cell (default): each voxel when the sky road holds it; plan: every voxel over the whole reservation',
-            ),
-          ],
+          parameters: query(PlanSpatialIdQuery),
           responses: { 200: spatialIds('The spatial IDs'), ...errors },
         },
       },
@@ -248,7 +270,7 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           summary:
             'File a reservation given as 空間ID: the voxels become a plan of volumes (joined into outlines, AMSL through the geoid) decided like any plan (operators, administrators)',
-          parameters: [idempotencyParam, holdParam],
+          parameters: [idempotencyParam, ...query(FileQuery)],
           requestBody: { required: true, content: { 'application/json': { schema: ref('SpatialIdPlanRequest') } } },
           responses: { ...decision('201'), 422: json('Error', 'The Idempotency-Key was used for a different request') },
         },
@@ -256,23 +278,14 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/v1/airspace/spatial-ids': {
         get: {
           summary: 'Reserved airspace in a box and time window as 空間ID (z/f/x/y), times clipped to the window',
-          parameters: [
-            query('bbox', 'minLon,minLat,maxLon,maxLat: tiles that overlap it', true),
-            query('from', 'RFC 3339, default now'),
-            query('to', 'RFC 3339, default from + 2 h'),
-            ...spatialIdParams,
-          ],
+          parameters: query(AirspaceSpatialIdQuery),
           responses: { 200: spatialIds('The spatial IDs of live plans'), 400: errors[400] },
         },
       },
       '/api/v1/airspace': {
         get: {
           summary: 'Reserved airspace in a box and time window',
-          parameters: [
-            query('bbox', `minLon,minLat,maxLon,maxLat, at most ${LIMITS.maxAirspaceBboxDeg}° each way`, true),
-            query('from', 'RFC 3339, default now'),
-            query('to', `RFC 3339, default from + 2 h; at most ${hours(LIMITS.maxAirspaceWindowMs)} after from`),
-          ],
+          parameters: query(AirspaceQuery),
           responses: {
             200: geojson(
               `Sky-road cells of live plans, at most ${LIMITS.maxAirspaceFeatures} (then \`truncated: true\`)`,
@@ -284,11 +297,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/v1/capacity': {
         get: {
           summary: 'How much of the sky is reserved, per coarse H3 cell and 15-minute slot',
-          parameters: [
-            query('bbox', 'minLon,minLat,maxLon,maxLat', true),
-            query('from', 'RFC 3339, default now'),
-            query('to', 'RFC 3339, default from + 24 h; at most 48 h after from'),
-          ],
+          parameters: query(CapacityQuery),
           responses: {
             200: json('Capacity', 'Reserved share, cell-hours and plans per cell and slot'),
             400: errors[400],
@@ -315,7 +324,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/v1/caps/{operator}': {
-        parameters: [operatorParam],
+        parameters: path(OperatorParam),
         put: {
           summary: 'Set an operator’s cap in cell-hours held at once (administrators); plans beyond it are refused',
           requestBody: { required: true, content: { 'application/json': { schema: ref('CapRequest') } } },
@@ -330,20 +339,14 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           summary:
             'Decisions on plans by operator and refusal reason over [from, to), with each operator’s share of the sky accepted (monitors, administrators)',
-          parameters: [query('from', 'RFC 3339, default 30 days before `to`'), query('to', 'RFC 3339, default now')],
+          parameters: query(DecisionsQuery),
           responses: { 200: json('DecisionsReport', 'The report'), ...readErrors },
         },
       },
       '/api/v1/airspace/check': {
         get: {
           summary: 'What restricts one point at one moment, and why: zones in force and reserved flights',
-          parameters: [
-            query('lat', 'latitude', true),
-            query('lon', 'longitude', true),
-            query('alt', 'altitude, metres', true),
-            query('reference', 'W84 (default), AMSL or AGL'),
-            query('time', 'RFC 3339, default now'),
-          ],
+          parameters: query(AirspaceCheckQuery),
           responses: { 200: json('AirspaceCheck', 'The point and what holds it'), 400: errors[400] },
         },
       },
@@ -359,12 +362,12 @@ export function openApiDocument(): Record<string, unknown> {
         },
         get: {
           summary: 'Zones as GeoJSON, with their limits as defined and in W84',
-          parameters: [query('bbox', 'minLon,minLat,maxLon,maxLat'), query('limit', '1–10000, default 1000')],
+          parameters: query(GeofenceQuery),
           responses: { 200: json('Geofences', 'FeatureCollection of zones'), 400: errors[400] },
         },
       },
       '/api/v1/geofences/{id}': {
-        parameters: [idParam],
+        parameters: path(IdParam),
         get: { summary: 'One zone', responses: { 200: json('Geofence', 'The zone'), ...errors } },
         delete: {
           summary: 'Lift a zone (administrator)',
@@ -376,14 +379,10 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/v1/geofences/{id}/spatial-ids': {
-        parameters: [idParam],
+        parameters: path(IdParam),
         get: {
           summary: 'A zone as 空間ID (z/f/x/y), held in each window it applies within [from, to)',
-          parameters: [
-            query('from', 'RFC 3339, default now'),
-            query('to', 'RFC 3339, default from + 24 h; at most 31 days after from'),
-            ...spatialIdParams,
-          ],
+          parameters: query(ZoneSpatialIdQuery),
           responses: { 200: spatialIds('The spatial IDs'), ...errors },
         },
       },
@@ -399,19 +398,15 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/v1/drones/{id}/track': {
-        parameters: [droneIdParam],
+        parameters: path(DroneIdParam),
         get: {
           summary: 'A drone’s stored samples in a time window, oldest first',
-          parameters: [
-            query('from', 'RFC 3339, default one hour before `to`'),
-            query('to', 'RFC 3339, default now'),
-            query('limit', '1–100000, default 10000'),
-          ],
+          parameters: query(TrackQuery),
           responses: { 200: json('DroneTrack', 'The track'), ...errors },
         },
       },
       '/api/v1/drones/{id}/commands': {
-        parameters: [droneIdParam],
+        parameters: path(DroneIdParam),
         post: {
           summary:
             'Command a drone through its gateway (RTL, LAND, LOITER, or upload an accepted plan as mission and fence)',
@@ -427,7 +422,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/v1/drones/{id}/registration': {
-        parameters: [droneIdParam],
+        parameters: path(DroneIdParam),
         get: {
           summary: 'Which operator flies the drone (its operator, monitors and administrators)',
           responses: { 200: json('DroneRegistration', 'The registration'), ...errors },
@@ -458,7 +453,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/v1/drone-registrations': {
         get: {
           summary: 'Registered drones: every one for monitors and administrators, its own for an operator',
-          parameters: [query('operator', 'one operator'), query('limit', '1–10000, default 1000')],
+          parameters: query(DroneRegistrationQuery),
           responses: {
             200: {
               description: 'Registrations',
@@ -481,7 +476,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/v1/priority-grants/{operator}': {
-        parameters: [{ name: 'operator', in: 'path', required: true, schema: { type: 'string', maxLength: 200 } }],
+        parameters: path(OperatorParam),
         put: {
           summary: 'Grant an operator priorities up to maxPriority (administrators)',
           requestBody: { required: true, content: { 'application/json': { schema: ref('PriorityGrantRequest') } } },
@@ -496,12 +491,7 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           summary:
             'Authorisations to enter restricted zones: all for monitors and administrators, its own for an operator',
-          parameters: [
-            query('zoneId', 'one zone'),
-            query('operator', 'one operator'),
-            query('droneId', 'one drone'),
-            query('limit', '1–10000, default 1000'),
-          ],
+          parameters: query(ZoneAuthorizationQuery),
           responses: {
             200: {
               description: 'Authorisations, newest first',
@@ -520,7 +510,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/v1/zone-authorizations/{id}': {
-        parameters: [idParam],
+        parameters: path(IdParam),
         get: {
           summary: 'One authorisation (its operator, monitors and administrators)',
           responses: { 200: json('ZoneAuthorization', 'The authorisation'), ...errors },
@@ -534,13 +524,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/v1/alerts': {
         get: {
           summary: 'Alerts raised by conformance monitoring, newest first',
-          parameters: [
-            query('open', 'true: open alerts only; false: closed ones only; absent: both'),
-            query('since', 'RFC 3339; alerts opened, acted on, acknowledged or closed at or after'),
-            query('droneId', 'one drone'),
-            query('kind', 'one kind of alert'),
-            query('limit', '1–1000, default 100'),
-          ],
+          parameters: query(AlertQuery),
           responses: {
             200: json('AlertList', 'Alerts: all for monitors and administrators, an operator’s plans’ for an operator'),
             ...readErrors,
@@ -548,11 +532,11 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/v1/alerts/{id}': {
-        parameters: [idParam],
+        parameters: path(AlertIdParam),
         get: { summary: 'One alert', responses: { 200: json('Alert', 'The alert'), ...errors } },
       },
       '/api/v1/alerts/{id}/ack': {
-        parameters: [idParam],
+        parameters: path(AlertIdParam),
         post: {
           summary: 'Acknowledge an alert (a monitor); the first acknowledgement stands',
           responses: { 200: json('Alert', 'The alert, acknowledged'), ...errors },
@@ -561,13 +545,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/v1/replay': {
         get: {
           summary: 'Stored telemetry of every drone in a window and an area, for the map’s replay',
-          parameters: [
-            query('from', 'RFC 3339, default one hour before `to`'),
-            query('to', 'RFC 3339, default now; at most 24 hours after `from`'),
-            query('bbox', 'minLon,minLat,maxLon,maxLat; default everywhere'),
-            query('intervalMs', 'at most one sample per drone per interval, default 1000; 0 for every sample'),
-            query('limit', '1–500000 samples, default 100000'),
-          ],
+          parameters: query(ReplayQuery),
           responses: {
             200: json('Replay', 'One track per drone, oldest first (monitors, administrators)'),
             ...readErrors,
@@ -594,7 +572,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
         get: {
           summary: 'Tokens issued and not expired (administrators), without the tokens themselves',
-          parameters: [query('subject', 'one subject'), query('expired', 'true: include expired ones')],
+          parameters: query(TokenListQuery),
           responses: {
             200: {
               description: 'Tokens',
@@ -605,7 +583,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/v1/tokens/{id}': {
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        parameters: path(TokenIdParam),
         delete: {
           summary: 'Revoke a token (administrators): refused at once by every instance',
           responses: { 200: json('TokenInfo', 'The token, revoked'), ...errors },
@@ -614,12 +592,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/v1/audit': {
         get: {
           summary: 'The audit trail of writes (administrators), oldest first',
-          parameters: [
-            query('from', 'RFC 3339'),
-            query('to', 'RFC 3339'),
-            query('actor', 'one token subject'),
-            query('limit', '1–10000, default 1000'),
-          ],
+          parameters: query(AuditQuery),
           responses: {
             200: {
               description: 'Entries',
@@ -641,10 +614,7 @@ export function openApiDocument(): Record<string, unknown> {
             'ASTM F3411-22a network Remote ID: every flight with a position in the view in the last 60 s (scope rid.display_provider)',
           description:
             'Real drones from live telemetry and injected test flights (`simulated`). No identity: the id is opaque; who flies is in the details.',
-          parameters: [
-            query('view', 'lat1,lng1,lat2,lng2: the smallest box with these corners; diagonal at most 7 km', true),
-            query('recent_positions_duration', 'seconds, 0–60: include the positions of that long (default 0: none)'),
-          ],
+          parameters: query(RidFlightsQuery),
           responses: {
             200: json('RidGetFlightsResponse', 'The flights'),
             ...readErrors,
@@ -653,14 +623,14 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/rid/v2/uss/flights/{id}/details': {
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', maxLength: 255 } }],
+        parameters: path(RidFlightParams),
         get: {
           summary: 'ASTM F3411-22a: who flies a reported flight: UAS id, operator (scope rid.display_provider)',
           responses: { 200: json('RidGetFlightDetailsResponse', 'The details'), ...errors },
         },
       },
       '/ridsp/injection/tests/{test_id}': {
-        parameters: [testIdParam],
+        parameters: path(RidInjectionTestParams),
         put: {
           summary:
             'InterUSS rid/v1: inject a test of simulated flights, served as their states come due (scope rid.inject_test_data)',
@@ -676,7 +646,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/ridsp/injection/tests/{test_id}/{version}': {
-        parameters: [testIdParam, { name: 'version', in: 'path', required: true, schema: { type: 'string' } }],
+        parameters: path(RidInjectionTestVersionParams),
         delete: {
           summary: 'InterUSS rid/v1: delete a test and its flights (scope rid.inject_test_data)',
           responses: {
@@ -690,7 +660,7 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           summary:
             'InterUSS rid/v1: what the injected flights’ operators were told, e.g. telemetry unfit for network Remote ID (scope rid.inject_test_data)',
-          parameters: [query('after', 'RFC 3339', true), query('before', 'RFC 3339, default now')],
+          parameters: query(RidUserNotificationsQuery),
           responses: { 200: json('RidUserNotifications', 'The notifications'), ...readErrors },
         },
       },
@@ -701,7 +671,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/v1/flight-plans/{id}/publication': {
-        parameters: [idParam],
+        parameters: path(IdParam),
         get: {
           summary:
             'Whether the DSS holds the plan as it is (ASTM F3548-21, with DSS_URL): published, on its way, or failed and why',
@@ -736,13 +706,6 @@ function ussPaths(): Record<string, unknown> {
   const scoped = (scope: string) =>
     `Needs an RS256 token of the authority (INTERUSS_PUBLIC_KEY_FILE, \`aud\` one of INTERUSS_AUDIENCE) with the scope ${scope}, or ADMIN_TOKEN; 401 without a valid token, 403 without the scope.`;
   const auth = { 401: errors[401], 403: errors[403] };
-  const entityId = {
-    name: 'entityid',
-    in: 'path',
-    required: true,
-    description: 'The entity’s id, a version-4 UUID (for this USS’s intents, the plan’s id)',
-    schema: { type: 'string', format: 'uuid' },
-  };
   const notified = (what: string) => ({
     204: { description: `The ${what} is held here as told (or was already)` },
     400: errors[400],
@@ -751,7 +714,7 @@ function ussPaths(): Record<string, unknown> {
   });
   return {
     '/uss/v1/operational_intents/{entityid}': {
-      parameters: [entityId],
+      parameters: path(F3548EntityParam),
       get: {
         summary:
           'ASTM F3548-21: the details of an operational intent this USS manages: its sky road as the fewest Volume4Ds (W84) that cover it',
@@ -765,7 +728,7 @@ function ussPaths(): Record<string, unknown> {
       },
     },
     '/uss/v1/operational_intents/{entityid}/telemetry': {
-      parameters: [entityId],
+      parameters: path(F3548EntityParam),
       get: {
         summary: 'ASTM F3548-21: where the drone of an off-nominal intent was last reported (W84)',
         description: scoped('utm.conformance_monitoring_sa'),
@@ -792,7 +755,7 @@ function ussPaths(): Record<string, unknown> {
       },
     },
     '/uss/v1/constraints/{entityid}': {
-      parameters: [entityId],
+      parameters: path(F3548EntityParam),
       get: {
         summary:
           'ASTM F3548-21: a zone of this USS as a constraint (zones declared through the API; imported zones have no version-4 id)',
@@ -832,13 +795,6 @@ function interussPaths(): Record<string, unknown> {
     'InterussPlanningResponse',
     'The outcome, whatever it is: Completed; Rejected (a conflict, or an intent that cannot be planned, with notes); NotSupported (a priority outside 0–1000); Failed only for a fault of this USS',
   );
-  const flightPlanId = {
-    name: 'flight_plan_id',
-    in: 'path',
-    required: true,
-    description: 'The caller’s id for the flight, a version-4 UUID',
-    schema: { type: 'string', format: 'uuid' },
-  };
   return {
     '/flight_planning/v1/status': {
       get: {
@@ -848,7 +804,7 @@ function interussPaths(): Record<string, unknown> {
       },
     },
     '/flight_planning/v1/flight_plans/{flight_plan_id}': {
-      parameters: [flightPlanId],
+      parameters: path(InterussFlightPlanParam),
       put: {
         summary:
           'InterUSS flight_planning/v1: plan, modify, activate, report off-nominal or close a flight; decided by the same arbiter as POST /api/v1/flight-plans',
@@ -890,7 +846,7 @@ function interussPaths(): Record<string, unknown> {
         summary:
           'InterUSS flight_planning/v1: what the user of the caller’s flights was told (pre-emption, conformance)',
         description: scoped('interuss.flight_planning.plan'),
-        parameters: [query('after', 'RFC 3339', true), query('before', 'RFC 3339, default now')],
+        parameters: query(InterussUserNotificationsQuery),
         responses: { 200: json('InterussUserNotificationsResponse', 'Notifications'), 400: errors[400], ...auth },
       },
     },
@@ -898,7 +854,7 @@ function interussPaths(): Record<string, unknown> {
       get: {
         summary: 'InterUSS versioning: the version of a system boundary (soramichi)',
         description: scoped('interuss.versioning.read_system_versions'),
-        parameters: [{ name: 'system_identity', in: 'path', required: true, schema: { type: 'string' } }],
+        parameters: path(InterussSystemParam),
         responses: { 200: json('InterussVersionResponse', 'The version'), ...auth, 404: errors[404] },
       },
     },

@@ -60,8 +60,8 @@ export const AlertQuery = z.object({
     .optional()
     .describe('true: open alerts only; false: closed ones only; absent: both'),
   since: Timestamp.optional().describe('alerts opened, acted on, acknowledged or closed at or after this moment'),
-  droneId: z.string().min(1).max(64).optional(),
-  kind: AlertKind.optional(),
+  droneId: z.string().min(1).max(64).optional().describe('one drone'),
+  kind: AlertKind.optional().describe('one kind of alert'),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 

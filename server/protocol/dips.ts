@@ -62,7 +62,10 @@ export const DipsFlightPlan = z
   });
 
 export const DipsQuery = z.object({
-  format: z.enum(['json', 'csv'], { error: 'must be json or csv' }).default('json'),
+  format: z
+    .enum(['json', 'csv'], { error: 'must be json or csv' })
+    .default('json')
+    .describe('the filing as JSON, or as CSV: a heading row and one row of values'),
 });
 
 export type DipsFlightPlan = z.infer<typeof DipsFlightPlan>;

@@ -20,6 +20,11 @@ export const F3548EntityId = z
     'must be a version-4 UUID',
   );
 
+/** The `{entityid}` of an operational intent or a constraint in a path. */
+export const F3548EntityParam = z.object({
+  entityid: F3548EntityId.describe('The entity’s id, a version-4 UUID (for this USS’s intents, the plan’s id)'),
+});
+
 export const F3548EntityOvn = z.string().min(16).max(128);
 
 /** Who manages an entity, as the DSS names the client that made it (its token's `sub`). */

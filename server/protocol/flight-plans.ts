@@ -431,16 +431,20 @@ export const Rejection = z
   })
   .register(wire, { id: 'Rejection' });
 
+const planStates = PlanState.options.join('|');
+
 export const FlightPlanQuery = z.object({
   state: z
     .string()
+    .meta({ pattern: `^(${planStates})(,(${planStates}))*$` })
     .transform((s) => s.split(','))
     .pipe(z.array(PlanState))
-    .optional(),
-  from: Timestamp.optional(),
-  to: Timestamp.optional(),
+    .optional()
+    .describe('comma-separated states: plans in any of them'),
+  from: Timestamp.optional().describe('plans whose reservation ends after this'),
+  to: Timestamp.optional().describe('plans whose reservation starts before this'),
   bbox: BboxQuery.optional(),
-  droneId: z.string().max(64).optional(),
+  droneId: z.string().max(64).optional().describe('one drone’s plans'),
   operator: z.string().max(200).optional().describe('one operator’s plans (an operator’s own are all it sees)'),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });

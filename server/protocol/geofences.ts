@@ -161,14 +161,14 @@ export const GeofenceQuery = z.object({
 });
 
 export const AirspaceCheckQuery = z.object({
-  lat: QueryNumber.pipe(Latitude),
-  lon: QueryNumber.pipe(Longitude),
-  alt: QueryNumber.pipe(z.number().min(-500).max(20_000)),
+  lat: QueryNumber.pipe(Latitude).describe('latitude, degrees'),
+  lon: QueryNumber.pipe(Longitude).describe('longitude, degrees'),
+  alt: QueryNumber.pipe(z.number().min(-500).max(20_000)).describe('altitude, metres'),
   reference: z
     .enum(['W84', 'AMSL', 'AGL'], { error: 'reference must be one of W84, AMSL, AGL' })
     .default('W84')
     .describe("the altitude's reference"),
-  time: Timestamp.optional(),
+  time: Timestamp.optional().describe('default: now'),
 });
 
 const Band = z.object({ floorW84: z.number(), ceilingW84: z.number() });

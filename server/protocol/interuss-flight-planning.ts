@@ -20,6 +20,11 @@ export const InterussFlightPlanId = z
     'must be a version-4 UUID',
   );
 
+/** The `{flight_plan_id}` of a flight in a path. */
+export const InterussFlightPlanParam = z.object({
+  flight_plan_id: InterussFlightPlanId.describe('The caller’s id for the flight, a version-4 UUID'),
+});
+
 const Text = (max: number) =>
   z
     .string()
@@ -114,7 +119,10 @@ export const InterussClearAreaResponse = z
   .register(wire, { id: 'InterussClearAreaResponse' });
 
 export const InterussUserNotificationsQuery = z
-  .object({ after: Timestamp, before: Timestamp.optional() })
+  .object({
+    after: Timestamp.describe('notifications observed at or after this'),
+    before: Timestamp.optional().describe('default: now'),
+  })
   .refine((q) => q.before === undefined || Date.parse(q.before) > Date.parse(q.after), {
     path: ['before'],
     message: 'must be after `after`',
@@ -129,6 +137,9 @@ export const InterussUserNotification = z.object({
 export const InterussUserNotificationsResponse = z
   .object({ user_notifications: z.array(InterussUserNotification) })
   .register(wire, { id: 'InterussUserNotificationsResponse' });
+
+/** The `{system_identity}` of `/versioning/versions/{system_identity}`. */
+export const InterussSystemParam = z.object({ system_identity: z.string().max(200) });
 
 export const InterussVersionResponse = z
   .object({ system_identity: z.string(), system_version: z.string() })

@@ -12,7 +12,10 @@ export const FileQuery = z.object({
   hold: z
     .enum(['true', 'false'], { error: 'must be true or false' })
     .optional()
-    .transform((v) => v === 'true'),
+    .transform((v) => v === 'true')
+    .describe(
+      'true: hold the sky road (state Held, 仮押さえ) until heldUntil instead of accepting it outright; confirm it with POST …/{id}/confirm',
+    ),
 });
 
 /** How the arbiter orders candidates: as given, or cheapest first by one stated cost. */
@@ -108,8 +111,8 @@ export const EarliestSlot = z
 
 export const CapacityQuery = z.object({
   bbox: BboxQuery,
-  from: Timestamp.optional(),
-  to: Timestamp.optional(),
+  from: Timestamp.optional().describe('default: now'),
+  to: Timestamp.optional().describe('default: 24 h after from; at most 48 h after from'),
 });
 
 export const CapacitySlot = z.object({
@@ -140,7 +143,7 @@ const Subject = z
   .max(200)
   .regex(/^[^\p{Cc}\p{Cs}\s]+$/u, 'letters, digits and punctuation, no spaces or control characters');
 
-export const OperatorParam = z.object({ operator: Subject });
+export const OperatorParam = z.object({ operator: Subject.describe('the operator’s token subject') });
 
 export const CapRequest = z
   .object({
@@ -198,8 +201,8 @@ export const AllocationRules = z
   });
 
 export const DecisionsQuery = z.object({
-  from: Timestamp.optional(),
-  to: Timestamp.optional(),
+  from: Timestamp.optional().describe('default: 30 days before `to`'),
+  to: Timestamp.optional().describe('default: now'),
 });
 
 export const OperatorDecisions = z.object({

@@ -10,7 +10,7 @@ export const MAX_REPLAY_HOURS = 24;
 export const ReplayQuery = z
   .object({
     from: Timestamp.optional().describe('default: one hour before `to`'),
-    to: Timestamp.optional().describe('default: now'),
+    to: Timestamp.optional().describe(`default: now; at most ${MAX_REPLAY_HOURS} hours after \`from\``),
     bbox: BboxQuery.optional().describe('minLon,minLat,maxLon,maxLat; default: everywhere'),
     intervalMs: z.coerce
       .number()

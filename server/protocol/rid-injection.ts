@@ -121,16 +121,17 @@ export const RidInjectionDeleteTestResponse = z
   .object({ injected_flights: z.array(RidInjectionTestFlight) })
   .register(wire, { id: 'RidInjectionDeleteTestResponse', description: 'InterUSS rid/v1 DeleteTestResponse' });
 
-export const RidInjectionTestParams = z.object({
-  test_id: Text(255).min(1, 'must not be empty'),
-  version: Text(255).optional(),
-});
+/** `PUT /ridsp/injection/tests/{test_id}` */
+export const RidInjectionTestParams = z.object({ test_id: Text(255).min(1, 'must not be empty') });
+
+/** `DELETE /ridsp/injection/tests/{test_id}/{version}` */
+export const RidInjectionTestVersionParams = RidInjectionTestParams.extend({ version: Text(255) });
 
 /** `GET /ridsp/injection/user_notifications?after=&before=` */
 export const RidUserNotificationsQuery = z
   .object({
-    after: Timestamp.describe('required: notifications observed at or after'),
-    before: Timestamp.optional().describe('default now: notifications observed at or before'),
+    after: Timestamp.describe('notifications observed at or after this'),
+    before: Timestamp.optional().describe('notifications observed at or before this; default: now'),
   })
   .superRefine((q, ctx) => {
     if (q.before && Date.parse(q.before) < Date.parse(q.after)) {

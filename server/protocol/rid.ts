@@ -156,10 +156,15 @@ export const RidGetFlightDetailsResponse = z
 
 /** `GET /rid/v2/uss/flights?view=&recent_positions_duration=` */
 export const RidFlightsQuery = z.object({
-  view: z.string({ error: 'is required: lat1,lng1,lat2,lng2' }).max(200, 'must be lat1,lng1,lat2,lng2'),
+  view: z
+    .string({ error: 'is required: lat1,lng1,lat2,lng2' })
+    .max(200, 'must be lat1,lng1,lat2,lng2')
+    .describe('lat1,lng1,lat2,lng2: the smallest box with these corners; diagonal at most 7 km'),
   recent_positions_duration: QueryNumber.pipe(
     z.number().min(0, 'must be within [0, 60] seconds').max(60, 'must be within [0, 60] seconds'),
-  ).optional(),
+  )
+    .optional()
+    .describe('seconds: include the positions of that long (default 0: none)'),
 });
 
 /** The standard's RIDFlightID: 1–255 characters, none of \0 \t \r \n # % / : ? @ [ \ ]. */
@@ -168,6 +173,9 @@ export const RidFlightId = z
   .min(1, 'must not be empty')
   .max(255, 'has at most 255 characters')
   .regex(/^[^\0\t\r\n#%/:?@[\\\]]+$/, 'must not contain \\0 \\t \\r \\n # % / : ? @ [ \\ ]');
+
+/** `GET /rid/v2/uss/flights/{id}/details` */
+export const RidFlightParams = z.object({ id: RidFlightId });
 
 export type RidTime = z.infer<typeof RidTime>;
 export type RidUAType = z.infer<typeof RidUAType>;

@@ -46,7 +46,7 @@ export const DroneRegistration = z
   });
 
 export const DroneRegistrationQuery = z.object({
-  operator: Subject.optional(),
+  operator: Subject.optional().describe('one operator’s drones'),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
 
@@ -105,9 +105,9 @@ export const ZoneAuthorization = z
   });
 
 export const ZoneAuthorizationQuery = z.object({
-  zoneId: Id.optional(),
-  operator: Subject.optional(),
-  droneId: DroneId.optional(),
+  zoneId: Id.optional().describe('one zone'),
+  operator: Subject.optional().describe('one operator'),
+  droneId: DroneId.optional().describe('one drone'),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
 

@@ -23,14 +23,20 @@ export const SpatialIdReference = z.enum(['AMSL', 'W84'], { error: 'must be AMSL
 
 const zoom = QueryNumber.pipe(
   z.number().int('must be an integer').min(0, 'must be 0–30').max(30, 'must be 0–30'),
-).describe('zoom level z of the IDs: tiles of the Web Mercator grid, voxels 2^(25−z) m tall');
+).describe(
+  `zoom level z of the IDs: x, y are the Web Mercator tiles of this zoom, f counts voxels of 2^(25−z) m (21: 16 m); a 400 names the limit when an answer would pass ${MAX_SPATIAL_IDS.toLocaleString('en')} IDs`,
+);
 const interval = QueryNumber.pipe(
   z.number().int('must be whole seconds').min(1, 'must be 1–86400 seconds').max(86_400, 'must be 1–86400 seconds'),
-).describe('seconds: give time-extended IDs z/f/x/y_i/t, one per slot of i seconds the voxel is held');
+).describe(
+  'seconds: give time-extended IDs z/f/x/y_i/t, one per slot of i seconds the voxel is held (t = ⌊Unix seconds / i⌋)',
+);
 
 const common = {
   zoom,
-  reference: SpatialIdReference.default('AMSL'),
+  reference: SpatialIdReference.default('AMSL').describe(
+    'what f counts from: AMSL (EGM96 geoid) or W84 (the ellipsoid)',
+  ),
   interval: interval.optional(),
 };
 
@@ -44,15 +50,15 @@ export const PlanSpatialIdQuery = z.object({
 
 export const ZoneSpatialIdQuery = z.object({
   ...common,
-  from: Timestamp.optional(),
-  to: Timestamp.optional(),
+  from: Timestamp.optional().describe('default: now'),
+  to: Timestamp.optional().describe('default: 24 h after from; at most 31 days after from'),
 });
 
 export const AirspaceSpatialIdQuery = z.object({
   ...common,
-  bbox: BboxQuery,
-  from: Timestamp.optional(),
-  to: Timestamp.optional(),
+  bbox: BboxQuery.describe('minLon,minLat,maxLon,maxLat, degrees: the tiles that overlap it'),
+  from: Timestamp.optional().describe('default: now'),
+  to: Timestamp.optional().describe('default: 2 h after from'),
 });
 
 export const SpatialIdGroup = z

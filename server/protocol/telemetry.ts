@@ -211,7 +211,11 @@ export const DroneTrack = z
   .register(wire, { id: 'DroneTrack' });
 
 export const DroneIdParam = z.object({
-  id: z.string().min(1, 'must not be empty').max(64, 'a drone id has at most 64 characters'),
+  id: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(64, 'a drone id has at most 64 characters')
+    .describe('drone id: Remote ID registration or serial, or one the gateway was configured with'),
 });
 
 export const TrackQuery = z

@@ -43,6 +43,19 @@ export const TokenRequest = z
   })
   .register(wire, { id: 'TokenRequest' });
 
+/** `DELETE /api/v1/tokens/{id}` (administrator). */
+export const TokenIdParam = z.object({ id: z.uuid({ error: 'must be a token id (UUID)' }) });
+
+/** `GET /api/v1/tokens` (administrator). */
+export const TokenListQuery = z.object({
+  subject: z.string().max(200).optional().describe('one subject’s tokens'),
+  expired: z
+    .enum(['true', 'false'])
+    .transform((s) => s === 'true')
+    .default(false)
+    .describe('true: expired ones too'),
+});
+
 export const TokenInfo = z
   .object({
     id: z.string().describe('the token’s jti: what revoking names'),
@@ -78,7 +91,7 @@ export const PUBLIC_WHOAMI: WhoAmI = { subject: 'public', role: 'public', drones
 export const AuditQuery = z.object({
   from: Timestamp.optional(),
   to: Timestamp.optional(),
-  actor: z.string().max(200).optional(),
+  actor: z.string().max(200).optional().describe('one token subject'),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
 

@@ -1,5 +1,4 @@
 import { Router, type Response } from 'express';
-import { z } from 'zod';
 import type { Datum } from '../../airspace/altitude.ts';
 import { can, demand } from '../../auth/policy.ts';
 import type { Principal } from '../../auth/principal.ts';
@@ -17,7 +16,7 @@ import {
   FileQuery,
   FlightPlanQuery,
   FlightPlanRequest,
-  Id,
+  IdParam,
   PlanSpatialIdQuery,
   SpatialIdPlanRequest,
   type CandidatesAccepted,
@@ -30,8 +29,6 @@ import { keyFeature } from '../geojson.ts';
 import { IdempotentAnswers, Replayed, Superseded, type Answer } from '../../idempotency/answers.ts';
 import { idempotencyKey } from '../idempotency-key.ts';
 import { parse } from '../validate.ts';
-
-const IdParam = z.object({ id: Id });
 
 export interface FlightPlansRouterDeps {
   flights: FlightPlans;

@@ -1,15 +1,12 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { Datum } from '../../airspace/altitude.ts';
 import type { Clock } from '../../clock.ts';
 import type { Geofences } from '../../geofences/service.ts';
 import { zoneSpatialIds } from '../../interop/spatial-id/export.ts';
-import { GeofenceQuery, Id, ZoneFeature, ZoneSpatialIdQuery, type ZoneCreated } from '../../protocol/index.ts';
+import { GeofenceQuery, IdParam, ZoneFeature, ZoneSpatialIdQuery, type ZoneCreated } from '../../protocol/index.ts';
 import { noteAudit } from '../audit.ts';
 import { principalOf } from '../auth.ts';
 import { parse } from '../validate.ts';
-
-const IdParam = z.object({ id: Id });
 
 export function geofencesRouter(deps: { geofences: Geofences; datum: Datum; clock: Clock }): Router {
   const r = Router();

@@ -1,9 +1,8 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { FlightPlans, Rights } from '../../flights/service.ts';
 import {
   DroneRegistrationQuery,
-  Id,
+  IdParam,
   OperatorParam,
   PriorityGrantRequest,
   ZoneAuthorizationQuery,
@@ -13,8 +12,6 @@ import { presentDrone, presentPriorityGrant, presentZoneAuthorization } from '..
 import { noteAudit } from '../audit.ts';
 import { principalOf } from '../auth.ts';
 import { parse } from '../validate.ts';
-
-const IdParam = z.object({ id: Id });
 
 /** `GET /api/v1/drone-registrations`: the drones each operator flies. */
 export function droneRegistrationsRouter(deps: { rights: Rights }): Router {

@@ -1,14 +1,11 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { maySeePlan } from '../../auth/policy.ts';
 import { Forbidden, NotFound, Unauthorized } from '../../errors.ts';
 import type { FlightPlans } from '../../flights/service.ts';
 import { principalOf } from '../../http/auth.ts';
 import { parse } from '../../http/validate.ts';
-import { Id, type PlanPublication } from '../../protocol/index.ts';
+import { IdParam, type PlanPublication } from '../../protocol/index.ts';
 import { getPublication, isPeerOwner } from '../../store/f3548.ts';
-
-const IdParam = z.object({ id: Id });
 
 /** Where the DSS stands with one of this USS's plans (null: never published). */
 export type PublicationLookup = (planId: string) => ReturnType<typeof getPublication>;

@@ -1,12 +1,11 @@
 import { Router, type Response } from 'express';
-import { z } from 'zod';
 import { demandScope } from '../../auth/policy.ts';
 import { noteAudit } from '../../http/audit.ts';
 import { principalOf } from '../../http/auth.ts';
 import { notFound } from '../../http/errors.ts';
 import { parse } from '../../http/validate.ts';
 import {
-  F3548EntityId,
+  F3548EntityParam,
   F3548PutConstraintDetailsParameters,
   F3548PutOperationalIntentDetailsParameters,
   type ErrorBody,
@@ -14,8 +13,6 @@ import {
 import type { Constraints } from './constraints.ts';
 import type { OperationalIntents } from './operational-intents.ts';
 import type { HoldOutcome } from './peer-intents.ts';
-
-const EntityParam = z.object({ entityid: F3548EntityId });
 
 /** The standard's 409 for a notification: older than what is held, or the same version changed. */
 function answerNotification(res: Response, id: string, outcome: HoldOutcome | 'removed', what: string): void {
@@ -44,13 +41,13 @@ export function ussRouter(deps: { intents: OperationalIntents; constraints: Cons
 
   r.get('/operational_intents/:entityid', async (req, res) => {
     demandScope(principalOf(req), 'utm:strategic-coordination', 'reading an operational intent');
-    const { entityid } = parse(EntityParam, req.params, 'path');
+    const { entityid } = parse(F3548EntityParam, req.params, 'path');
     res.json(await intents.details(entityid));
   });
 
   r.get('/operational_intents/:entityid/telemetry', async (req, res) => {
     demandScope(principalOf(req), 'utm:conformance-monitoring', 'reading an operational intent’s telemetry');
-    const { entityid } = parse(EntityParam, req.params, 'path');
+    const { entityid } = parse(F3548EntityParam, req.params, 'path');
     const answer = await intents.telemetry(entityid);
     if (!answer) {
       const body: ErrorBody = { error: 'no_telemetry', message: `no telemetry of operational intent ${entityid} yet` };
@@ -68,7 +65,7 @@ export function ussRouter(deps: { intents: OperationalIntents; constraints: Cons
 
   r.get('/constraints/:entityid', async (req, res) => {
     demandScope(principalOf(req), 'utm:constraint-processing', 'reading a constraint');
-    const { entityid } = parse(EntityParam, req.params, 'path');
+    const { entityid } = parse(F3548EntityParam, req.params, 'path');
     res.json(await constraints.details(entityid));
   });
 

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { demandScope } from '../../auth/policy.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { BadRequest, Forbidden, NotFound, StateConflict, Unauthorized, Unprocessable } from '../../errors.ts';
@@ -12,7 +11,7 @@ import type { Metrics } from '../../metrics.ts';
 import {
   INTERUSS_FLIGHT_PLANNING_VERSION,
   InterussClearAreaRequest,
-  InterussFlightPlanId,
+  InterussFlightPlanParam,
   InterussUpsertFlightPlanRequest,
   InterussUserNotificationsQuery,
   type ErrorBody,
@@ -20,8 +19,6 @@ import {
   type InterussStatusResponse,
 } from '../../protocol/index.ts';
 import { Overtaken, type FlightPlanning } from './service.ts';
-
-const FlightPlanParam = z.object({ flight_plan_id: InterussFlightPlanId });
 
 export interface FlightPlanningRouterDeps {
   interuss: FlightPlanning;
@@ -81,7 +78,7 @@ export function flightPlanningRouter(deps: FlightPlanningRouterDeps): Router {
   r.put('/flight_plans/:flight_plan_id', async (req, res) => {
     const who = principalOf(req);
     demandScope(who, 'interuss:plan', 'planning a flight');
-    const { flight_plan_id: id } = parse(FlightPlanParam, req.params, 'path');
+    const { flight_plan_id: id } = parse(InterussFlightPlanParam, req.params, 'path');
     const body = parse(InterussUpsertFlightPlanRequest, req.body, 'body');
     const key = `flight_planning:${body.request_id}`;
     const digest = IdempotentAnswers.digest({ id, body: req.body as unknown });
@@ -118,7 +115,7 @@ export function flightPlanningRouter(deps: FlightPlanningRouterDeps): Router {
   r.delete('/flight_plans/:flight_plan_id', async (req, res) => {
     const who = principalOf(req);
     demandScope(who, 'interuss:close', 'closing a flight');
-    const { flight_plan_id: id } = parse(FlightPlanParam, req.params, 'path');
+    const { flight_plan_id: id } = parse(InterussFlightPlanParam, req.params, 'path');
     const { found, body } = await planning.close(id, who);
     noteAudit(res, { target: id });
     res.status(found ? 200 : 404).json(body);

@@ -4,7 +4,7 @@ import { principalOf } from '../../http/auth.ts';
 import { notFound } from '../../http/errors.ts';
 import { parse } from '../../http/validate.ts';
 import type { ErrorBody } from '../../protocol/index.ts';
-import { RidFlightId, RidFlightsQuery, type RidGetFlightDetailsResponse } from '../../protocol/rid.ts';
+import { RidFlightParams, RidFlightsQuery, type RidGetFlightDetailsResponse } from '../../protocol/rid.ts';
 import { F3411, RID_SCOPES } from './constants.ts';
 import { demandScope } from './scopes.ts';
 import type { RemoteIdService } from './service.ts';
@@ -36,7 +36,7 @@ export function ridFlightsRouter(deps: { rid: RemoteIdService }): Router {
 
   r.get('/uss/flights/:id/details', (req, res) => {
     demandScope(principalOf(req), RID_SCOPES.displayProvider, 'reading a Remote ID flight’s details');
-    const id = RidFlightId.safeParse(req.params.id);
+    const id = RidFlightParams.shape.id.safeParse(req.params.id);
     if (!id.success) throw BadRequest.field('id', id.error.issues[0]!.message);
     const details = deps.rid.details(id.data);
     if (!details)

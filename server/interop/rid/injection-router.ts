@@ -5,6 +5,7 @@ import { parse } from '../../http/validate.ts';
 import {
   RidInjectionCreateTest,
   RidInjectionTestParams,
+  RidInjectionTestVersionParams,
   RidUserNotificationsQuery,
 } from '../../protocol/rid-injection.ts';
 import type { Clock } from '../../clock.ts';
@@ -31,7 +32,7 @@ export function ridInjectionRouter(deps: { injected: InjectedTests; clock: Clock
 
   r.delete('/tests/:test_id/:version', (req, res) => {
     demand(req, 'deleting Remote ID test flights');
-    const { test_id, version } = parse(RidInjectionTestParams.required(), req.params, 'path');
+    const { test_id, version } = parse(RidInjectionTestVersionParams, req.params, 'path');
     res.json(deps.injected.remove(test_id, version));
   });
 

@@ -1,12 +1,9 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { demandScope } from '../../auth/policy.ts';
 import { NotFound } from '../../errors.ts';
 import { principalOf } from '../../http/auth.ts';
 import { parse } from '../../http/validate.ts';
-import type { InterussVersionResponse } from '../../protocol/index.ts';
-
-const SystemParam = z.object({ system_identity: z.string().max(200) });
+import { InterussSystemParam, type InterussVersionResponse } from '../../protocol/index.ts';
 
 /**
  * InterUSS's versioning interface (`/versioning/versions/{system_identity}`): the version of each
@@ -16,7 +13,7 @@ export function versioningRouter(systems: Readonly<Record<string, string>>): Rou
   const r = Router();
   r.get('/versions/:system_identity', (req, res) => {
     demandScope(principalOf(req), 'interuss:read-versions', 'reading system versions');
-    const { system_identity } = parse(SystemParam, req.params, 'path');
+    const { system_identity } = parse(InterussSystemParam, req.params, 'path');
     const system_version = Object.hasOwn(systems, system_identity) ? systems[system_identity] : undefined;
     if (system_version === undefined) {
       throw new NotFound(`no system ${system_identity} here; known: ${Object.keys(systems).join(', ')}`);
