@@ -12,7 +12,8 @@ import { createLogger } from '../server/log.ts';
 import { LIVE_CELL_RESOLUTION, type LiveFrame, type TelemetrySample } from '../server/protocol/index.ts';
 import { startServer, type RunningServer } from '../server/server.ts';
 import { viewportCells } from '../ui/src/map/viewport-cells.ts';
-import { CITY, random, randomRoute } from './city.ts';
+import { CITY, randomRoute } from './city.ts';
+import { mulberry32 } from '../gateway/sim/random.ts';
 import { freshDatabase } from './database.ts';
 import { BENCH_ADMIN_TOKEN, BENCH_OPERATOR, fmt, machine, summarize, table } from './support.ts';
 
@@ -45,7 +46,7 @@ async function mirrorFollows(a: RunningServer, b: RunningServer): Promise<{ dela
     if (p.state === 'Accepted' && !heard.has(p.id)) heard.set(p.id, performance.now());
   };
   b.airspaceEvents.on('plan', onPlan);
-  const rand = random(11);
+  const rand = mulberry32(11);
   const start = Date.now() + 3_600_000;
   const answered = new Map<string, number>();
   const t0 = performance.now();

@@ -20,7 +20,8 @@ import { system } from '../server/auth/principal.ts';
 import { loadConfig } from '../server/config.ts';
 import { createLogger } from '../server/log.ts';
 import { startServer } from '../server/server.ts';
-import { CITY, random } from './city.ts';
+import { CITY } from './city.ts';
+import { mulberry32 } from '../gateway/sim/random.ts';
 import { freshDatabase } from './database.ts';
 import { BENCH_ADMIN_TOKEN, fmt, machine, runConcurrently, summarize, table } from './support.ts';
 
@@ -43,7 +44,7 @@ interface Flight {
 
 /** A 100–500 m box somewhere over the city, 16–48 m deep between 30 and 150 m above the ground, 10–30 minutes. */
 function demand(n: number, from: number): Flight[] {
-  const rand = random(2024);
+  const rand = mulberry32(2024);
   const half = CITY.sizeM / 2;
   return Array.from({ length: n }, () => {
     const w = 100 + rand() * 400;

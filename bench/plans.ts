@@ -11,7 +11,8 @@ import type { Decision } from '../server/flights/service.ts';
 import { createLogger } from '../server/log.ts';
 import { startServer } from '../server/server.ts';
 import type { FlightPlanRequest } from '../server/protocol/index.ts';
-import { random, randomRoute } from './city.ts';
+import { randomRoute } from './city.ts';
+import { mulberry32 } from '../gateway/sim/random.ts';
 import { freshDatabase } from './database.ts';
 import { BENCH_ADMIN_TOKEN, BENCH_OPERATOR, fmt, machine, runConcurrently, summarize, table } from './support.ts';
 
@@ -52,7 +53,7 @@ async function run(kind: 'pglite' | 'postgres', level: number): Promise<Row> {
   const decide = (p: FlightPlanRequest) => server.flights.create(p, actor);
   const start = Date.now() + 3_600_000;
   try {
-    const rand = random(7 + level);
+    const rand = mulberry32(7 + level);
     const prefill = Array.from({ length: level }, () => randomRoute(rand, start, DAY));
     const filled = await runConcurrently(prefill, CONCURRENCY, decide);
     const accepted = filled.results.filter((d): d is Extract<Decision, { accepted: true }> => d.accepted);

@@ -7,6 +7,7 @@ import { Signer, Verifier } from '../mavlink/signing.ts';
 import { CMD, Copter, type CopterMode, type CopterOptions } from './copter.ts';
 import { MissionReceiver } from './mission-receiver.ts';
 import { answerParam, type Params } from './params.ts';
+import { mulberry32 } from './random.ts';
 
 const { Heartbeat, MavAutopilot, MavModeFlag, MavState, MavType } = minimal;
 const {
@@ -71,18 +72,6 @@ export interface AutopilotOptions {
   copter: CopterOptions;
 }
 
-/** A small deterministic PRNG (mulberry32), so a lossy link loses the same frames on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * One simulated ArduCopter on the wire: heartbeat, GLOBAL_POSITION_INT, SYS_STATUS,
  * BATTERY_STATUS, GPS_RAW_INT and Remote ID at their rates (changed by SET_MESSAGE_INTERVAL),
@@ -113,7 +102,7 @@ export class SimAutopilot {
       (msg) => this.send(msg),
       (type, items) => this.store(type, items),
     );
-    this.random = prng(options.sysid * 7919);
+    this.random = mulberry32(options.sysid * 7919);
     const positionMs = 1000 / options.positionHz;
     this.intervals.set(Heartbeat.MSG_ID, 1000);
     this.intervals.set(GlobalPositionInt.MSG_ID, positionMs);
