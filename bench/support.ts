@@ -1,4 +1,7 @@
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Principal } from '../server/auth/principal.ts';
 import os from 'node:os';
 
@@ -85,3 +88,39 @@ export const BENCH_OPERATOR: Principal = {
 
 /** The administrator token of the servers the benchmarks start. */
 export const BENCH_ADMIN_TOKEN = randomBytes(18).toString('base64url');
+
+/** A message between a benchmark and a process it forks: its type and what it carries. */
+export type ChildMessage = { type: string; [k: string]: unknown };
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+/** The processes the benchmarks fork: they go when the benchmark does, however it ends. */
+const forked = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of forked) if (c.exitCode === null) c.kill();
+});
+
+/**
+ * Forks `script` (a path under bench/) under tsx, with `env` added to ours and its output on ours;
+ * `next(type)` waits for its next message of that type and fails if it exits first.
+ */
+export function forkChild(
+  script: string,
+  env: Record<string, string>,
+): { proc: ChildProcess; next(type: string): Promise<ChildMessage> } {
+  const proc = fork(path.join(BENCH_DIR, script), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  forked.add(proc);
+  const waiting = new Map<string, (m: ChildMessage) => void>();
+  proc.on('message', (m: ChildMessage) => waiting.get(m.type)?.(m));
+  return {
+    proc,
+    next: (type) =>
+      new Promise((resolve, reject) => {
+        waiting.set(type, resolve);
+        proc.once('exit', (code) => reject(new Error(`${script} exited (${code}) before sending ${type}`)));
+      }),
+  };
+}
