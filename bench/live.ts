@@ -8,11 +8,17 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../server/config.ts';
-import { createLogger } from '../server/log.ts';
-import { startServer } from '../server/server.ts';
 import { Histogram } from './live/histogram.ts';
-import { BENCH_ADMIN_TOKEN, type ChildMessage, fmt, forkChild, machine, table } from './support.ts';
+import {
+  BENCH_ADMIN_TOKEN,
+  busyFor,
+  type ChildMessage,
+  fmt,
+  forkChild,
+  machine,
+  startBenchServer,
+  table,
+} from './support.ts';
 
 const WARMUP_MS = 5_000;
 
@@ -46,15 +52,10 @@ interface Run {
 }
 
 async function run(drones: number): Promise<Run> {
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: 'memory://',
+  const server = await startBenchServer({
     GEOFENCES_DIR: '',
-    ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
     ...(values.database ? { DATABASE_URL: values.database } : {}),
   });
-  const server = await startServer(config, createLogger('warn'));
   const env = {
     SERVER_URL: server.url,
     DRONES: String(drones),
@@ -76,11 +77,7 @@ async function run(drones: number): Promise<Run> {
   const onState = (s: { receivedAt: string }) => stored.add(Date.now() - Date.parse(s.receivedAt));
   server.droneEvents.on('state', onState);
   watchers.proc.send({ type: 'start' });
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  const cpu = process.cpuUsage(cpu0);
-  const elapsedS = (performance.now() - t0) / 1000;
+  const { cpuPercent, elapsedS } = await busyFor(seconds);
   loop.disable();
   server.droneEvents.off('state', onState);
   const seen = watchers.next('stats');
@@ -103,7 +100,7 @@ async function run(drones: number): Promise<Run> {
   sample.merge(v.fromSample);
   return {
     drones,
-    cpuPercent: ((cpu.user + cpu.system) / 1e6 / elapsedS) * 100,
+    cpuPercent,
     loopP99: loop.percentile(99) / 1e6,
     framesPerViewerPerS: v.frames / viewers / elapsedS,
     rowsPerViewerPerS: v.rows / viewers / elapsedS,

@@ -9,11 +9,17 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../server/config.ts';
-import { createLogger } from '../server/log.ts';
-import { startServer } from '../server/server.ts';
 import { Histogram } from './live/histogram.ts';
-import { BENCH_ADMIN_TOKEN, type ChildMessage, fmt, forkChild, machine, table } from './support.ts';
+import {
+  BENCH_ADMIN_TOKEN,
+  busyFor,
+  type ChildMessage,
+  fmt,
+  forkChild,
+  machine,
+  startBenchServer,
+  table,
+} from './support.ts';
 
 /** Long enough for the drones' unplanned-flight alerts (one each, at their first sample) to pass. */
 const WARMUP_MS = 8_000;
@@ -45,16 +51,11 @@ interface Run {
 }
 
 async function run(drones: number): Promise<Run> {
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: 'memory://',
+  const server = await startBenchServer({
     GEOFENCES_DIR: '',
-    ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
     RATE_LIMIT_PER_MINUTE: '0',
     ...(values.database ? { DATABASE_URL: values.database } : {}),
   });
-  const server = await startServer(config, createLogger('warn'));
   const env = {
     SERVER_URL: server.url,
     DRONES: String(drones),
@@ -74,11 +75,7 @@ async function run(drones: number): Promise<Run> {
   const onState = (s: { receivedAt: string }) => available.add(Date.now() - Date.parse(s.receivedAt));
   server.droneEvents.on('state', onState);
   displays.proc.send({ type: 'start' });
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  const cpu = process.cpuUsage(cpu0);
-  const elapsedS = (performance.now() - t0) / 1000;
+  const { cpuPercent, elapsedS } = await busyFor(seconds);
   server.droneEvents.off('state', onState);
   const seen = displays.next('stats');
   displays.proc.send({ type: 'stop' });
@@ -107,7 +104,7 @@ async function run(drones: number): Promise<Run> {
     pollsPerS: d.polls / elapsedS,
     flightsPerPoll: d.polls ? d.flights / d.polls : 0,
     failures: d.failures,
-    cpuPercent: ((cpu.user + cpu.system) / 1e6 / elapsedS) * 100,
+    cpuPercent,
   };
 }
 

@@ -3,6 +3,9 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Principal } from '../server/auth/principal.ts';
+import { loadConfig } from '../server/config.ts';
+import { createLogger } from '../server/log.ts';
+import { startServer, type RunningServer } from '../server/server.ts';
 import os from 'node:os';
 
 /** Percentile of a sample (nearest rank). */
@@ -123,4 +126,36 @@ export function forkChild(
         proc.once('exit', (code) => reject(new Error(`${script} exited (${code}) before sending ${type}`)));
       }),
   };
+}
+
+/**
+ * Lets `seconds` pass and says how busy this process was meanwhile: its CPU (user and system) as
+ * a percentage of one core, and the seconds that really passed (a timer may fire late).
+ */
+export async function busyFor(seconds: number): Promise<{ cpuPercent: number; elapsedS: number }> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const cpu = process.cpuUsage(cpu0);
+  const elapsedS = (performance.now() - t0) / 1000;
+  return { cpuPercent: ((cpu.user + cpu.system) / 1e6 / elapsedS) * 100, elapsedS };
+}
+
+/**
+ * A server for a benchmark to load: on a free local port, on embedded PGlite in memory unless
+ * `settings` names a DATABASE_URL, with the benchmarks' administrator token (so it issues and
+ * prints none of its own), and `settings` over those; it logs at `logLevel`.
+ */
+export function startBenchServer(
+  settings: Record<string, string>,
+  logLevel: 'warn' | 'silent' = 'warn',
+): Promise<RunningServer> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: 'memory://',
+    ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+    ...settings,
+  });
+  return startServer(config, createLogger(logLevel));
 }
