@@ -5,18 +5,6 @@ export const CITY = { lat: 36.3, lon: 136.34, sizeM: 12_000 };
 const M_PER_DEG_LAT = 111_195;
 const M_PER_DEG_LON = M_PER_DEG_LAT * Math.cos((CITY.lat * Math.PI) / 180);
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run files the same plans. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * A straight route of `lengthM` inside a square of `sizeM` at the city's centre, at 40–120 m AGL,
  * 12 m/s, departing at a random second of [from, from + spanMs).

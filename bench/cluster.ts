@@ -7,14 +7,13 @@
  * TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test.
  */
 import { io } from 'socket.io-client';
-import { loadConfig } from '../server/config.ts';
-import { createLogger } from '../server/log.ts';
 import { LIVE_CELL_RESOLUTION, type LiveFrame, type TelemetrySample } from '../server/protocol/index.ts';
-import { startServer, type RunningServer } from '../server/server.ts';
+import type { RunningServer } from '../server/server.ts';
 import { viewportCells } from '../ui/src/map/viewport-cells.ts';
-import { CITY, random, randomRoute } from './city.ts';
+import { CITY, randomRoute } from './city.ts';
+import { mulberry32 } from '../gateway/sim/random.ts';
 import { freshDatabase } from './database.ts';
-import { BENCH_ADMIN_TOKEN, BENCH_OPERATOR, fmt, machine, summarize, table } from './support.ts';
+import { BENCH_ADMIN_TOKEN, BENCH_OPERATOR, fmt, machine, startBenchServer, summarize, table } from './support.ts';
 
 const PLANS = 500;
 const PLANS_PER_S = 50;
@@ -22,19 +21,14 @@ const DRONES = 500;
 const SECONDS = 15;
 
 async function instance(url: string): Promise<RunningServer> {
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: 'memory://',
+  return startBenchServer({
     DATABASE_URL: url,
     GEOFENCES_DIR: '',
-    ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
     RATE_LIMIT_PER_MINUTE: '0',
     // Instances behind one load balancer share their secrets.
     JWT_SECRET: 'bench-cluster-shared-secret-0123456789abcdef',
     DATA_KEY: Buffer.alloc(32, 5).toString('base64'),
   });
-  return startServer(config, createLogger('warn'));
 }
 
 /** From A's answer to B's mirror holding the plan, per plan, at a steady pace. */
@@ -45,7 +39,7 @@ async function mirrorFollows(a: RunningServer, b: RunningServer): Promise<{ dela
     if (p.state === 'Accepted' && !heard.has(p.id)) heard.set(p.id, performance.now());
   };
   b.airspaceEvents.on('plan', onPlan);
-  const rand = random(11);
+  const rand = mulberry32(11);
   const start = Date.now() + 3_600_000;
   const answered = new Map<string, number>();
   const t0 = performance.now();

@@ -17,12 +17,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { SignJWT } from 'jose';
 import { system } from '../server/auth/principal.ts';
-import { loadConfig } from '../server/config.ts';
-import { createLogger } from '../server/log.ts';
-import { startServer } from '../server/server.ts';
-import { CITY, random } from './city.ts';
+import { CITY } from './city.ts';
+import { mulberry32 } from '../gateway/sim/random.ts';
 import { freshDatabase } from './database.ts';
-import { BENCH_ADMIN_TOKEN, fmt, machine, runConcurrently, summarize, table } from './support.ts';
+import { fmt, machine, runConcurrently, startBenchServer, summarize, table } from './support.ts';
 
 const PLANS = Number(process.env.BENCH_PLANS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -43,7 +41,7 @@ interface Flight {
 
 /** A 100–500 m box somewhere over the city, 16–48 m deep between 30 and 150 m above the ground, 10–30 minutes. */
 function demand(n: number, from: number): Flight[] {
-  const rand = random(2024);
+  const rand = mulberry32(2024);
   const half = CITY.sizeM / 2;
   return Array.from({ length: n }, () => {
     const w = 100 + rand() * 400;
@@ -123,19 +121,17 @@ async function run(kind: 'pglite' | 'postgres', api: Api, flights: Flight[]): Pr
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-interop-'));
   const publicKeyFile = path.join(dir, 'interuss.pem');
   await fs.writeFile(publicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }));
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: 'memory://',
-    LOG_LEVEL: 'silent',
-    ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
-    GEOFENCES_DIR: '',
-    RATE_LIMIT_PER_MINUTE: '0',
-    INTERUSS_PUBLIC_KEY_FILE: publicKeyFile,
-    INTERUSS_AUDIENCE: '127.0.0.1',
-    ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
-  });
-  const server = await startServer(config, createLogger('silent'));
+  const server = await startBenchServer(
+    {
+      LOG_LEVEL: 'silent',
+      GEOFENCES_DIR: '',
+      RATE_LIMIT_PER_MINUTE: '0',
+      INTERUSS_PUBLIC_KEY_FILE: publicKeyFile,
+      INTERUSS_AUDIENCE: '127.0.0.1',
+      ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
+    },
+    'silent',
+  );
   try {
     const admin = system('bench');
     const native = api !== 'flight_planning/v1';

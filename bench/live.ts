@@ -6,19 +6,20 @@
  * --armed (the drones report armed: airborne without plans, each raises an unplanned-flight alert;
  * by default they report disarmed, so what is measured is the stream, not an alert storm).
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../server/config.ts';
-import { createLogger } from '../server/log.ts';
-import { startServer } from '../server/server.ts';
 import { Histogram } from './live/histogram.ts';
-import { fmt, machine, table } from './support.ts';
+import {
+  BENCH_ADMIN_TOKEN,
+  busyFor,
+  type ChildMessage,
+  fmt,
+  forkChild,
+  machine,
+  startBenchServer,
+  table,
+} from './support.ts';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
 const WARMUP_MS = 5_000;
 
 const { values } = parseArgs({
@@ -34,36 +35,6 @@ const fleets = values.drones.split(',').map(Number);
 const viewers = Number(values.viewers);
 const seconds = Number(values.seconds);
 const progress = (msg: string) => console.error(`[bench:live] ${msg}`);
-
-type Message = { type: string; [k: string]: unknown };
-
-/** The gateway and viewer processes go when this one does, however it ends. */
-const spawned = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const c of spawned) if (c.exitCode === null) c.kill();
-});
-
-function child(
-  script: string,
-  env: Record<string, string>,
-): { proc: ChildProcess; next(type: string): Promise<Message> } {
-  const proc = fork(path.join(HERE, 'live', script), [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  spawned.add(proc);
-  const waiting = new Map<string, (m: Message) => void>();
-  proc.on('message', (m: Message) => waiting.get(m.type)?.(m));
-  return {
-    proc,
-    next: (type) =>
-      new Promise((resolve, reject) => {
-        waiting.set(type, resolve);
-        proc.once('exit', (code) => reject(new Error(`${script} exited (${code}) before sending ${type}`)));
-      }),
-  };
-}
 
 interface Run {
   drones: number;
@@ -81,27 +52,21 @@ interface Run {
 }
 
 async function run(drones: number): Promise<Run> {
-  const token = randomBytes(18).toString('base64url');
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: 'memory://',
+  const server = await startBenchServer({
     GEOFENCES_DIR: '',
-    ADMIN_TOKEN: token,
     ...(values.database ? { DATABASE_URL: values.database } : {}),
   });
-  const server = await startServer(config, createLogger('warn'));
   const env = {
     SERVER_URL: server.url,
     DRONES: String(drones),
     VIEWERS: String(viewers),
-    TOKEN: token,
+    TOKEN: BENCH_ADMIN_TOKEN,
     ARMED: values.armed ? '1' : '0',
   };
-  const watchers = child('viewers.ts', env);
-  const ready = (await watchers.next('ready')) as Message & { cells: number };
+  const watchers = forkChild('live/viewers.ts', env);
+  const ready = (await watchers.next('ready')) as ChildMessage & { cells: number };
   progress(`${viewers} viewers subscribed (${ready.cells} cells each); ${drones} drones start`);
-  const gateway = child('feeder.ts', env);
+  const gateway = forkChild('live/feeder.ts', env);
   await gateway.next('ready');
   await new Promise((r) => setTimeout(r, WARMUP_MS));
 
@@ -112,16 +77,12 @@ async function run(drones: number): Promise<Run> {
   const onState = (s: { receivedAt: string }) => stored.add(Date.now() - Date.parse(s.receivedAt));
   server.droneEvents.on('state', onState);
   watchers.proc.send({ type: 'start' });
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  const cpu = process.cpuUsage(cpu0);
-  const elapsedS = (performance.now() - t0) / 1000;
+  const { cpuPercent, elapsedS } = await busyFor(seconds);
   loop.disable();
   server.droneEvents.off('state', onState);
   const seen = watchers.next('stats');
   watchers.proc.send({ type: 'stop' });
-  const v = (await seen) as Message & {
+  const v = (await seen) as ChildMessage & {
     frames: number;
     rows: number;
     bytes: number;
@@ -130,7 +91,7 @@ async function run(drones: number): Promise<Run> {
   };
   const fed = gateway.next('stats');
   gateway.proc.send({ type: 'stop' });
-  const g = (await fed) as Message & { sent: number; acked: number; maxOutstanding: number };
+  const g = (await fed) as ChildMessage & { sent: number; acked: number; maxOutstanding: number };
   await server.close();
 
   const receipt = new Histogram();
@@ -139,7 +100,7 @@ async function run(drones: number): Promise<Run> {
   sample.merge(v.fromSample);
   return {
     drones,
-    cpuPercent: ((cpu.user + cpu.system) / 1e6 / elapsedS) * 100,
+    cpuPercent,
     loopP99: loop.percentile(99) / 1e6,
     framesPerViewerPerS: v.frames / viewers / elapsedS,
     rowsPerViewerPerS: v.rows / viewers / elapsedS,

@@ -6,14 +6,12 @@
  * mirror; not HTTP), 8 at a time. PostgreSQL comes from BENCH_DATABASE_URL or TEST_DATABASE_URL,
  * else postgres://postgres@127.0.0.1:5432/test; each run gets a fresh database.
  */
-import { loadConfig } from '../server/config.ts';
 import type { Decision } from '../server/flights/service.ts';
-import { createLogger } from '../server/log.ts';
-import { startServer } from '../server/server.ts';
 import type { FlightPlanRequest } from '../server/protocol/index.ts';
-import { random, randomRoute } from './city.ts';
+import { randomRoute } from './city.ts';
+import { mulberry32 } from '../gateway/sim/random.ts';
 import { freshDatabase } from './database.ts';
-import { BENCH_ADMIN_TOKEN, BENCH_OPERATOR, fmt, machine, runConcurrently, summarize, table } from './support.ts';
+import { BENCH_OPERATOR, fmt, machine, runConcurrently, startBenchServer, summarize, table } from './support.ts';
 
 const LEVELS = (process.env.BENCH_LEVELS ?? '0,1000,10000').split(',').map(Number);
 const KINDS = (process.env.BENCH_KINDS ?? 'pglite,postgres').split(',') as Array<'pglite' | 'postgres'>;
@@ -38,21 +36,18 @@ interface Row {
 
 async function run(kind: 'pglite' | 'postgres', level: number): Promise<Row> {
   const pgdb = kind === 'postgres' ? await freshDatabase('plans') : null;
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: 'memory://',
-    LOG_LEVEL: 'silent',
-    // Its own administrator, so the embedded server does not issue and print one.
-    ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
-    ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
-  });
-  const server = await startServer(config, createLogger('silent'));
+  const server = await startBenchServer(
+    {
+      LOG_LEVEL: 'silent',
+      ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
+    },
+    'silent',
+  );
   const actor = BENCH_OPERATOR;
   const decide = (p: FlightPlanRequest) => server.flights.create(p, actor);
   const start = Date.now() + 3_600_000;
   try {
-    const rand = random(7 + level);
+    const rand = mulberry32(7 + level);
     const prefill = Array.from({ length: level }, () => randomRoute(rand, start, DAY));
     const filled = await runConcurrently(prefill, CONCURRENCY, decide);
     const accepted = filled.results.filter((d): d is Extract<Decision, { accepted: true }> => d.accepted);

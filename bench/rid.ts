@@ -7,19 +7,20 @@
  * (F3411: 1 s at the 95th percentile, 3 s at the 99th). Options: --drones 1000,5000 --pollers 10
  * --seconds 20 --database URL.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../server/config.ts';
-import { createLogger } from '../server/log.ts';
-import { startServer } from '../server/server.ts';
 import { Histogram } from './live/histogram.ts';
-import { fmt, machine, table } from './support.ts';
+import {
+  BENCH_ADMIN_TOKEN,
+  busyFor,
+  type ChildMessage,
+  fmt,
+  forkChild,
+  machine,
+  startBenchServer,
+  table,
+} from './support.ts';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** Long enough for the drones' unplanned-flight alerts (one each, at their first sample) to pass. */
 const WARMUP_MS = 8_000;
 
@@ -36,32 +37,6 @@ const pollers = Number(values.pollers);
 const seconds = Number(values.seconds);
 const progress = (msg: string) => console.error(`[bench:rid] ${msg}`);
 
-type Message = { type: string; [k: string]: unknown };
-
-const spawned = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const c of spawned) if (c.exitCode === null) c.kill();
-});
-
-function child(script: string, env: Record<string, string>) {
-  const proc = fork(path.join(HERE, script), [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  spawned.add(proc);
-  const waiting = new Map<string, (m: Message) => void>();
-  proc.on('message', (m: Message) => waiting.get(m.type)?.(m));
-  return {
-    proc,
-    next: (type: string) =>
-      new Promise<Message>((resolve, reject) => {
-        waiting.set(type, resolve);
-        proc.once('exit', (code) => reject(new Error(`${script} exited (${code}) before sending ${type}`)));
-      }),
-  };
-}
-
 interface Run {
   drones: number;
   /** The machine's one-minute load average at the end: other work on a shared machine shows here. */
@@ -76,21 +51,21 @@ interface Run {
 }
 
 async function run(drones: number): Promise<Run> {
-  const token = randomBytes(18).toString('base64url');
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: 'memory://',
+  const server = await startBenchServer({
     GEOFENCES_DIR: '',
-    ADMIN_TOKEN: token,
     RATE_LIMIT_PER_MINUTE: '0',
     ...(values.database ? { DATABASE_URL: values.database } : {}),
   });
-  const server = await startServer(config, createLogger('warn'));
-  const env = { SERVER_URL: server.url, DRONES: String(drones), TOKEN: token, ARMED: '1', POLLERS: String(pollers) };
-  const gateway = child('live/feeder.ts', env);
+  const env = {
+    SERVER_URL: server.url,
+    DRONES: String(drones),
+    TOKEN: BENCH_ADMIN_TOKEN,
+    ARMED: '1',
+    POLLERS: String(pollers),
+  };
+  const gateway = forkChild('live/feeder.ts', env);
   await gateway.next('ready');
-  const displays = child('rid/poller.ts', env);
+  const displays = forkChild('rid/poller.ts', env);
   await displays.next('ready');
   await new Promise((r) => setTimeout(r, WARMUP_MS));
 
@@ -100,15 +75,11 @@ async function run(drones: number): Promise<Run> {
   const onState = (s: { receivedAt: string }) => available.add(Date.now() - Date.parse(s.receivedAt));
   server.droneEvents.on('state', onState);
   displays.proc.send({ type: 'start' });
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  const cpu = process.cpuUsage(cpu0);
-  const elapsedS = (performance.now() - t0) / 1000;
+  const { cpuPercent, elapsedS } = await busyFor(seconds);
   server.droneEvents.off('state', onState);
   const seen = displays.next('stats');
   displays.proc.send({ type: 'stop' });
-  const d = (await seen) as Message & {
+  const d = (await seen) as ChildMessage & {
     polls: number;
     flights: number;
     failures: number;
@@ -133,7 +104,7 @@ async function run(drones: number): Promise<Run> {
     pollsPerS: d.polls / elapsedS,
     flightsPerPoll: d.polls ? d.flights / d.polls : 0,
     failures: d.failures,
-    cpuPercent: ((cpu.user + cpu.system) / 1e6 / elapsedS) * 100,
+    cpuPercent,
   };
 }
 

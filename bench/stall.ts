@@ -9,12 +9,9 @@
  * TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test, a fresh database per run.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { loadConfig } from '../server/config.ts';
 import { LIMITS } from '../server/limits.ts';
-import { createLogger } from '../server/log.ts';
-import { startServer } from '../server/server.ts';
 import { freshDatabase } from './database.ts';
-import { BENCH_ADMIN_TOKEN, fmt, machine, summarize, table } from './support.ts';
+import { BENCH_ADMIN_TOKEN, fmt, machine, startBenchServer, summarize, table } from './support.ts';
 
 const KINDS = (process.env.BENCH_KINDS ?? 'postgres,pglite').split(',') as Array<'pglite' | 'postgres'>;
 const PROBE_EVERY_MS = 20;
@@ -100,16 +97,11 @@ interface Measured {
 
 async function run(kind: 'pglite' | 'postgres'): Promise<Measured[]> {
   const pgdb = kind === 'postgres' ? await freshDatabase('stall') : null;
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: 'memory://',
-    ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+  const server = await startBenchServer({
     GEOFENCES_DIR: '',
     RATE_LIMIT_PER_MINUTE: '0',
     ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
   });
-  const server = await startServer(config, createLogger('warn'));
   const post = async (path: string, body: string) => {
     const t = performance.now();
     const res = await fetch(`${server.url}${path}`, {

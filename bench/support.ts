@@ -1,5 +1,11 @@
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Principal } from '../server/auth/principal.ts';
+import { loadConfig } from '../server/config.ts';
+import { createLogger } from '../server/log.ts';
+import { startServer, type RunningServer } from '../server/server.ts';
 import os from 'node:os';
 
 /** Percentile of a sample (nearest rank). */
@@ -85,3 +91,71 @@ export const BENCH_OPERATOR: Principal = {
 
 /** The administrator token of the servers the benchmarks start. */
 export const BENCH_ADMIN_TOKEN = randomBytes(18).toString('base64url');
+
+/** A message between a benchmark and a process it forks: its type and what it carries. */
+export type ChildMessage = { type: string; [k: string]: unknown };
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+/** The processes the benchmarks fork: they go when the benchmark does, however it ends. */
+const forked = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of forked) if (c.exitCode === null) c.kill();
+});
+
+/**
+ * Forks `script` (a path under bench/) under tsx, with `env` added to ours and its output on ours;
+ * `next(type)` waits for its next message of that type and fails if it exits first.
+ */
+export function forkChild(
+  script: string,
+  env: Record<string, string>,
+): { proc: ChildProcess; next(type: string): Promise<ChildMessage> } {
+  const proc = fork(path.join(BENCH_DIR, script), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  forked.add(proc);
+  const waiting = new Map<string, (m: ChildMessage) => void>();
+  proc.on('message', (m: ChildMessage) => waiting.get(m.type)?.(m));
+  return {
+    proc,
+    next: (type) =>
+      new Promise((resolve, reject) => {
+        waiting.set(type, resolve);
+        proc.once('exit', (code) => reject(new Error(`${script} exited (${code}) before sending ${type}`)));
+      }),
+  };
+}
+
+/**
+ * Lets `seconds` pass and says how busy this process was meanwhile: its CPU (user and system) as
+ * a percentage of one core, and the seconds that really passed (a timer may fire late).
+ */
+export async function busyFor(seconds: number): Promise<{ cpuPercent: number; elapsedS: number }> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const cpu = process.cpuUsage(cpu0);
+  const elapsedS = (performance.now() - t0) / 1000;
+  return { cpuPercent: ((cpu.user + cpu.system) / 1e6 / elapsedS) * 100, elapsedS };
+}
+
+/**
+ * A server for a benchmark to load: on a free local port, on embedded PGlite in memory unless
+ * `settings` names a DATABASE_URL, with the benchmarks' administrator token (so it issues and
+ * prints none of its own), and `settings` over those; it logs at `logLevel`.
+ */
+export function startBenchServer(
+  settings: Record<string, string>,
+  logLevel: 'warn' | 'silent' = 'warn',
+): Promise<RunningServer> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: 'memory://',
+    ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+    ...settings,
+  });
+  return startServer(config, createLogger(logLevel));
+}

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { startGateway } from './gateway.ts';
 import { parseGatewayArgs, USAGE, UsageError } from './options.ts';
+import { stopOnSignal } from './shutdown.ts';
 
 /** The gateway process: links → vehicles → uplink, until SIGINT/SIGTERM stops it cleanly. */
 async function main(): Promise<void> {
@@ -20,18 +21,7 @@ async function main(): Promise<void> {
   });
   const gateway = await startGateway(parsed.config, log);
   log.info({ links: gateway.ports.map((p) => p.name), udpPorts: gateway.udpPorts }, 'gateway running');
-  const stop = async (signal: string) => {
-    log.info({ signal }, 'stopping');
-    await gateway.stop();
-    process.exit(0);
-  };
-  const onSignal = (signal: string) =>
-    stop(signal).catch((err: unknown) => {
-      log.error({ err }, 'could not stop cleanly');
-      process.exit(1);
-    });
-  process.once('SIGINT', () => onSignal('SIGINT'));
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  stopOnSignal(log, () => gateway.stop());
 }
 
 main().catch((err: unknown) => {

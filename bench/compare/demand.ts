@@ -4,7 +4,8 @@ import type { AirspaceParams } from '../../server/airspace/types.ts';
 import type { Datum } from '../../server/airspace/altitude.ts';
 import { toGeometry } from '../../server/flights/geometry.ts';
 import type { FlightPlanRequest } from '../../server/protocol/index.ts';
-import { CITY, random, randomRoute } from '../city.ts';
+import { CITY, randomRoute } from '../city.ts';
+import { mulberry32 } from '../../gateway/sim/random.ts';
 
 /**
  * One flight of the benchmark's demand, with what each approach needs: the request (soramichi),
@@ -36,7 +37,7 @@ export function demand(
   params: AirspaceParams,
   shape: { lengthM: number; sizeM: number } = { lengthM: 5_000, sizeM: CITY.sizeM },
 ): BenchPlan[] {
-  const rand = random(seed);
+  const rand = mulberry32(seed);
   return Array.from({ length: count }, (_, index) => {
     const request = randomRoute(rand, from, spanMs, shape.lengthM, shape.sizeM);
     const compiled = compilePlan(toGeometry(request), datum, params);

@@ -22,6 +22,7 @@ import {
 } from '../../server/telemetry/conformance.ts';
 import { conformanceParams } from '../../server/telemetry/params.ts';
 import { DroneGrid } from '../../server/telemetry/proximity.ts';
+import { mulberry32 } from '../../gateway/sim/random.ts';
 
 export interface CoreRun {
   plans: number;
@@ -35,18 +36,6 @@ export interface CoreRun {
   conditions: Record<string, number>;
 }
 
-/** A deterministic PRNG (mulberry32), so every run checks the same city. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const KAGA = { lat: 36.3, lon: 136.33 };
 const M_LAT = 1 / 111_195;
 const M_LON = M_LAT / Math.cos((KAGA.lat * Math.PI) / 180);
@@ -55,7 +44,7 @@ export function runCore(options: { plans: number; zones: number; samples: number
   const config = loadConfig({});
   const datum = makeDatum(config.groundElevationM);
   const params: ConformanceParams = conformanceParams(config);
-  const random = prng(6);
+  const random = mulberry32(6);
   const t0 = Date.parse('2026-06-01T09:00:00Z');
 
   const index = new ReservationIndex();

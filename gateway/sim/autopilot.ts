@@ -6,6 +6,8 @@ import { COPTER_MODE } from '../mavlink/modes.ts';
 import { Signer, Verifier } from '../mavlink/signing.ts';
 import { CMD, Copter, type CopterMode, type CopterOptions } from './copter.ts';
 import { MissionReceiver } from './mission-receiver.ts';
+import { answerParam, type Params } from './params.ts';
+import { mulberry32 } from './random.ts';
 
 const { Heartbeat, MavAutopilot, MavModeFlag, MavState, MavType } = minimal;
 const {
@@ -26,7 +28,6 @@ const {
   OpenDroneIdOperatorId,
   ParamRequestRead,
   ParamSet,
-  ParamValue,
   RequestDataStream,
   StatusText,
   SysStatus,
@@ -71,18 +72,6 @@ export interface AutopilotOptions {
   copter: CopterOptions;
 }
 
-/** A small deterministic PRNG (mulberry32), so a lossy link loses the same frames on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * One simulated ArduCopter on the wire: heartbeat, GLOBAL_POSITION_INT, SYS_STATUS,
  * BATTERY_STATUS, GPS_RAW_INT and Remote ID at their rates (changed by SET_MESSAGE_INTERVAL),
@@ -98,10 +87,7 @@ export class SimAutopilot {
   private readonly intervals = new Map<number, number>();
   private readonly due = new Map<number, number>();
   private readonly random: () => number;
-  /** Parameters by name: value and MAV_PARAM_TYPE. */
-  readonly params = new Map<string, { value: number; type: number }>(
-    PARAMS.map(([name, value, type]) => [name, { value, type }]),
-  );
+  readonly params: Params = new Map(PARAMS.map(([name, value, type]) => [name, { value, type }]));
   private bootAt: number | null = null;
 
   constructor(
@@ -116,7 +102,7 @@ export class SimAutopilot {
       (msg) => this.send(msg),
       (type, items) => this.store(type, items),
     );
-    this.random = prng(options.sysid * 7919);
+    this.random = mulberry32(options.sysid * 7919);
     const positionMs = 1000 / options.positionHz;
     this.intervals.set(Heartbeat.MSG_ID, 1000);
     this.intervals.set(GlobalPositionInt.MSG_ID, positionMs);
@@ -152,17 +138,10 @@ export class SimAutopilot {
         if (this.forUs(m.targetSystem)) this.missions.item(m, from);
         return;
       }
-      case ParamSet.MSG_ID: {
-        const p = decodeAs(frame, ParamSet);
-        const param = this.params.get(p.paramId);
-        if (!this.forUs(p.targetSystem) || !param) return;
-        param.value = Math.fround(p.paramValue);
-        this.sendParam(p.paramId);
-        return;
-      }
+      case ParamSet.MSG_ID:
       case ParamRequestRead.MSG_ID: {
-        const p = decodeAs(frame, ParamRequestRead);
-        if (this.forUs(p.targetSystem) && this.params.has(p.paramId)) this.sendParam(p.paramId);
+        const answer = answerParam(this.params, this.sysid, frame);
+        if (answer) this.send(answer);
         return;
       }
       case RequestDataStream.MSG_ID: {
@@ -209,20 +188,6 @@ export class SimAutopilot {
   private send(msg: MavLinkData): void {
     if (this.linkCut || (this.options.loss > 0 && this.random() < this.options.loss)) return;
     this.transmit(this.encoder.encode(msg));
-  }
-
-  private sendParam(name: string): void {
-    const names = [...this.params.keys()];
-    const p = this.params.get(name)!;
-    this.send(
-      message(ParamValue, {
-        paramId: name,
-        paramValue: p.value,
-        paramType: p.type,
-        paramCount: names.length,
-        paramIndex: names.indexOf(name),
-      }),
-    );
   }
 
   private store(type: number, items: MissionItem[]): number {

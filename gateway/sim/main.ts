@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { signingKey } from '../mavlink/signing.ts';
+import { stopOnSignal } from '../shutdown.ts';
 import { startFleet, type DroneSpec, type FleetTransport } from './fleet.ts';
 import { moveBy } from './geo.ts';
 import { openPtyPair, type PtyPair } from './pty.ts';
@@ -98,16 +99,7 @@ const drones: DroneSpec[] = Array.from({ length: count }, (_, i) => {
 const fleet = await startFleet({ drones, transport, timeScale, autoStart: !values['no-auto-start'] });
 log.info({ drones: count, transport, rate, timeScale }, 'simulated drones flying');
 
-const stop = async (signal: string) => {
-  log.info({ signal }, 'stopping');
+stopOnSignal(log, async () => {
   await fleet.stop();
   await pty?.close();
-  process.exit(0);
-};
-const onSignal = (signal: string) =>
-  stop(signal).catch((err: unknown) => {
-    log.error({ err }, 'could not stop cleanly');
-    process.exit(1);
-  });
-process.once('SIGINT', () => onSignal('SIGINT'));
-process.once('SIGTERM', () => onSignal('SIGTERM'));
+});

@@ -1,9 +1,10 @@
 import { common, type MavLinkData } from 'node-mavlink';
 import type { MissionItem } from '../../server/protocol/index.ts';
 import { message } from '../mavlink/codec.ts';
+import { fromMissionItemInt } from '../mavlink/mission-items.ts';
 import { QGC_TIMING, type MissionTiming } from '../mavlink/mission.ts';
 
-const { MavFrame, MavMissionResult, MissionAck, MissionRequestInt } = common;
+const { MavMissionResult, MissionAck, MissionRequestInt } = common;
 
 type MissionItemInt = InstanceType<typeof common.MissionItemInt>;
 
@@ -49,19 +50,7 @@ export class MissionReceiver {
       return;
     }
     if (m.missionType !== u.type || m.seq !== u.items.length) return;
-    const scale = m.frame === MavFrame.MISSION ? 1 : 1e-7;
-    u.items.push({
-      command: m.command,
-      frame: m.frame,
-      param1: m.param1,
-      param2: m.param2,
-      param3: m.param3,
-      param4: m.param4,
-      lat: m.x * scale,
-      lon: m.y * scale,
-      alt: m.z,
-      autocontinue: m.autocontinue !== 0,
-    });
+    u.items.push(fromMissionItemInt(m));
     u.tries = 0;
     if (u.items.length === u.count) this.finish(u.type, u.count, u.items, from);
     else this.request();

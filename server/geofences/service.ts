@@ -32,6 +32,7 @@ import {
   type PlanRecord,
 } from '../store/plans.ts';
 import { holdsAt } from './check.ts';
+import { zoneOfFeature } from './feature.ts';
 import { zoneToGeofence } from './present.ts';
 import { type Clock } from '../clock.ts';
 import type { Compilers } from '../workers/compilers.ts';
@@ -91,13 +92,7 @@ export class Geofences {
     const now = this.deps.clock.now();
     const zone: NewZone = {
       id,
-      name: p.name,
-      kind: p.kind,
-      lower: p.lower,
-      upper: p.upper,
-      validFrom: p.validFrom ? Date.parse(p.validFrom) : null,
-      validTo: p.validTo ? Date.parse(p.validTo) : null,
-      geometry: feature.geometry,
+      ...zoneOfFeature(feature),
       properties: { ...p, bbox: box },
       origin,
       createdBy: who.subject,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Latitude, Longitude, Timestamp } from './common.ts';
+import { HorizontalAccuracy, Id, Latitude, Longitude, Timestamp, VerticalAccuracy } from './common.ts';
 import { F3548Altitude, F3548Time, F3548Volume4D } from './f3548.ts';
 import { wire } from './registry.ts';
 
@@ -96,32 +96,14 @@ export const F3548PutOperationalIntentDetailsParameters = z
     description: 'A peer tells of a change of its operational intent; without operational_intent, it is gone.',
   });
 
-const PositionAccuracyH = z.enum([
-  'HAUnknown',
-  'HA10NMPlus',
-  'HA10NM',
-  'HA4NM',
-  'HA2NM',
-  'HA1NM',
-  'HA05NM',
-  'HA03NM',
-  'HA01NM',
-  'HA005NM',
-  'HA30m',
-  'HA10m',
-  'HA3m',
-  'HA1m',
-]);
-const PositionAccuracyV = z.enum(['VAUnknown', 'VA150mPlus', 'VA150m', 'VA45m', 'VA25m', 'VA10m', 'VA3m', 'VA1m']);
-
 export const F3548VehicleTelemetry = z.object({
   time_measured: F3548Time,
   position: z
     .object({
       longitude: Longitude,
       latitude: Latitude,
-      accuracy_h: PositionAccuracyH.optional(),
-      accuracy_v: PositionAccuracyV.optional(),
+      accuracy_h: HorizontalAccuracy.optional(),
+      accuracy_v: VerticalAccuracy.optional(),
       extrapolated: z.boolean().optional(),
       altitude: F3548Altitude.optional(),
     })

@@ -1,16 +1,14 @@
 import { z } from 'zod';
-import { Latitude, Longitude, Timestamp } from './common.ts';
+import { HorizontalAccuracy, Latitude, Longitude, Timestamp, VerticalAccuracy } from './common.ts';
 import { wire } from './registry.ts';
 import {
   RidAuthData,
   RidHeight,
-  RidHorizontalAccuracy,
   RidOperationalStatus,
   RidSpeedAccuracy,
   RidUAClassificationEU,
   RidUASID,
   RidUAType,
-  RidVerticalAccuracy,
   RidTime,
 } from './rid.ts';
 
@@ -39,8 +37,8 @@ export const RidInjectionPosition = z.object({
   lng: Longitude.optional(),
   alt: z.number().finite().min(-8000).max(100_000).optional(),
   height: RidHeight.optional(),
-  accuracy_h: RidHorizontalAccuracy.optional(),
-  accuracy_v: RidVerticalAccuracy.optional(),
+  accuracy_h: HorizontalAccuracy.optional(),
+  accuracy_v: VerticalAccuracy.optional(),
   extrapolated: z.boolean().optional(),
   pressure_altitude: z.number().finite().optional(),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Latitude, Longitude, QueryNumber } from './common.ts';
+import { HorizontalAccuracy, Latitude, Longitude, QueryNumber, VerticalAccuracy } from './common.ts';
 import { wire } from './registry.ts';
 
 /*
@@ -11,32 +11,6 @@ import { wire } from './registry.ts';
 /** The standard's Time: an RFC 3339 instant in UTC ('Z'). */
 export const RidTime = z.object({ value: z.iso.datetime(), format: z.literal('RFC3339') });
 
-export const RidHorizontalAccuracy = z.enum([
-  'HAUnknown',
-  'HA10NMPlus',
-  'HA10NM',
-  'HA4NM',
-  'HA2NM',
-  'HA1NM',
-  'HA05NM',
-  'HA03NM',
-  'HA01NM',
-  'HA005NM',
-  'HA30m',
-  'HA10m',
-  'HA3m',
-  'HA1m',
-]);
-export const RidVerticalAccuracy = z.enum([
-  'VAUnknown',
-  'VA150mPlus',
-  'VA150m',
-  'VA45m',
-  'VA25m',
-  'VA10m',
-  'VA3m',
-  'VA1m',
-]);
 export const RidSpeedAccuracy = z.enum(['SAUnknown', 'SA10mpsPlus', 'SA10mps', 'SA3mps', 'SA1mps', 'SA03mps']);
 export const RidOperationalStatus = z.enum(['Undeclared', 'Ground', 'Airborne', 'Emergency', 'RemoteIDSystemFailure']);
 
@@ -69,8 +43,8 @@ export const RidAircraftPosition = z.object({
   lat: Latitude,
   lng: Longitude,
   alt: z.number().finite().describe('metres above the WGS84 ellipsoid; -1000 when unknown'),
-  accuracy_h: RidHorizontalAccuracy.optional(),
-  accuracy_v: RidVerticalAccuracy.optional(),
+  accuracy_h: HorizontalAccuracy.optional(),
+  accuracy_v: VerticalAccuracy.optional(),
   extrapolated: z.boolean().optional(),
   pressure_altitude: z.number().finite().optional(),
   height: RidHeight.optional(),

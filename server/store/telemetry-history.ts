@@ -1,5 +1,6 @@
 import type { TrackPoint } from '../protocol/index.ts';
 import type { Queryable } from './db.ts';
+import { TRACK_COLUMNS, trackPoint, type TrackRow } from './telemetry.ts';
 
 export interface HistoryWindow {
   from: number;
@@ -10,30 +11,7 @@ export interface HistoryWindow {
   limit: number;
 }
 
-interface HistoryRow {
-  drone_id: string;
-  time: Date;
-  gateway_id: string;
-  seq: number;
-  lat: number;
-  lon: number;
-  alt_w84: number;
-  alt_amsl: number;
-  alt_relative: number | null;
-  ground_speed_mps: number | null;
-  vertical_speed_mps: number | null;
-  heading_deg: number | null;
-  battery_percent: number | null;
-  battery_voltage: number | null;
-  mode: string | null;
-  armed: boolean;
-  gps_fix: number | null;
-  remote_id: TrackPoint['remoteId'];
-  [column: string]: unknown;
-}
-
-const SAMPLE_COLUMNS = `drone_id, time, gateway_id, seq::float8 AS seq, lat, lon, alt_w84, alt_amsl, alt_relative,
-  ground_speed_mps, vertical_speed_mps, heading_deg, battery_percent, battery_voltage, mode, armed, gps_fix, remote_id`;
+type HistoryRow = TrackRow & { drone_id: string };
 
 /**
  * Every drone's samples in [from, to) inside the box, oldest first, thinned to one per drone per
@@ -57,31 +35,10 @@ export async function historySamples(
          ORDER BY drone_id, bucket, time, gateway_id, seq`
       : `SELECT * FROM telemetry_samples WHERE ${where}`;
   const rows = await q.query<HistoryRow>(
-    `SELECT ${SAMPLE_COLUMNS} FROM (${thinned}) s ORDER BY time, drone_id, gateway_id, seq LIMIT ${Math.floor(w.limit)}`,
+    `SELECT drone_id, ${TRACK_COLUMNS} FROM (${thinned}) s ORDER BY time, drone_id, gateway_id, seq LIMIT ${Math.floor(w.limit)}`,
     params,
   );
-  return rows.map((r) => ({
-    droneId: r.drone_id,
-    point: {
-      seq: r.seq,
-      gatewayId: r.gateway_id,
-      time: r.time.toISOString(),
-      lat: r.lat,
-      lon: r.lon,
-      altW84: r.alt_w84,
-      altAmsl: r.alt_amsl,
-      altRelative: r.alt_relative,
-      groundSpeedMps: r.ground_speed_mps,
-      verticalSpeedMps: r.vertical_speed_mps,
-      headingDeg: r.heading_deg,
-      batteryPercent: r.battery_percent,
-      batteryVoltage: r.battery_voltage,
-      mode: r.mode,
-      armed: r.armed,
-      gpsFix: r.gps_fix,
-      remoteId: r.remote_id,
-    },
-  }));
+  return rows.map((r) => ({ droneId: r.drone_id, point: trackPoint(r) }));
 }
 
 /**

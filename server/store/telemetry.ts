@@ -86,7 +86,8 @@ export async function getState(db: Queryable, droneId: string): Promise<DroneSta
   return rows[0]?.state ?? null;
 }
 
-interface TrackRow {
+/** A telemetry_samples row as TRACK_COLUMNS selects it; a drone's track and the history both read it. */
+export interface TrackRow {
   time: Date;
   gateway_id: string;
   seq: number;
@@ -107,24 +108,12 @@ interface TrackRow {
   [column: string]: unknown;
 }
 
-/** A drone's samples in [from, to), oldest first, at most `limit` (+1 to tell the caller there are more). */
-export async function trackPoints(
-  db: Queryable,
-  droneId: string,
-  from: number,
-  to: number,
-  limit: number,
-): Promise<TrackPoint[]> {
-  const rows = await db.query<TrackRow>(
-    `SELECT time, gateway_id, seq::float8 AS seq, lat, lon, alt_w84, alt_amsl, alt_relative, ground_speed_mps,
-       vertical_speed_mps, heading_deg, battery_percent, battery_voltage, mode, armed, gps_fix, remote_id
-     FROM telemetry_samples
-     WHERE drone_id = $1 AND time >= $2::timestamptz AND time < $3::timestamptz
-     ORDER BY time, gateway_id, seq
-     LIMIT $4`,
-    [droneId, new Date(from).toISOString(), new Date(to).toISOString(), limit],
-  );
-  return rows.map((r) => ({
+/** The columns of a TrackRow (seq read as a float8: an int8 would come back as a string). */
+export const TRACK_COLUMNS = `time, gateway_id, seq::float8 AS seq, lat, lon, alt_w84, alt_amsl, alt_relative,
+  ground_speed_mps, vertical_speed_mps, heading_deg, battery_percent, battery_voltage, mode, armed, gps_fix, remote_id`;
+
+export function trackPoint(r: TrackRow): TrackPoint {
+  return {
     seq: r.seq,
     gatewayId: r.gateway_id,
     time: r.time.toISOString(),
@@ -142,5 +131,24 @@ export async function trackPoints(
     armed: r.armed,
     gpsFix: r.gps_fix,
     remoteId: r.remote_id,
-  }));
+  };
+}
+
+/** A drone's samples in [from, to), oldest first, at most `limit` (+1 to tell the caller there are more). */
+export async function trackPoints(
+  db: Queryable,
+  droneId: string,
+  from: number,
+  to: number,
+  limit: number,
+): Promise<TrackPoint[]> {
+  const rows = await db.query<TrackRow>(
+    `SELECT ${TRACK_COLUMNS}
+     FROM telemetry_samples
+     WHERE drone_id = $1 AND time >= $2::timestamptz AND time < $3::timestamptz
+     ORDER BY time, gateway_id, seq
+     LIMIT $4`,
+    [droneId, new Date(from).toISOString(), new Date(to).toISOString(), limit],
+  );
+  return rows.map(trackPoint);
 }

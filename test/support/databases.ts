@@ -1,3 +1,6 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { scratchDatabase } from './scratch-database.ts';
 
 /**
@@ -21,4 +24,23 @@ export async function createTestDatabase(kind: 'pglite' | 'postgres'): Promise<T
   if (!POSTGRES_URL) throw new Error('TEST_DATABASE_URL is not set');
   const db = await scratchDatabase(POSTGRES_URL, 'soramichi_test');
   return { name: 'postgres', url: db.url, dataDir: 'memory://', drop: db.drop };
+}
+
+/**
+ * A database that outlives a server, for tests that stop one and start another on it: PostgreSQL's
+ * own, or PGlite in a temporary directory (its in-memory database would go with the server).
+ * `drop` removes the directory too.
+ */
+export async function createDurableTestDatabase(kind: 'pglite' | 'postgres', prefix: string): Promise<TestDatabase> {
+  const created = await createTestDatabase(kind);
+  if (kind !== 'pglite') return created;
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  return {
+    ...created,
+    dataDir,
+    async drop() {
+      await created.drop();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -136,3 +136,31 @@ export async function callJson<T = any>(
   }
   return { status: res.status, body: json as T };
 }
+
+/** A square Volume4D around a point (metres from centre to side), W84 limits, a window from now. */
+export function squareVolume4D(
+  center: { lat: number; lon: number },
+  halfM: number,
+  window: { fromH: number; toH: number },
+  altitudes: [number, number] = [0, 300],
+) {
+  const dLat = halfM / 111_195;
+  const dLng = dLat / Math.cos((center.lat * Math.PI) / 180);
+  const v = (lat: number, lng: number) => ({ lat, lng });
+  return {
+    volume: {
+      outline_polygon: {
+        vertices: [
+          v(center.lat - dLat, center.lon - dLng),
+          v(center.lat - dLat, center.lon + dLng),
+          v(center.lat + dLat, center.lon + dLng),
+          v(center.lat + dLat, center.lon - dLng),
+        ],
+      },
+      altitude_lower: { value: altitudes[0], reference: 'W84', units: 'M' },
+      altitude_upper: { value: altitudes[1], reference: 'W84', units: 'M' },
+    },
+    time_start: { value: new Date(Date.now() + window.fromH * 3_600_000).toISOString(), format: 'RFC3339' },
+    time_end: { value: new Date(Date.now() + window.toH * 3_600_000).toISOString(), format: 'RFC3339' },
+  };
+}

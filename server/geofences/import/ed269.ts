@@ -1,5 +1,5 @@
 import type { ZoneGeometry } from '../../protocol/index.ts';
-import { circleRing, GROUND, kindOf, limit, NO_CEILING, scheduleOf, text } from './eurocae.ts';
+import { circleRing, kindOf, layerZones, scheduleOf, text } from './eurocae.ts';
 import { ImportError, type ImportItem } from './types.ts';
 
 interface UASZone {
@@ -56,45 +56,26 @@ export function* readEd269(doc: unknown): Generator<ImportItem> {
     }
     const notes: string[] = [];
     const schedule = scheduleOf(raw.applicability, notes);
-    for (const [layer, v] of volumes.entries()) {
-      const at = volumes.length > 1 ? `${id} layer ${layer + 1}` : id;
-      const lower = limit(v.lowerLimit, v.lowerVerticalReference, v.uomDimensions, GROUND);
-      const upper = limit(v.upperLimit, v.upperVerticalReference, v.uomDimensions, NO_CEILING);
-      if ('problem' in lower || 'problem' in upper) {
-        const problem =
-          'problem' in lower
-            ? `lower limit: ${lower.problem}`
-            : `upper limit: ${(upper as { problem: string }).problem}`;
-        yield { skip: { at, reason: problem } };
-        continue;
-      }
-      const geometry = projection(v.horizontalProjection);
-      if ('problem' in geometry) {
-        yield { skip: { at, reason: geometry.problem } };
-        continue;
-      }
-      yield {
-        zone: {
-          ref: `${id}#${layer + 1}`,
-          name: (volumes.length > 1 ? `${name} (layer ${layer + 1} of ${volumes.length})` : name).slice(0, 200),
-          kind,
-          lower: lower.altitude,
-          upper: upper.altitude,
-          validFrom: null,
-          validTo: null,
-          geometry: geometry.geometry,
-          properties: {
-            authority: text(raw.zoneAuthority?.[0]?.name),
-            source: `ED-269 UAS zone ${id}${typeof raw.country === 'string' ? ` (${raw.country})` : ''}`,
-            ...(schedule ? { schedule } : {}),
-            ...(notes.length ? { notes: [...new Set(notes)] } : {}),
-            layer: layer + 1,
-            original: raw,
-          },
-          building: false,
-        },
-      };
-    }
+    yield* layerZones(
+      {
+        id,
+        name,
+        kind,
+        authority: text(raw.zoneAuthority?.[0]?.name),
+        source: `ED-269 UAS zone ${id}${typeof raw.country === 'string' ? ` (${raw.country})` : ''}`,
+        schedule,
+        notes,
+        original: raw,
+      },
+      volumes.map((v) => ({
+        lower: v.lowerLimit,
+        lowerReference: v.lowerVerticalReference,
+        upper: v.upperLimit,
+        upperReference: v.upperVerticalReference,
+        unit: v.uomDimensions,
+        outline: projection(v.horizontalProjection),
+      })),
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ZoneGeometry } from '../../protocol/index.ts';
-import { circleRing, GROUND, kindOf, limit, NO_CEILING, scheduleOf, text } from './eurocae.ts';
+import { circleRing, kindOf, layerZones, scheduleOf, text } from './eurocae.ts';
 import { ImportError, type ImportItem } from './types.ts';
 
 interface Layer {
@@ -60,46 +60,26 @@ export function* readEd318(doc: unknown): Generator<ImportItem> {
     const notes: string[] = [];
     const schedule = scheduleOf(p.limitedApplicability, notes);
     const authority = text((p.zoneAuthority as Array<{ name?: unknown }> | undefined)?.[0]?.name);
-    for (const [n, part] of parts.entries()) {
-      const at = parts.length > 1 ? `${id} layer ${n + 1}` : id;
-      const layer = part.layer ?? {};
-      const lower = limit(layer.lower, layer.lowerReference, layer.uom, GROUND);
-      const upper = limit(layer.upper, layer.upperReference, layer.uom, NO_CEILING);
-      if ('problem' in lower || 'problem' in upper) {
-        const problem =
-          'problem' in lower
-            ? `lower limit: ${lower.problem}`
-            : `upper limit: ${(upper as { problem: string }).problem}`;
-        yield { skip: { at, reason: problem } };
-        continue;
-      }
-      const geometry = outline(part);
-      if ('problem' in geometry) {
-        yield { skip: { at, reason: geometry.problem } };
-        continue;
-      }
-      yield {
-        zone: {
-          ref: `${id}#${n + 1}`,
-          name: (parts.length > 1 ? `${name} (layer ${n + 1} of ${parts.length})` : name).slice(0, 200),
-          kind,
-          lower: lower.altitude,
-          upper: upper.altitude,
-          validFrom: null,
-          validTo: null,
-          geometry: geometry.geometry,
-          properties: {
-            authority,
-            source: `ED-318 GeoZone ${id}${typeof p.country === 'string' ? ` (${p.country})` : ''}`,
-            ...(schedule ? { schedule } : {}),
-            ...(notes.length ? { notes: [...new Set(notes)] } : {}),
-            layer: n + 1,
-            original: f,
-          },
-          building: false,
-        },
-      };
-    }
+    yield* layerZones(
+      {
+        id,
+        name,
+        kind,
+        authority,
+        source: `ED-318 GeoZone ${id}${typeof p.country === 'string' ? ` (${p.country})` : ''}`,
+        schedule,
+        notes,
+        original: f,
+      },
+      parts.map((part) => ({
+        lower: part.layer?.lower,
+        lowerReference: part.layer?.lowerReference,
+        upper: part.layer?.upper,
+        upperReference: part.layer?.upperReference,
+        unit: part.layer?.uom,
+        outline: outline(part),
+      })),
+    );
   }
 }
 

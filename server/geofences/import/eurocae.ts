@@ -1,7 +1,8 @@
 import { circle } from '@turf/turf';
-import type { Altitude, ZoneKind, ZoneSchedule } from '../../protocol/index.ts';
+import type { Altitude, ZoneGeometry, ZoneKind, ZoneSchedule } from '../../protocol/index.ts';
+import type { ImportItem } from './types.ts';
 
-/** What ED-269 and ED-318 share: limits, restrictions, circles and applicability. */
+/** What ED-269 and ED-318 share: limits, restrictions, circles, applicability and how layers become zones. */
 
 const FEET = 0.3048;
 /** An open ceiling ("no upper limit") as soramichi stores it: far above any drone. */
@@ -115,4 +116,72 @@ export function text(value: unknown): string | undefined {
   const en = texts.find((t) => typeof t.lang === 'string' && t.lang.startsWith('en'));
   const chosen = en ?? texts[0]!;
   return typeof chosen.text === 'string' ? chosen.text : undefined;
+}
+
+/** A zone of either standard as its reader found it: what each of its layers carries. */
+export interface EurocaeZone {
+  id: string;
+  name: string;
+  kind: ZoneKind;
+  authority: string | undefined;
+  /** Where the zone comes from, as the zone's properties say (standard and identifier). */
+  source: string;
+  schedule: ZoneSchedule | null;
+  notes: readonly string[];
+  /** The zone's whole definition, kept as it was. */
+  original: unknown;
+}
+
+/** One layer (airspace volume) of a zone: its limits as given, and its outline or why it has none. */
+export interface EurocaeLayer {
+  lower: unknown;
+  lowerReference: unknown;
+  upper: unknown;
+  upperReference: unknown;
+  unit: unknown;
+  outline: { geometry: ZoneGeometry } | { problem: string };
+}
+
+/**
+ * Each layer of a zone as one soramichi zone with that layer's limits and outline, or a skip that
+ * says which of them cannot be read; a zone of several layers names each (`#n`, "layer n of m").
+ */
+export function* layerZones(zone: EurocaeZone, layers: readonly EurocaeLayer[]): Generator<ImportItem> {
+  const { id, name } = zone;
+  for (const [n, layer] of layers.entries()) {
+    const at = layers.length > 1 ? `${id} layer ${n + 1}` : id;
+    const lower = limit(layer.lower, layer.lowerReference, layer.unit, GROUND);
+    const upper = limit(layer.upper, layer.upperReference, layer.unit, NO_CEILING);
+    if ('problem' in lower || 'problem' in upper) {
+      const problem =
+        'problem' in lower ? `lower limit: ${lower.problem}` : `upper limit: ${(upper as { problem: string }).problem}`;
+      yield { skip: { at, reason: problem } };
+      continue;
+    }
+    if ('problem' in layer.outline) {
+      yield { skip: { at, reason: layer.outline.problem } };
+      continue;
+    }
+    yield {
+      zone: {
+        ref: `${id}#${n + 1}`,
+        name: (layers.length > 1 ? `${name} (layer ${n + 1} of ${layers.length})` : name).slice(0, 200),
+        kind: zone.kind,
+        lower: lower.altitude,
+        upper: upper.altitude,
+        validFrom: null,
+        validTo: null,
+        geometry: layer.outline.geometry,
+        properties: {
+          authority: zone.authority,
+          source: zone.source,
+          ...(zone.schedule ? { schedule: zone.schedule } : {}),
+          ...(zone.notes.length ? { notes: [...new Set(zone.notes)] } : {}),
+          layer: n + 1,
+          original: zone.original,
+        },
+        building: false,
+      },
+    };
+  }
 }

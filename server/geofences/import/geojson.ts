@@ -1,4 +1,5 @@
 import { ZoneFeature } from '../../protocol/index.ts';
+import { zoneOfFeature } from '../feature.ts';
 import { ImportError, type ImportItem } from './types.ts';
 
 /**
@@ -24,13 +25,7 @@ export function* readZoneGeoJson(doc: unknown): Generator<ImportItem> {
     yield {
       zone: {
         ref: typeof id === 'string' || typeof id === 'number' ? String(id) : at,
-        name: p.name,
-        kind: p.kind,
-        lower: p.lower,
-        upper: p.upper,
-        validFrom: p.validFrom ? Date.parse(p.validFrom) : null,
-        validTo: p.validTo ? Date.parse(p.validTo) : null,
-        geometry: f.geometry,
+        ...zoneOfFeature(f),
         properties: { ...given, ...p },
         building: false,
       },

@@ -1,11 +1,9 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DroneState, TelemetryAck, TelemetrySample } from '../../../server/protocol/index.ts';
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../support/databases.ts';
-import { ADMIN_TOKEN, startTestServer, type TestServer } from '../../support/server.ts';
+import { createDurableTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../support/databases.ts';
+import { gatewaySocket } from '../../support/gateway-socket.ts';
+import { startTestServer, type TestServer } from '../../support/server.ts';
 import { until } from './support.ts';
 
 const T0 = Date.now() - 60_000;
@@ -31,18 +29,6 @@ const sample = (seq: number, droneId = 'JU0000000042', over: Partial<TelemetrySa
 });
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => sample(from + i));
 
-function connect(url: string, gatewayId: string): Promise<Socket> {
-  const socket = io(`${url}/gateway`, {
-    auth: { token: ADMIN_TOKEN, gatewayId },
-    transports: ['websocket'],
-    reconnection: false,
-  });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
-
 const send = (socket: Socket, samples: unknown[]) =>
   socket.emitWithAck('telemetry', { samples }) as Promise<TelemetryAck>;
 
@@ -57,20 +43,11 @@ describe.each(DATABASE_KINDS)('the /gateway namespace and the telemetry ingest (
     server = await startTestServer(kind, { TELEMETRY_STALE_S: '1' }, database);
     server.droneEvents.on('state', (s) => states.push(s));
     server.droneEvents.on('link', (l) => links.push(l));
-    socket = await connect(server.url, 'gw-1');
+    socket = await gatewaySocket(server.url, 'gw-1');
   };
 
   beforeAll(async () => {
-    const created = await createTestDatabase(kind);
-    const dataDir = kind === 'pglite' ? await fs.mkdtemp(path.join(os.tmpdir(), 'soramichi-ingest-')) : created.dataDir;
-    database = {
-      ...created,
-      dataDir,
-      async drop() {
-        await created.drop();
-        if (kind === 'pglite') await fs.rm(dataDir, { recursive: true, force: true });
-      },
-    };
+    database = await createDurableTestDatabase(kind, 'soramichi-ingest-');
     await start();
   });
 
@@ -85,7 +62,7 @@ describe.each(DATABASE_KINDS)('the /gateway namespace and the telemetry ingest (
     expect(await send(socket, range(1, 5))).toEqual({ accepted: 0, duplicates: 5, rejected: [] });
     expect(await send(socket, [...range(4, 8), sample(8)])).toEqual({ accepted: 3, duplicates: 2, rejected: [] });
     expect(states.map((s) => s.lat)).toEqual(range(1, 8).map((s) => s.lat));
-    const other = await connect(server.url, 'gw-2');
+    const other = await gatewaySocket(server.url, 'gw-2');
     expect(
       await send(
         other,
@@ -135,7 +112,7 @@ describe.each(DATABASE_KINDS)('the /gateway namespace and the telemetry ingest (
   });
 
   it('stores a batch once when the gateway sends it on two connections at the same moment', async () => {
-    const twin = await connect(server.url, 'gw-1');
+    const twin = await gatewaySocket(server.url, 'gw-1');
     const batch = range(40, 49).map((s) => ({ ...s, droneId: 'JU0000000045' }));
     const acks = await Promise.all([send(socket, batch), send(twin, batch)]);
     twin.close();
@@ -150,7 +127,7 @@ describe.each(DATABASE_KINDS)('the /gateway namespace and the telemetry ingest (
 
   it('stores every sample once when overlapping batches are stored at once, the later ones first', async () => {
     const drone = (from: number, to: number) => range(from, to).map((s) => ({ ...s, droneId: 'JU0000000046' }));
-    const lanes = await Promise.all([0, 1, 2, 3].map(() => connect(server.url, 'gw-1')));
+    const lanes = await Promise.all([0, 1, 2, 3].map(() => gatewaySocket(server.url, 'gw-1')));
     // A gateway that lost its acknowledgements resends; a second connection overlaps the first.
     const batches = [drone(50, 69), drone(60, 79), drone(55, 74), drone(75, 79)];
     const acks = await Promise.all(batches.map((b, i) => send(lanes[lanes.length - 1 - i]!, b)));

@@ -5,6 +5,7 @@ import type { GatewayClock, GatewayTimer } from '../../../gateway/clock.ts';
 import { decode, decodeAs, Encoder, message, textToBytes } from '../../../gateway/mavlink/codec.ts';
 import { MavlinkFramer, type Frame } from '../../../gateway/mavlink/framer.ts';
 import { fromMissionItemInt, toMissionItemInt } from '../../../gateway/mavlink/mission-items.ts';
+import { answerParam, type Params } from '../../../gateway/sim/params.ts';
 import type { MissionItem } from '../../../server/protocol/index.ts';
 
 const { Heartbeat, MavAutopilot, MavModeFlag, MavState, MavType } = minimal;
@@ -24,7 +25,6 @@ const {
   OpenDroneIdBasicId,
   ParamRequestRead,
   ParamSet,
-  ParamValue,
 } = common;
 
 /** ArduPilot's MissionItemProtocol: an upload is dropped after 8 s without an item. */
@@ -82,7 +82,7 @@ interface Upload {
 export class ScriptedAutopilot {
   readonly log: Logged[] = [];
   readonly lists = new Map<number, MissionItem[]>();
-  readonly params = new Map<string, { value: number; type: number }>([
+  readonly params: Params = new Map([
     ['FENCE_ALT_MAX', { value: 100, type: 9 }],
     ['FENCE_TYPE', { value: 6, type: 2 }],
   ]);
@@ -165,17 +165,10 @@ export class ScriptedAutopilot {
         this.send(toMissionItemInt(item, m.seq, m.missionType, from));
         return;
       }
-      case ParamSet.MSG_ID: {
-        const p = decodeAs(frame, ParamSet);
-        const param = this.params.get(p.paramId);
-        if (!this.forUs(p.targetSystem) || !param) return;
-        param.value = Math.fround(p.paramValue);
-        this.sendParam(p.paramId);
-        return;
-      }
+      case ParamSet.MSG_ID:
       case ParamRequestRead.MSG_ID: {
-        const p = decodeAs(frame, ParamRequestRead);
-        if (this.forUs(p.targetSystem) && this.params.has(p.paramId)) this.sendParam(p.paramId);
+        const answer = answerParam(this.params, this.sysid, frame);
+        if (answer) this.send(answer);
         return;
       }
       default:
@@ -304,20 +297,6 @@ export class ScriptedAutopilot {
     } else if (now - u.lastRequestAt > REREQUEST_MS + (this.options.slowdownMs ?? 0)) {
       this.request();
     }
-  }
-
-  private sendParam(name: string): void {
-    const names = [...this.params.keys()];
-    const p = this.params.get(name)!;
-    this.send(
-      message(ParamValue, {
-        paramId: name,
-        paramValue: p.value,
-        paramType: p.type,
-        paramCount: names.length,
-        paramIndex: names.indexOf(name),
-      }),
-    );
   }
 }
 

@@ -9,6 +9,7 @@ import {
   callJson,
   loadF3548,
   makeTestAuthority,
+  squareVolume4D,
   UTM,
   type F3548Validator,
   type TestAuthority,
@@ -25,29 +26,6 @@ let places = 0;
 function place() {
   const lat = 36.25 + 0.02 * places++;
   return { from: { lat, lon: 136.28 }, to: { lat, lon: 136.3 }, middle: { lat, lon: 136.29 } };
-}
-
-/** A square W84 Volume4D around a point over a window (hours from now). */
-function box(center: { lat: number; lon: number }, halfM: number, fromH: number, toH: number) {
-  const dLat = halfM / 111_195;
-  const dLng = dLat / Math.cos((center.lat * Math.PI) / 180);
-  const v = (lat: number, lng: number) => ({ lat, lng });
-  return {
-    volume: {
-      outline_polygon: {
-        vertices: [
-          v(center.lat - dLat, center.lon - dLng),
-          v(center.lat - dLat, center.lon + dLng),
-          v(center.lat + dLat, center.lon + dLng),
-          v(center.lat + dLat, center.lon - dLng),
-        ],
-      },
-      altitude_lower: { value: 0, reference: 'W84', units: 'M' },
-      altitude_upper: { value: 400, reference: 'W84', units: 'M' },
-    },
-    time_start: { value: new Date(Date.now() + fromH * 3_600_000).toISOString(), format: 'RFC3339' },
-    time_end: { value: new Date(Date.now() + toH * 3_600_000).toISOString(), format: 'RFC3339' },
-  };
 }
 
 describe.each(DATABASE_KINDS)('a DSS shared with another USS, on %s', (kind) => {
@@ -120,7 +98,7 @@ describe.each(DATABASE_KINDS)('a DSS shared with another USS, on %s', (kind) => 
 
   it('learns a peer’s intent before deciding: a plan through it is refused naming it, one that outranks it carries its OVN', async () => {
     const at = place();
-    const theirs = await peer.plan([box(at.middle, 150, 1.8, 2.6)]);
+    const theirs = await peer.plan([squareVolume4D(at.middle, 150, { fromH: 1.8, toH: 2.6 }, [0, 400])]);
     const id = theirs.reference.id as string;
 
     const through = (priority: number, droneId: string) =>
@@ -146,7 +124,7 @@ describe.each(DATABASE_KINDS)('a DSS shared with another USS, on %s', (kind) => 
     let sneaked = '';
     // Another USS plans there after this one decided, before it publishes.
     dss.beforeNextWrite('soramichi', async () => {
-      sneaked = (await peer.plan([box(at.middle, 100, 0.8, 1.6)])).reference.id;
+      sneaked = (await peer.plan([squareVolume4D(at.middle, 100, { fromH: 0.8, toH: 1.6 }, [0, 400])])).reference.id;
     });
     const filed = await file(routePlan([at.from, at.to], { departure: inHours(1.2), droneId: 'JUDSSMISSING1' }));
     expect(filed.status).toBe(201);
@@ -160,7 +138,7 @@ describe.each(DATABASE_KINDS)('a DSS shared with another USS, on %s', (kind) => 
 
   it('updates the reference from its OVN when the plan is activated, deletes it when the plan ends, and tells subscribers', async () => {
     const at = place();
-    await peer.subscribe(box(at.middle, 3000, 0, 6));
+    await peer.subscribe(squareVolume4D(at.middle, 3000, { fromH: 0, toH: 6 }, [0, 400]));
     const filed = await file(routePlan([at.from, at.to], { departure: inHours(1), droneId: 'JUDSSLIFE01' }));
     const first = await published(filed.body.id, filed.body.version);
 
@@ -187,7 +165,9 @@ describe.each(DATABASE_KINDS)('a DSS shared with another USS, on %s', (kind) => 
     const ours = await file(routePlan([at.from, at.to], { departure: inHours(1), droneId: 'JUDSSHEAR01' }));
     await published(ours.body.id, ours.body.version);
     // The peer reads our intent's OVN from us (its key must have it), plans, and tells our subscription.
-    const theirs = await peer.plan([box(at.middle, 100, 0.9, 1.3)], { priority: 100 });
+    const theirs = await peer.plan([squareVolume4D(at.middle, 100, { fromH: 0.9, toH: 1.3 }, [0, 400])], {
+      priority: 100,
+    });
     const id = theirs.reference.id as string;
     expect(peer.told.filter((t) => t.url.startsWith(server.url)).at(-1)).toMatchObject({ status: 204 });
     const held = await server.api<FlightPlan>('GET', `/api/v1/flight-plans/${id}`);

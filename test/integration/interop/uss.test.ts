@@ -10,6 +10,7 @@ import {
   callJson,
   loadF3548,
   makeTestAuthority,
+  squareVolume4D,
   UTM,
   type F3548Validator,
   type TestAuthority,
@@ -47,34 +48,6 @@ function uncovered(keys: readonly SkyKey[], volumes: readonly Volume[], bandHeig
     for (const [t0, t1] of spans) if (t0 <= reached) reached = Math.max(reached, t1);
     return reached < k.t1;
   });
-}
-
-/** A square Volume4D around a point (metres from centre to side), W84 limits, a window from now. */
-function box(
-  center: { lat: number; lon: number },
-  halfM: number,
-  window: { fromH: number; toH: number },
-  altitudes: [number, number] = [0, 300],
-) {
-  const dLat = halfM / 111_195;
-  const dLng = dLat / Math.cos((center.lat * Math.PI) / 180);
-  const v = (lat: number, lng: number) => ({ lat, lng });
-  return {
-    volume: {
-      outline_polygon: {
-        vertices: [
-          v(center.lat - dLat, center.lon - dLng),
-          v(center.lat - dLat, center.lon + dLng),
-          v(center.lat + dLat, center.lon + dLng),
-          v(center.lat + dLat, center.lon - dLng),
-        ],
-      },
-      altitude_lower: { value: altitudes[0], reference: 'W84', units: 'M' },
-      altitude_upper: { value: altitudes[1], reference: 'W84', units: 'M' },
-    },
-    time_start: { value: new Date(Date.now() + window.fromH * 3_600_000).toISOString(), format: 'RFC3339' },
-    time_end: { value: new Date(Date.now() + window.toH * 3_600_000).toISOString(), format: 'RFC3339' },
-  };
 }
 
 /** What a peer USS sends of its intent. */
@@ -221,7 +194,7 @@ describe.each(DATABASE_KINDS)('ASTM F3548-21 USS↔USS endpoints on %s (no DSS)'
   it('holds a peer’s notified intent as airspace every plan must respect, anonymous to the public, untouchable here', async () => {
     const id = randomUUID();
     const over = KAGA.cityHall;
-    const told = await notify(peerIntent(id, [box(over, 150, { fromH: 4.5, toH: 5.5 })]));
+    const told = await notify(peerIntent(id, [squareVolume4D(over, 150, { fromH: 4.5, toH: 5.5 })]));
     expect(told.status).toBe(204);
 
     // A plan through it at that time is refused, the peer's intent named; an hour later it is not.
@@ -256,22 +229,26 @@ describe.each(DATABASE_KINDS)('ASTM F3548-21 USS↔USS endpoints on %s (no DSS)'
   it('takes a newer version, refuses an older one, a changed one of the same version, another USS and our own ids', async () => {
     const id = randomUUID();
     const at = KAGA.yamashiro;
-    const first = peerIntent(id, [box(at, 120, { fromH: 8, toH: 9 })], { version: 3 });
+    const first = peerIntent(id, [squareVolume4D(at, 120, { fromH: 8, toH: 9 })], { version: 3 });
     expect((await notify(first)).status).toBe(204);
     expect((await notify(first)).status).toBe(204);
-    const stale = peerIntent(id, [box(at, 120, { fromH: 8, toH: 9 })], { version: 2 });
+    const stale = peerIntent(id, [squareVolume4D(at, 120, { fromH: 8, toH: 9 })], { version: 2 });
     expect((await notify(stale)).status).toBe(409);
-    const changed = peerIntent(id, [box(at, 120, { fromH: 8, toH: 9 })], { version: 3, ovn: 'another-ovn-of-v3' });
+    const changed = peerIntent(id, [squareVolume4D(at, 120, { fromH: 8, toH: 9 })], {
+      version: 3,
+      ovn: 'another-ovn-of-v3',
+    });
     expect((await notify(changed)).status).toBe(409);
     expect(
-      (await notify(peerIntent(id, [box(at, 120, { fromH: 8, toH: 9 })], { version: 4 }), tokens.otherUss)).status,
+      (await notify(peerIntent(id, [squareVolume4D(at, 120, { fromH: 8, toH: 9 })], { version: 4 }), tokens.otherUss))
+        .status,
     ).toBe(403);
-    const claimed = peerIntent(id, [box(at, 120, { fromH: 8, toH: 9 })], { version: 4, manager: 'uss3' });
+    const claimed = peerIntent(id, [squareVolume4D(at, 120, { fromH: 8, toH: 9 })], { version: 4, manager: 'uss3' });
     expect((await notify(claimed, tokens.otherUss)).status).toBe(403);
     const ours = await file(
       routePlan([KAGA.station, KAGA.katayamazu], { departure: inHours(9), droneId: 'JUSSOURS01' }),
     );
-    expect((await notify(peerIntent(ours.body.id, [box(at, 50, { fromH: 8, toH: 9 })]))).status).toBe(403);
+    expect((await notify(peerIntent(ours.body.id, [squareVolume4D(at, 50, { fromH: 8, toH: 9 })]))).status).toBe(403);
 
     // Moved two hours later: the airspace it held is free again.
     const through = routePlan(
@@ -285,7 +262,9 @@ describe.each(DATABASE_KINDS)('ASTM F3548-21 USS↔USS endpoints on %s (no DSS)'
       },
     );
     expect((await file(through)).status).toBe(409);
-    expect((await notify(peerIntent(id, [box(at, 120, { fromH: 10, toH: 11 })], { version: 5 }))).status).toBe(204);
+    expect(
+      (await notify(peerIntent(id, [squareVolume4D(at, 120, { fromH: 10, toH: 11 })], { version: 5 }))).status,
+    ).toBe(204);
     expect((await file(through)).status).toBe(201);
 
     // Gone: its sky road is freed and it is Ended here.
@@ -297,7 +276,7 @@ describe.each(DATABASE_KINDS)('ASTM F3548-21 USS↔USS endpoints on %s (no DSS)'
 
   it('refuses a notification it cannot hold with 400 naming the field', async () => {
     const id = randomUUID();
-    const body = peerIntent(id, [box(KAGA.station, 100, { fromH: 12, toH: 13 })]);
+    const body = peerIntent(id, [squareVolume4D(KAGA.station, 100, { fromH: 12, toH: 13 })]);
     const noOvn = structuredClone(body);
     delete (noOvn.operational_intent.reference as { ovn?: string }).ovn;
     const res = await notify(noOvn);
@@ -326,7 +305,7 @@ describe.each(DATABASE_KINDS)('ASTM F3548-21 USS↔USS endpoints on %s (no DSS)'
     expect((await uss('GET', '/constraints/{entityid}', `/constraints/${zone.body.id}`, tokens.sc)).status).toBe(403);
 
     const id = randomUUID();
-    const volume = box(KAGA.katayamazu, 200, { fromH: 14, toH: 16 });
+    const volume = squareVolume4D(KAGA.katayamazu, 200, { fromH: 14, toH: 16 });
     const constraint = {
       constraint_id: id,
       constraint: {

@@ -4,7 +4,8 @@ import { systemClock } from '../../../server/clock.ts';
 import { POSTGRES_URL } from '../../support/databases.ts';
 import { startTwoInstances, type TestServer } from '../../support/server.ts';
 import { until } from '../gateway/support.ts';
-import { call, gatewaySocket, KAGA_VIEW, scopedToken, sendSamples } from './support.ts';
+import { gatewaySocket } from '../../support/gateway-socket.ts';
+import { call, KAGA_VIEW, scopedToken, sendSamples } from './support.ts';
 
 /** Behind one load balancer, a display provider sees the same flights whichever instance it polls. */
 describe.skipIf(!POSTGRES_URL)('Remote ID flights on two instances', () => {

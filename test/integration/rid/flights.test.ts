@@ -1,6 +1,3 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
@@ -9,10 +6,11 @@ import type {
   TelemetrySample,
 } from '../../../server/protocol/index.ts';
 import { ManualClock } from '../../support/clock.ts';
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../support/databases.ts';
+import { createDurableTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../support/databases.ts';
 import { F3411_YAML, loadSpecs, type SpecValidator } from '../../support/openapi-yaml.ts';
 import { SHARED_SECRETS, startTestServer, type TestServer } from '../../support/server.ts';
-import { call, gatewaySocket, KAGA_VIEW, scopedToken, sendSamples } from './support.ts';
+import { gatewaySocket } from '../../support/gateway-socket.ts';
+import { call, KAGA_VIEW, scopedToken, sendSamples } from './support.ts';
 
 const FLIGHTS = '/rid/v2/uss/flights';
 const DRONE = 'JU0123456789AB';
@@ -68,16 +66,7 @@ describe.each(DATABASE_KINDS)('F3411 flights from live telemetry (%s)', (kind) =
 
   beforeAll(async () => {
     specs = await loadSpecs();
-    const created = await createTestDatabase(kind);
-    const dataDir = kind === 'pglite' ? await fs.mkdtemp(path.join(os.tmpdir(), 'soramichi-rid-')) : created.dataDir;
-    database = {
-      ...created,
-      dataDir,
-      async drop() {
-        await created.drop();
-        if (kind === 'pglite') await fs.rm(dataDir, { recursive: true, force: true });
-      },
-    };
+    database = await createDurableTestDatabase(kind, 'soramichi-rid-');
     await start();
     display = await scopedToken(clock, 'operator', 'dp.example', 'rid.display_provider');
   });

@@ -1,8 +1,8 @@
 import { SignJWT } from 'jose';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { Clock } from '../../../server/clock.ts';
 import type { TelemetryAck, TelemetrySample } from '../../../server/protocol/index.ts';
-import { ADMIN_TOKEN, SHARED_SECRETS } from '../../support/server.ts';
+import { SHARED_SECRETS } from '../../support/server.ts';
 
 /**
  * A token as this server issues them (HS256 with JWT_SECRET, a role), with the OAuth `scope`
@@ -38,19 +38,6 @@ export async function call<T = unknown>(
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T, text };
-}
-
-/** A gateway's socket, as a real gateway connects (administrator's token: it may carry any drone). */
-export function gatewaySocket(url: string, gatewayId: string): Promise<Socket> {
-  const socket = io(`${url}/gateway`, {
-    auth: { token: ADMIN_TOKEN, gatewayId },
-    transports: ['websocket'],
-    reconnection: false,
-  });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
 }
 
 export const sendSamples = (socket: Socket, samples: TelemetrySample[]) =>
