@@ -68,6 +68,7 @@ async function run(make: Make, plans: BenchPlan[], concurrency: number): Promise
   const db = await freshDatabase('compare');
   const approach = await make(db.url, concurrency);
   try {
+    await approach.prepare?.(plans);
     const { results, latencies, seconds, finishedAt } = await runConcurrently(plans, concurrency, (p) =>
       approach.decide(p),
     );

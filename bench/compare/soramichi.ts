@@ -24,6 +24,12 @@ export async function soramichiApproach(url: string | undefined): Promise<Approa
   return {
     name: `soramichi (${url ? 'PostgreSQL' : 'PGlite'})`,
     decide: async (p: BenchPlan) => (await server.flights.create(p.request, BENCH_OPERATOR)).accepted,
+    // An operator files only for drones registered to it.
+    async prepare(plans) {
+      for (const id of new Set(plans.map((p) => p.request.droneId))) {
+        await server.rights.drones.ensureOwn(id, BENCH_OPERATOR);
+      }
+    },
     close: () => server.close(),
   };
 }
