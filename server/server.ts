@@ -251,7 +251,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   );
   const holds = new HoldExpiry({ db, flights, events, clock, log: logOf('holds'), background });
   await holds.start();
-  const { stripeResolution } = config;
+  const { stripeResolution, lockBucketMs } = config;
   const geofences = new Geofences({
     db,
     mirror,
@@ -260,6 +260,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     datum,
     params: config.airspace,
     stripeResolution,
+    lockBucketMs,
     compilers,
   });
 

@@ -43,9 +43,7 @@ import {
   insertPlan,
   listPlans,
   liveVersions,
-  lockDrone,
   lockedUsage,
-  lockForDecision,
   overlappingPlanOfDrone,
   planEvents,
   planKeys,
@@ -57,6 +55,7 @@ import {
   type PlanFilter,
   type PlanRecord,
 } from '../store/plans.ts';
+import { lockDrone, lockForDecision, skyLocks } from '../store/sky-locks.ts';
 import { proposeAlternatives } from './alternatives.ts';
 import { conflictSummary, explainConflicts } from './explain.ts';
 import type { DecisionLog } from './decision-log.ts';
@@ -104,7 +103,13 @@ export interface FlightPlansDeps {
   datum: Datum;
   config: Pick<
     Config,
-    'airspace' | 'stripeResolution' | 'planningHorizonMs' | 'departureGraceMs' | 'holdMs' | 'defaultCapCellHours'
+    | 'airspace'
+    | 'stripeResolution'
+    | 'lockBucketMs'
+    | 'planningHorizonMs'
+    | 'departureGraceMs'
+    | 'holdMs'
+    | 'defaultCapCellHours'
   >;
   clock: Clock;
   log: Logger;
@@ -685,15 +690,20 @@ export class FlightPlans {
     dryRun = false,
   ): Promise<Outcome> {
     const { db, mirror } = this.deps;
-    const { stripeResolution, airspace } = this.deps.config;
+    const { stripeResolution, lockBucketMs, airspace } = this.deps.config;
     const { owner, planId: exceptPlanId } = filer;
     const except = exceptPlanId ?? undefined;
-    // Every decision takes its drones' locks first, then the stripes: one order, no deadlock.
+    // Every decision takes its drones' locks first, then the sky locks: one order, no deadlock.
     const drones = [...new Set(attempts.map((a) => a.req.droneId))].sort();
     const single = attempts.length === 1;
     const keys = single ? attempts[0]!.compiled.keys : attempts.flatMap((a) => a.compiled.keys);
     const windows = stripeWindows(keys, stripeResolution);
-    const locks = alsoLock.length ? stripeWindows([...keys, ...alsoLock], stripeResolution).stripes : windows.stripes;
+    // A replan also locks where and when its old road was (alsoLock), bucket by bucket: moving
+    // a plan from one hour to another holds off decisions about either, not the hours between.
+    const locks = skyLocks(
+      alsoLock.length ? [windows, stripeWindows(alsoLock, stripeResolution)] : [windows],
+      lockBucketMs,
+    );
     const decided = db.transaction(async (tx): Promise<Outcome> => {
       for (const droneId of drones) await lockDrone(tx, droneId);
       await lockForDecision(tx, locks);

@@ -23,14 +23,8 @@ import {
   type ZoneRecord,
 } from '../store/geofences.ts';
 import type { StripeWindows } from '../store/keys-sql.ts';
-import {
-  findCandidates,
-  getPlans,
-  livePlanKeys,
-  lockForDecision,
-  transition,
-  type PlanRecord,
-} from '../store/plans.ts';
+import { findCandidates, getPlans, livePlanKeys, transition, type PlanRecord } from '../store/plans.ts';
+import { lockForDecision, skyLocks } from '../store/sky-locks.ts';
 import { holdsAt } from './check.ts';
 import { zoneToGeofence } from './present.ts';
 import { type Clock } from '../clock.ts';
@@ -44,6 +38,8 @@ export interface GeofencesDeps {
   datum: Datum;
   params: AirspaceParams;
   stripeResolution: number;
+  /** The arbiter's lock buckets: a zone change takes the same sky locks a decision would. */
+  lockBucketMs: number;
   /** Zones into keys, off the event loop when the server runs. */
   compilers: Pick<Compilers, 'declaredZone'>;
 }
@@ -231,13 +227,13 @@ export class Geofences {
 
   /**
    * Live plans holding any key inside the zone while it applies. Like the arbiter: the zones lock
-   * (held exclusively since beginZoneChange), then the stripes in ascending order; the stripes'
-   * plans are the candidates, their exact keys against the zone decide.
+   * (held exclusively since beginZoneChange), then the sky locks of the zone's stripes over its
+   * time (whole stripes, for a zone that applies for long); the stripes' plans are the candidates, their exact keys against the zone decide.
    */
   private async plansInside(tx: Queryable, zone: CompiledZone): Promise<string[]> {
     const windows = this.stripeWindows(zone);
     if (windows.stripes.length === 0) return [];
-    await lockForDecision(tx, windows.stripes);
+    await lockForDecision(tx, skyLocks([windows], this.deps.lockBucketMs));
     const { candidates } = await findCandidates(tx, windows, null, null);
     if (candidates.length === 0) return [];
     const index = new ReservationIndex();

@@ -2,7 +2,7 @@ import type { SkyKey } from '../airspace/types.ts';
 import type { FlightPlanRequest, PlanState, SkyRoadSummary } from '../protocol/index.ts';
 import { LIVE_STATES } from '../protocol/index.ts';
 import type { Queryable } from './db.ts';
-import { AIRSPACE_CHANNEL, OPERATOR_LOCK_CLASS, ZONES_LOCK } from './coordination.ts';
+import { AIRSPACE_CHANNEL, OPERATOR_LOCK_CLASS } from './coordination.ts';
 import {
   int8ToCell,
   KEY_ARRAY_COLUMNS,
@@ -112,16 +112,6 @@ function toRecord(r: PlanRow): PlanRecord {
 
 const ts = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/**
- * Blocks until this transaction holds the zones lock (shared) and every stripe (coarse parent
- * cell) of a sky road, in ascending order — the order every writer takes them in, so two writers
- * never wait on each other in a cycle. Two plans that share a cell share its stripe, so they are
- * decided one after the other.
- */
-export async function lockForDecision(tx: Queryable, stripes: readonly string[]): Promise<void> {
-  await tx.query('SELECT sky_lock($1, $2::int8[])', [ZONES_LOCK.toString(), stripes]);
-}
-
 /** A live plan that may share keys with a new one: its exact keys (at this version) decide. */
 export interface Candidate {
   id: string;
@@ -137,7 +127,7 @@ const HELD_UNTIL_MS = '(extract(epoch FROM p.held_until) * 1000)::float8 AS held
 /**
  * The zones' revision, the cap of the deciding operator (null when it has none of its own), and
  * every other live plan that holds anything in the given stripes during their windows. Run after
- * lockForDecision, in its own statement, so that its snapshot sees everything committed before
+ * lockForDecision (sky-locks.ts), in its own statement, so that its snapshot sees everything committed before
  * the locks were granted.
  */
 export async function findCandidates(
@@ -500,14 +490,6 @@ export async function operatesDrone(q: Queryable, owner: string, droneId: string
     [owner, droneId],
   );
   return rows.length > 0;
-}
-
-/**
- * Serialises the decisions about one drone (taken before the stripes, in every decision, so
- * the locks are always taken in the same order): two plans for it cannot both be accepted.
- */
-export async function lockDrone(tx: Queryable, droneId: string): Promise<void> {
-  await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('drone:' || $1, 0))", [droneId]);
 }
 
 /** Another live plan of the drone whose reservation overlaps [from, to), if any. */
