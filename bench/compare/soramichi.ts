@@ -2,7 +2,7 @@ import { loadConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
 import { startServer } from '../../server/server.ts';
 import { spawnServer, type ServerProcess } from '../../test/support/process.ts';
-import { ADMIN_TOKEN } from '../../test/support/server.ts';
+import { ADMIN_TOKEN } from '../../test/support/admin-token.ts';
 import type { Approach } from './approach.ts';
 import type { BenchPlan } from './demand.ts';
 import { BENCH_ADMIN_TOKEN, BENCH_OPERATOR } from '../support.ts';
