@@ -37,7 +37,6 @@ import {
   confirmHold,
   expiredHoldIds,
   expiredPlanIds,
-  findCandidates,
   getPlan,
   getPlans,
   insertPlan,
@@ -55,7 +54,7 @@ import {
   type PlanFilter,
   type PlanRecord,
 } from '../store/plans.ts';
-import { lockDrone, lockForDecision, skyLocks } from '../store/sky-locks.ts';
+import { lockAndFindCandidates, skyLocks } from '../store/sky-locks.ts';
 import { proposeAlternatives } from './alternatives.ts';
 import { conflictSummary, explainConflicts } from './explain.ts';
 import type { DecisionLog } from './decision-log.ts';
@@ -693,8 +692,7 @@ export class FlightPlans {
     const { stripeResolution, lockBucketMs, airspace } = this.deps.config;
     const { owner, planId: exceptPlanId } = filer;
     const except = exceptPlanId ?? undefined;
-    // Every decision takes its drones' locks first, then the sky locks: one order, no deadlock.
-    const drones = [...new Set(attempts.map((a) => a.req.droneId))].sort();
+    const drones = [...new Set(attempts.map((a) => a.req.droneId))];
     const single = attempts.length === 1;
     const keys = single ? attempts[0]!.compiled.keys : attempts.flatMap((a) => a.compiled.keys);
     const windows = stripeWindows(keys, stripeResolution);
@@ -705,9 +703,7 @@ export class FlightPlans {
       lockBucketMs,
     );
     const decided = db.transaction(async (tx): Promise<Outcome> => {
-      for (const droneId of drones) await lockDrone(tx, droneId);
-      await lockForDecision(tx, locks);
-      const found = await findCandidates(tx, windows, exceptPlanId, owner);
+      const found = await lockAndFindCandidates(tx, { drones, locks, windows, exceptPlanId, owner });
       const now = this.deps.clock.now();
       const lapsed = new Set(
         found.candidates.filter((c) => c.heldUntil !== null && c.heldUntil <= now).map((c) => c.id),

@@ -23,8 +23,8 @@ import {
   type ZoneRecord,
 } from '../store/geofences.ts';
 import type { StripeWindows } from '../store/keys-sql.ts';
-import { findCandidates, getPlans, livePlanKeys, transition, type PlanRecord } from '../store/plans.ts';
-import { lockForDecision, skyLocks } from '../store/sky-locks.ts';
+import { getPlans, livePlanKeys, transition, type PlanRecord } from '../store/plans.ts';
+import { lockAndFindCandidates, skyLocks } from '../store/sky-locks.ts';
 import { holdsAt } from './check.ts';
 import { zoneToGeofence } from './present.ts';
 import { type Clock } from '../clock.ts';
@@ -228,13 +228,20 @@ export class Geofences {
   /**
    * Live plans holding any key inside the zone while it applies. Like the arbiter: the zones lock
    * (held exclusively since beginZoneChange), then the sky locks of the zone's stripes over its
-   * time (whole stripes, for a zone that applies for long); the stripes' plans are the candidates, their exact keys against the zone decide.
+   * time (whole stripes, for a zone that applies for long); the stripes' plans are the
+   * candidates, their exact keys against the zone decide.
    */
   private async plansInside(tx: Queryable, zone: CompiledZone): Promise<string[]> {
     const windows = this.stripeWindows(zone);
     if (windows.stripes.length === 0) return [];
-    await lockForDecision(tx, skyLocks([windows], this.deps.lockBucketMs));
-    const { candidates } = await findCandidates(tx, windows, null, null);
+    const locks = skyLocks([windows], this.deps.lockBucketMs);
+    const { candidates } = await lockAndFindCandidates(tx, {
+      drones: [],
+      locks,
+      windows,
+      exceptPlanId: null,
+      owner: null,
+    });
     if (candidates.length === 0) return [];
     const index = new ReservationIndex();
     index.putZone(zone);

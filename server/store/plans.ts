@@ -112,59 +112,7 @@ function toRecord(r: PlanRow): PlanRecord {
 
 const ts = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** A live plan that may share keys with a new one: its exact keys (at this version) decide. */
-export interface Candidate {
-  id: string;
-  version: number;
-  priority: number;
-  /** A Held plan's expiry (epoch ms); null for a plan in any other state. */
-  heldUntil: number | null;
-  state: PlanState;
-}
-
 const HELD_UNTIL_MS = '(extract(epoch FROM p.held_until) * 1000)::float8 AS held_until';
-
-/**
- * The zones' revision, the cap of the deciding operator (null when it has none of its own), and
- * every other live plan that holds anything in the given stripes during their windows. Run after
- * lockForDecision (sky-locks.ts), in its own statement, so that its snapshot sees everything committed before
- * the locks were granted.
- */
-export async function findCandidates(
-  q: Queryable,
-  windows: StripeWindows,
-  exceptPlanId: string | null,
-  owner: string | null,
-): Promise<{ revision: string; cap: number | null; candidates: Candidate[] }> {
-  const rows = await q.query<{
-    revision: string;
-    cap: number | null;
-    id: string | null;
-    version: number;
-    priority: number;
-    held_until: number | null;
-    state: PlanState;
-  }>(
-    `SELECT r.zones::text AS revision, (SELECT cell_hours FROM operator_caps WHERE operator = $5) AS cap, c.*
-     FROM airspace_revision r LEFT JOIN LATERAL (
-       SELECT p.id::text, p.version, p.priority, p.state, ${HELD_UNTIL_MS} FROM flight_plans p
-       WHERE p.id IN (
-         SELECT s.plan_id FROM unnest($1::int8[], $2::int8[], $3::int8[]) AS u(stripe, a, z)
-         CROSS JOIN LATERAL (
-           SELECT plan_id FROM sky_road_stripes s
-           WHERE s.stripe = u.stripe AND s.during && int8range(u.a, u.z) AND s.plan_id IS DISTINCT FROM $4::uuid
-           LIMIT 10000) s)
-     ) c ON true`,
-    [windows.stripes, windows.t0, windows.t1, exceptPlanId, owner],
-  );
-  return {
-    revision: rows[0]!.revision,
-    cap: rows[0]!.cap,
-    candidates: rows.flatMap((r) =>
-      r.id ? [{ id: r.id, version: r.version, priority: r.priority, state: r.state, heldUntil: r.held_until }] : [],
-    ),
-  };
-}
 
 /**
  * Versions of the given plans that still hold a sky road (with a Held plan's expiry), and the
@@ -513,6 +461,7 @@ export async function hasLivePlans(q: Queryable, droneId: string): Promise<boole
 }
 
 export async function getPlans(q: Queryable, ids: readonly string[]): Promise<PlanRecord[]> {
+  if (ids.length === 0) return [];
   const rows = await q.query<PlanRow>(`SELECT ${PLAN_COLUMNS} FROM flight_plans WHERE id = ANY($1::uuid[])`, [ids]);
   return rows.map(toRecord);
 }

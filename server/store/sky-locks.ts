@@ -1,3 +1,4 @@
+import type { PlanState } from '../protocol/index.ts';
 import type { Queryable } from './db.ts';
 import { ZONES_LOCK } from './coordination.ts';
 import type { StripeWindows } from './keys-sql.ts';
@@ -97,10 +98,62 @@ export async function lockForDecision(tx: Queryable, locks: SkyLocks): Promise<v
   ]);
 }
 
+/** A live plan that may share keys with a new one: its exact keys (at this version) decide. */
+export interface Candidate {
+  id: string;
+  version: number;
+  priority: number;
+  /** A Held plan's expiry (epoch ms); null for a plan in any other state. */
+  heldUntil: number | null;
+  state: PlanState;
+}
+
 /**
- * Serialises the decisions about one drone (taken before the sky locks, in every decision, so
- * the locks are always taken in the same order): two plans for it cannot both be accepted.
+ * Takes the drones' locks (sorted: two plans for one drone cannot both be accepted; taken before
+ * the sky locks by every decision, so the locks are always taken in the same order), then the sky
+ * locks, and reads what the decision is made on:
+ * the zones' revision, the cap of the deciding operator (null when it has none of its own), and
+ * every other live plan that holds anything in the given stripes during their windows — one
+ * round trip (sky_lock_candidates), whose read still sees everything committed before the locks
+ * were granted.
  */
-export async function lockDrone(tx: Queryable, droneId: string): Promise<void> {
-  await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('drone:' || $1, 0))", [droneId]);
+export async function lockAndFindCandidates(
+  tx: Queryable,
+  f: {
+    drones: readonly string[];
+    locks: SkyLocks;
+    windows: StripeWindows;
+    exceptPlanId: string | null;
+    owner: string | null;
+  },
+): Promise<{ revision: string; cap: number | null; candidates: Candidate[] }> {
+  const rows = await tx.query<{
+    revision: string;
+    cap: number | null;
+    id: string | null;
+    version: number;
+    priority: number;
+    held_until: number | null;
+    state: PlanState;
+  }>(
+    'SELECT * FROM sky_lock_candidates($1, $2::text[], $3::int8[], $4::int8[], $5::int8[], $6::int8[], $7::int8[], $8::uuid, $9)',
+    [
+      ZONES_LOCK.toString(),
+      [...f.drones].sort(),
+      `{${f.locks.shared.join(',')}}`,
+      `{${f.locks.exclusive.join(',')}}`,
+      f.windows.stripes,
+      f.windows.t0,
+      f.windows.t1,
+      f.exceptPlanId,
+      f.owner,
+    ],
+  );
+  return {
+    revision: rows[0]!.revision,
+    cap: rows[0]!.cap,
+    candidates: rows.flatMap((r) =>
+      r.id ? [{ id: r.id, version: r.version, priority: r.priority, state: r.state, heldUntil: r.held_until }] : [],
+    ),
+  };
 }
