@@ -36,13 +36,22 @@ const datum = makeDatum(config.groundElevationM);
 
 /** An approach on a fresh database, ready for this many decisions at once. */
 type Make = (url: string, concurrency: number) => Promise<Approach>;
-const APPROACHES: Array<{ key: string; make: Make }> = [
+const ALL_APPROACHES: Array<{ key: string; make: Make }> = [
   { key: 'soramichi-pglite', make: () => soramichiApproach(undefined) },
   { key: 'soramichi-postgres', make: (url) => soramichiApproach(url) },
   { key: 'soramichi-3', make: (url) => soramichiCluster(url, 3) },
   { key: 'postgis', make: (url, concurrency) => postgisApproach(url, params.lateralBufferM, concurrency) },
   { key: 'dss', make: (url, concurrency) => dssApproach(url, concurrency) },
 ];
+/**
+ * BENCH_APPROACHES (keys, comma-separated) runs only those: a change to soramichi is measured
+ * before and after on the same demand without waiting for the alternatives, which it does not touch.
+ */
+const only = process.env.BENCH_APPROACHES?.split(',').map((k) => k.trim());
+const APPROACHES = only ? ALL_APPROACHES.filter((a) => only.includes(a.key)) : ALL_APPROACHES;
+if (only && APPROACHES.length !== only.length) {
+  throw new Error(`BENCH_APPROACHES: known keys are ${ALL_APPROACHES.map((a) => a.key).join(', ')}`);
+}
 
 interface Result {
   name: string;
@@ -59,6 +68,7 @@ async function run(make: Make, plans: BenchPlan[], concurrency: number): Promise
   const db = await freshDatabase('compare');
   const approach = await make(db.url, concurrency);
   try {
+    await approach.prepare?.(plans);
     const { results, latencies, seconds, finishedAt } = await runConcurrently(plans, concurrency, (p) =>
       approach.decide(p),
     );

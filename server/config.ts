@@ -80,6 +80,8 @@ const EnvSchema = z.object({
   TIME_AFTER_S: num(60).pipe(z.number().min(0)),
   CLIMB_RATE_MPS: num(3).pipe(z.number().positive()),
   STRIPE_RESOLUTION: int(8).pipe(z.number().min(0).max(10)),
+  /** Length of the time buckets the arbiter locks a stripe in (server/store/sky-locks.ts). */
+  LOCK_BUCKET_S: int(300).pipe(z.number().min(1, 'at least 1 second').max(86_400, 'at most a day')),
   PLANNING_HORIZON_DAYS: num(30).pipe(z.number().positive()),
   /** The highest priority an operator files with unless an administrator granted it more (F3548: higher pre-empts). */
   NORMAL_PRIORITY: num(0).pipe(z.number().int().min(0).max(1000)),
@@ -183,6 +185,8 @@ export interface Config {
   airspace: AirspaceParams;
   /** H3 resolution of the stripes the arbiter locks (parents of the reservation cells). */
   stripeResolution: number;
+  /** Length of the time buckets of a stripe the arbiter locks one by one. */
+  lockBucketMs: number;
   planningHorizonMs: number;
   /** The highest priority filed without a grant. */
   normalPriority: number;
@@ -303,6 +307,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       climbRateMps: e.CLIMB_RATE_MPS,
     },
     stripeResolution: Math.min(e.STRIPE_RESOLUTION, e.H3_RESOLUTION),
+    lockBucketMs: e.LOCK_BUCKET_S * 1000,
     planningHorizonMs: e.PLANNING_HORIZON_DAYS * 86_400_000,
     normalPriority: e.NORMAL_PRIORITY,
     departureGraceMs: e.DEPARTURE_GRACE_S * 1000,

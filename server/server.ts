@@ -254,7 +254,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
   );
   const holds = new HoldExpiry({ db, flights, events, clock, log: logOf('holds'), background });
   await holds.start();
-  const { stripeResolution } = config;
+  const { stripeResolution, lockBucketMs } = config;
   const geofences = new Geofences({
     db,
     mirror,
@@ -263,6 +263,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     datum,
     params: config.airspace,
     stripeResolution,
+    lockBucketMs,
     compilers,
   });
 

@@ -37,15 +37,12 @@ import {
   confirmHold,
   expiredHoldIds,
   expiredPlanIds,
-  findCandidates,
   getPlan,
   getPlans,
   insertPlan,
   listPlans,
   liveVersions,
-  lockDrone,
   lockedUsage,
-  lockForDecision,
   overlappingPlanOfDrone,
   planEvents,
   planKeys,
@@ -57,6 +54,7 @@ import {
   type PlanFilter,
   type PlanRecord,
 } from '../store/plans.ts';
+import { lockAndFindCandidates, skyLocks } from '../store/sky-locks.ts';
 import { proposeAlternatives } from './alternatives.ts';
 import { conflictSummary, explainConflicts } from './explain.ts';
 import type { DecisionLog } from './decision-log.ts';
@@ -104,7 +102,13 @@ export interface FlightPlansDeps {
   datum: Datum;
   config: Pick<
     Config,
-    'airspace' | 'stripeResolution' | 'planningHorizonMs' | 'departureGraceMs' | 'holdMs' | 'defaultCapCellHours'
+    | 'airspace'
+    | 'stripeResolution'
+    | 'lockBucketMs'
+    | 'planningHorizonMs'
+    | 'departureGraceMs'
+    | 'holdMs'
+    | 'defaultCapCellHours'
   >;
   clock: Clock;
   log: Logger;
@@ -685,19 +689,21 @@ export class FlightPlans {
     dryRun = false,
   ): Promise<Outcome> {
     const { db, mirror } = this.deps;
-    const { stripeResolution, airspace } = this.deps.config;
+    const { stripeResolution, lockBucketMs, airspace } = this.deps.config;
     const { owner, planId: exceptPlanId } = filer;
     const except = exceptPlanId ?? undefined;
-    // Every decision takes its drones' locks first, then the stripes: one order, no deadlock.
-    const drones = [...new Set(attempts.map((a) => a.req.droneId))].sort();
+    const drones = [...new Set(attempts.map((a) => a.req.droneId))];
     const single = attempts.length === 1;
     const keys = single ? attempts[0]!.compiled.keys : attempts.flatMap((a) => a.compiled.keys);
     const windows = stripeWindows(keys, stripeResolution);
-    const locks = alsoLock.length ? stripeWindows([...keys, ...alsoLock], stripeResolution).stripes : windows.stripes;
+    // A replan also locks where and when its old road was (alsoLock), bucket by bucket: moving
+    // a plan from one hour to another holds off decisions about either, not the hours between.
+    const locks = skyLocks(
+      alsoLock.length ? [windows, stripeWindows(alsoLock, stripeResolution)] : [windows],
+      lockBucketMs,
+    );
     const decided = db.transaction(async (tx): Promise<Outcome> => {
-      for (const droneId of drones) await lockDrone(tx, droneId);
-      await lockForDecision(tx, locks);
-      const found = await findCandidates(tx, windows, exceptPlanId, owner);
+      const found = await lockAndFindCandidates(tx, { drones, locks, windows, exceptPlanId, owner });
       const now = this.deps.clock.now();
       const lapsed = new Set(
         found.candidates.filter((c) => c.heldUntil !== null && c.heldUntil <= now).map((c) => c.id),

@@ -184,6 +184,7 @@ async function runCheck(config: Config, args: string[], reference: string | unde
       datum,
       params: config.airspace,
       stripeResolution: config.stripeResolution,
+      lockBucketMs: config.lockBucketMs,
       compilers,
     });
     const answer = await geofences.check(lat, lon, { value: alt, reference: ref.data }, time);

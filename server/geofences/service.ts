@@ -23,14 +23,8 @@ import {
   type ZoneRecord,
 } from '../store/geofences.ts';
 import type { StripeWindows } from '../store/keys-sql.ts';
-import {
-  findCandidates,
-  getPlans,
-  livePlanKeys,
-  lockForDecision,
-  transition,
-  type PlanRecord,
-} from '../store/plans.ts';
+import { getPlans, livePlanKeys, transition, type PlanRecord } from '../store/plans.ts';
+import { lockAndFindCandidates, skyLocks } from '../store/sky-locks.ts';
 import { holdsAt } from './check.ts';
 import { zoneOfFeature } from './feature.ts';
 import { zoneToGeofence } from './present.ts';
@@ -45,6 +39,8 @@ export interface GeofencesDeps {
   datum: Datum;
   params: AirspaceParams;
   stripeResolution: number;
+  /** The arbiter's lock buckets: a zone change takes the same sky locks a decision would. */
+  lockBucketMs: number;
   /** Zones into keys, off the event loop when the server runs. */
   compilers: Pick<Compilers, 'declaredZone'>;
 }
@@ -226,14 +222,21 @@ export class Geofences {
 
   /**
    * Live plans holding any key inside the zone while it applies. Like the arbiter: the zones lock
-   * (held exclusively since beginZoneChange), then the stripes in ascending order; the stripes'
-   * plans are the candidates, their exact keys against the zone decide.
+   * (held exclusively since beginZoneChange), then the sky locks of the zone's stripes over its
+   * time (whole stripes, for a zone that applies for long); the stripes' plans are the
+   * candidates, their exact keys against the zone decide.
    */
   private async plansInside(tx: Queryable, zone: CompiledZone): Promise<string[]> {
     const windows = this.stripeWindows(zone);
     if (windows.stripes.length === 0) return [];
-    await lockForDecision(tx, windows.stripes);
-    const { candidates } = await findCandidates(tx, windows, null, null);
+    const locks = skyLocks([windows], this.deps.lockBucketMs);
+    const { candidates } = await lockAndFindCandidates(tx, {
+      drones: [],
+      locks,
+      windows,
+      exceptPlanId: null,
+      owner: null,
+    });
     if (candidates.length === 0) return [];
     const index = new ReservationIndex();
     index.putZone(zone);

@@ -2,7 +2,7 @@ import type { SkyKey } from '../airspace/types.ts';
 import type { FlightPlanRequest, PlanState, SkyRoadSummary } from '../protocol/index.ts';
 import { LIVE_STATES } from '../protocol/index.ts';
 import type { Queryable } from './db.ts';
-import { AIRSPACE_CHANNEL, OPERATOR_LOCK_CLASS, ZONES_LOCK } from './coordination.ts';
+import { AIRSPACE_CHANNEL, OPERATOR_LOCK_CLASS } from './coordination.ts';
 import {
   int8ToCell,
   KEY_ARRAY_COLUMNS,
@@ -112,69 +112,7 @@ function toRecord(r: PlanRow): PlanRecord {
 
 const ts = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/**
- * Blocks until this transaction holds the zones lock (shared) and every stripe (coarse parent
- * cell) of a sky road, in ascending order — the order every writer takes them in, so two writers
- * never wait on each other in a cycle. Two plans that share a cell share its stripe, so they are
- * decided one after the other.
- */
-export async function lockForDecision(tx: Queryable, stripes: readonly string[]): Promise<void> {
-  await tx.query('SELECT sky_lock($1, $2::int8[])', [ZONES_LOCK.toString(), stripes]);
-}
-
-/** A live plan that may share keys with a new one: its exact keys (at this version) decide. */
-export interface Candidate {
-  id: string;
-  version: number;
-  priority: number;
-  /** A Held plan's expiry (epoch ms); null for a plan in any other state. */
-  heldUntil: number | null;
-  state: PlanState;
-}
-
 const HELD_UNTIL_MS = '(extract(epoch FROM p.held_until) * 1000)::float8 AS held_until';
-
-/**
- * The zones' revision, the cap of the deciding operator (null when it has none of its own), and
- * every other live plan that holds anything in the given stripes during their windows. Run after
- * lockForDecision, in its own statement, so that its snapshot sees everything committed before
- * the locks were granted.
- */
-export async function findCandidates(
-  q: Queryable,
-  windows: StripeWindows,
-  exceptPlanId: string | null,
-  owner: string | null,
-): Promise<{ revision: string; cap: number | null; candidates: Candidate[] }> {
-  const rows = await q.query<{
-    revision: string;
-    cap: number | null;
-    id: string | null;
-    version: number;
-    priority: number;
-    held_until: number | null;
-    state: PlanState;
-  }>(
-    `SELECT r.zones::text AS revision, (SELECT cell_hours FROM operator_caps WHERE operator = $5) AS cap, c.*
-     FROM airspace_revision r LEFT JOIN LATERAL (
-       SELECT p.id::text, p.version, p.priority, p.state, ${HELD_UNTIL_MS} FROM flight_plans p
-       WHERE p.id IN (
-         SELECT s.plan_id FROM unnest($1::int8[], $2::int8[], $3::int8[]) AS u(stripe, a, z)
-         CROSS JOIN LATERAL (
-           SELECT plan_id FROM sky_road_stripes s
-           WHERE s.stripe = u.stripe AND s.during && int8range(u.a, u.z) AND s.plan_id IS DISTINCT FROM $4::uuid
-           LIMIT 10000) s)
-     ) c ON true`,
-    [windows.stripes, windows.t0, windows.t1, exceptPlanId, owner],
-  );
-  return {
-    revision: rows[0]!.revision,
-    cap: rows[0]!.cap,
-    candidates: rows.flatMap((r) =>
-      r.id ? [{ id: r.id, version: r.version, priority: r.priority, state: r.state, heldUntil: r.held_until }] : [],
-    ),
-  };
-}
 
 /**
  * Versions of the given plans that still hold a sky road (with a Held plan's expiry), and the
@@ -502,14 +440,6 @@ export async function operatesDrone(q: Queryable, owner: string, droneId: string
   return rows.length > 0;
 }
 
-/**
- * Serialises the decisions about one drone (taken before the stripes, in every decision, so
- * the locks are always taken in the same order): two plans for it cannot both be accepted.
- */
-export async function lockDrone(tx: Queryable, droneId: string): Promise<void> {
-  await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('drone:' || $1, 0))", [droneId]);
-}
-
 /** Another live plan of the drone whose reservation overlaps [from, to), if any. */
 export async function overlappingPlanOfDrone(
   q: Queryable,
@@ -531,6 +461,7 @@ export async function hasLivePlans(q: Queryable, droneId: string): Promise<boole
 }
 
 export async function getPlans(q: Queryable, ids: readonly string[]): Promise<PlanRecord[]> {
+  if (ids.length === 0) return [];
   const rows = await q.query<PlanRow>(`SELECT ${PLAN_COLUMNS} FROM flight_plans WHERE id = ANY($1::uuid[])`, [ids]);
   return rows.map(toRecord);
 }

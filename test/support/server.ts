@@ -1,4 +1,5 @@
 import type { Clock } from '../../server/clock.ts';
+import { ADMIN_TOKEN } from './admin-token.ts';
 import { loadConfig } from '../../server/config.ts';
 import { capturedLogger } from './logs.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
@@ -15,7 +16,7 @@ export interface TestServer extends RunningServer {
 
 let servers = 0;
 
-export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export { ADMIN_TOKEN };
 
 /** A real server on an ephemeral port, on its own database of the given kind. */
 export async function startTestServer(

@@ -30,7 +30,8 @@ import {
   type PeerIntentRecord,
 } from '../../store/f3548.ts';
 import { stripeWindows, toKeyArrays } from '../../store/keys-sql.ts';
-import { holdPeerPlan, lockForDecision, planKeys, planOwner, transition, type PlanRecord } from '../../store/plans.ts';
+import { holdPeerPlan, planKeys, planOwner, transition, type PlanRecord } from '../../store/plans.ts';
+import { lockForDecision, skyLocks } from '../../store/sky-locks.ts';
 import { fromF3548Volumes } from './volumes.ts';
 
 export interface PeerIntentsDeps {
@@ -38,7 +39,7 @@ export interface PeerIntentsDeps {
   mirror: AirspaceMirror;
   events: AirspaceEvents;
   datum: Datum;
-  config: Pick<Config, 'airspace' | 'stripeResolution'>;
+  config: Pick<Config, 'airspace' | 'stripeResolution' | 'lockBucketMs'>;
   clock: Clock;
 }
 
@@ -89,7 +90,10 @@ export class PeerIntents {
       if (held && reference.version < held.version) return 'older';
       if (held && reference.version === held.version) return held.ovn === ovn ? 'unchanged' : 'different';
       const oldKeys = await planKeys(tx, reference.id);
-      await lockForDecision(tx, stripeWindows([...oldKeys, ...keys], this.deps.config.stripeResolution).stripes);
+      const { stripeResolution, lockBucketMs } = this.deps.config;
+      const windows = stripeWindows(keys, stripeResolution);
+      // The old road's buckets and the new one's: a decision about either time waits for this.
+      await lockForDecision(tx, skyLocks([stripeWindows(oldKeys, stripeResolution), windows], lockBucketMs));
       const plan = await holdPeerPlan(
         tx,
         {
@@ -111,7 +115,7 @@ export class PeerIntents {
         },
         reference.state satisfies PlanState,
         toKeyArrays(keys),
-        stripeWindows(keys, this.deps.config.stripeResolution),
+        windows,
         now,
       );
       if (!plan) throw new Forbidden(`operational intent ${reference.id} is not ${reference.manager}’s here`);
