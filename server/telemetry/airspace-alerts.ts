@@ -12,30 +12,25 @@ import type { DroneEvents } from './events.ts';
  * MAVLink id on a gateway's link.
  */
 export class AirspaceAlerts {
-  private readonly onZoneOverPlan = (e: { zone: ZoneRecord; plan: PlanRecord; message: string }) => {
+  /** An alert on a flight in the air, about something that now stands over its plan (`subjectId`). */
+  private raiseOverPlan(kind: AlertKind, plan: PlanRecord, subjectId: string, message: string): void {
     this.deps.alerts.raise({
-      kind: 'zone_over_active_plan',
-      droneId: e.plan.droneId,
-      planId: e.plan.id,
-      subjectId: e.zone.id,
-      message: e.message,
-      ...position(this.deps.fixOf(e.plan.droneId)),
+      kind,
+      droneId: plan.droneId,
+      planId: plan.id,
+      subjectId,
+      message,
+      ...position(this.deps.fixOf(plan.droneId)),
     });
-  };
+  }
+  private readonly onZoneOverPlan = (e: { zone: ZoneRecord; plan: PlanRecord; message: string }) =>
+    this.raiseOverPlan('zone_over_active_plan', e.plan, e.zone.id, e.message);
   private readonly onZone = (e: { id: string; zone: ZoneRecord | null }) => {
     if (e.zone !== null) return;
     this.deps.alerts.resolveWhere((t) => t.kind === 'zone_over_active_plan' && t.subjectId === e.id);
   };
-  private readonly onPriorityOverPlan = (e: { plan: PlanRecord; by: PlanRecord; message: string }) => {
-    this.deps.alerts.raise({
-      kind: 'priority_over_active_plan',
-      droneId: e.plan.droneId,
-      planId: e.plan.id,
-      subjectId: e.by.id,
-      message: e.message,
-      ...position(this.deps.fixOf(e.plan.droneId)),
-    });
-  };
+  private readonly onPriorityOverPlan = (e: { plan: PlanRecord; by: PlanRecord; message: string }) =>
+    this.raiseOverPlan('priority_over_active_plan', e.plan, e.by.id, e.message);
   private readonly onCollision = (e: { gatewayId: string; report: IdCollisionReport }) => {
     const r = e.report;
     const subjectId = `${e.gatewayId}/${r.link}/${r.sysid}/${r.compid}`;

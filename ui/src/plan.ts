@@ -129,9 +129,7 @@ async function main(): Promise<void> {
     fileAt: (slot: { request: FlightPlanRequest | null }) => {
       if (slot.request) inBackground('filing at the earliest slot', submit(slot.request));
     },
-    registerAndFile: (droneId: string) => {
-      if (refused) inBackground('registering the drone', registerAndFile(droneId, refused));
-    },
+    registerAndFile: (request: FlightPlanRequest) => inBackground('registering the drone', registerAndFile(request)),
   };
   const showDecision = () => renderDecision(byId('decision'), decision, decisionActions);
 
@@ -221,10 +219,9 @@ async function main(): Promise<void> {
     showDecision();
   }
 
-  /** The request refused for an unregistered drone, filed again once the operator registers it. */
-  let refused: FlightPlanRequest | null = null;
-
-  async function registerAndFile(droneId: string, request: FlightPlanRequest): Promise<void> {
+  /** Registers the drone a refused request named to this operator, then files the request again. */
+  async function registerAndFile(request: FlightPlanRequest): Promise<void> {
+    const { droneId } = request;
     try {
       // A drone id that is a registration mark (登録記号) is recorded as one.
       await api.registerDrone(
@@ -242,14 +239,12 @@ async function main(): Promise<void> {
   async function submit(request: FlightPlanRequest): Promise<void> {
     decision = { kind: 'pending' };
     showDecision();
-    refused = null;
     let answer: Decision;
     try {
       answer = await api.file(request, crypto.randomUUID(), (field('hold') as HTMLInputElement).checked);
     } catch (err) {
       if (err instanceof ApiError && err.body?.error === 'drone_not_registered') {
-        refused = request;
-        decision = { kind: 'unregistered', droneId: request.droneId, message: err.message };
+        decision = { kind: 'unregistered', request, message: err.message };
       } else decision = { kind: 'error', message: err instanceof ApiError ? err.message : String(err) };
       showDecision();
       return;

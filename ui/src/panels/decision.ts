@@ -1,4 +1,10 @@
-import type { Alternative, EarliestSlot, FlightPlan, Rejection } from '../../../server/protocol/index.ts';
+import type {
+  Alternative,
+  EarliestSlot,
+  FlightPlan,
+  FlightPlanRequest,
+  Rejection,
+} from '../../../server/protocol/index.ts';
 import { fill, h } from '../dom.ts';
 import { formatTime, t } from '../i18n/index.ts';
 
@@ -9,14 +15,14 @@ export type DecisionView =
   | { kind: 'earliest'; slot: EarliestSlot }
   | { kind: 'error'; message: string }
   /** Refused before any airspace check: the drone is nobody's yet, and the operator may register it. */
-  | { kind: 'unregistered'; droneId: string; message: string };
+  | { kind: 'unregistered'; request: FlightPlanRequest; message: string };
 
 /** What the panel's buttons do. */
 export interface DecisionActions {
   take(a: Alternative): void;
   confirm(plan: FlightPlan): void;
   fileAt(slot: EarliestSlot): void;
-  registerAndFile(droneId: string): void;
+  registerAndFile(request: FlightPlanRequest): void;
 }
 
 function duration(seconds: number): string {
@@ -75,12 +81,12 @@ export function renderDecision(el: HTMLElement, view: DecisionView | null, act: 
     el.dataset.state = 'unregistered';
     return fill(
       el,
-      h('h2', { class: 'bad' }, t('plan.unregistered', { drone: view.droneId })),
+      h('h2', { class: 'bad' }, t('plan.unregistered', { drone: view.request.droneId })),
       h('p', { 'data-testid': 'decision-error' }, view.message),
       h(
         'button',
-        { class: 'primary', 'data-testid': 'register-and-file', onclick: () => act.registerAndFile(view.droneId) },
-        t('plan.registerAndFile', { drone: view.droneId }),
+        { class: 'primary', 'data-testid': 'register-and-file', onclick: () => act.registerAndFile(view.request) },
+        t('plan.registerAndFile', { drone: view.request.droneId }),
       ),
     );
   }
