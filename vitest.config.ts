@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import { testPostgresUrl } from './test/support/local-postgres.ts';
 
 /**
  * Time limits here only catch a hang: no test checks how fast something happens (benchmarks do),
@@ -6,8 +7,11 @@ import { configDefaults, defineConfig } from 'vitest/config';
  */
 const HANG_MS = 300_000;
 
+const postgres = await testPostgresUrl();
+
 export default defineConfig({
   test: {
+    env: postgres ? { TEST_DATABASE_URL: postgres } : {},
     testTimeout: HANG_MS,
     hookTimeout: HANG_MS,
     pool: 'forks',
