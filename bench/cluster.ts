@@ -13,7 +13,16 @@ import { viewportCells } from '../ui/src/map/viewport-cells.ts';
 import { CITY, randomRoute } from './city.ts';
 import { mulberry32 } from '../gateway/sim/random.ts';
 import { freshDatabase } from './database.ts';
-import { BENCH_ADMIN_TOKEN, BENCH_OPERATOR, fmt, machine, startBenchServer, summarize, table } from './support.ts';
+import {
+  BENCH_ADMIN_TOKEN,
+  BENCH_OPERATOR,
+  fmt,
+  machine,
+  registerDrones,
+  startBenchServer,
+  summarize,
+  table,
+} from './support.ts';
 
 const PLANS = 500;
 const PLANS_PER_S = 50;
@@ -41,12 +50,17 @@ async function mirrorFollows(a: RunningServer, b: RunningServer): Promise<{ dela
   b.airspaceEvents.on('plan', onPlan);
   const rand = mulberry32(11);
   const start = Date.now() + 3_600_000;
+  const routes = Array.from({ length: PLANS }, () => randomRoute(rand, start, 86_400_000));
+  await registerDrones(
+    a,
+    routes.map((r) => r.droneId),
+  );
   const answered = new Map<string, number>();
   const t0 = performance.now();
-  for (let i = 0; i < PLANS; i++) {
+  for (const [i, route] of routes.entries()) {
     const wait = t0 + (i * 1000) / PLANS_PER_S - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const d = await a.flights.create(randomRoute(rand, start, 86_400_000), BENCH_OPERATOR);
+    const d = await a.flights.create(route, BENCH_OPERATOR);
     if (d.accepted) answered.set(d.plan.id, performance.now());
   }
   const deadline = Date.now() + 10_000;

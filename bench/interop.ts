@@ -20,7 +20,16 @@ import { system } from '../server/auth/principal.ts';
 import { CITY } from './city.ts';
 import { mulberry32 } from '../gateway/sim/random.ts';
 import { freshDatabase } from './database.ts';
-import { fmt, machine, runConcurrently, startBenchServer, summarize, table } from './support.ts';
+import {
+  BENCH_OPERATOR,
+  fmt,
+  machine,
+  registerDrones,
+  runConcurrently,
+  startBenchServer,
+  summarize,
+  table,
+} from './support.ts';
 
 const PLANS = Number(process.env.BENCH_PLANS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -136,7 +145,8 @@ async function run(kind: 'pglite' | 'postgres', api: Api, flights: Flight[]): Pr
     const admin = system('bench');
     const native = api !== 'flight_planning/v1';
     const token = native
-      ? (await server.issuer.issue({ subject: 'bench-operator', role: 'operator', ttlSeconds: 3600 }, admin)).token
+      ? (await server.issuer.issue({ subject: BENCH_OPERATOR.subject, role: 'operator', ttlSeconds: 3600 }, admin))
+          .token
       : await new SignJWT({ scope: 'interuss.flight_planning.plan' })
           .setProtectedHeader({ alg: 'RS256' })
           .setSubject('bench-qualifier')
@@ -144,6 +154,11 @@ async function run(kind: 'pglite' | 'postgres', api: Api, flights: Flight[]): Pr
           .setExpirationTime('1h')
           .sign(privateKey);
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    if (native)
+      await registerDrones(
+        server,
+        flights.map((f, i) => nativeBody(f, i).droneId),
+      );
     const decide = async ([f, i]: [Flight, number]): Promise<boolean> => {
       const res = native
         ? await fetch(`${server.url}/api/v1/flight-plans`, {

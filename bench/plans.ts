@@ -11,7 +11,16 @@ import type { FlightPlanRequest } from '../server/protocol/index.ts';
 import { randomRoute } from './city.ts';
 import { mulberry32 } from '../gateway/sim/random.ts';
 import { freshDatabase } from './database.ts';
-import { BENCH_OPERATOR, fmt, machine, runConcurrently, startBenchServer, summarize, table } from './support.ts';
+import {
+  BENCH_OPERATOR,
+  fmt,
+  machine,
+  registerDrones,
+  runConcurrently,
+  startBenchServer,
+  summarize,
+  table,
+} from './support.ts';
 
 const LEVELS = (process.env.BENCH_LEVELS ?? '0,1000,10000').split(',').map(Number);
 const KINDS = (process.env.BENCH_KINDS ?? 'pglite,postgres').split(',') as Array<'pglite' | 'postgres'>;
@@ -49,11 +58,13 @@ async function run(kind: 'pglite' | 'postgres', level: number): Promise<Row> {
   try {
     const rand = mulberry32(7 + level);
     const prefill = Array.from({ length: level }, () => randomRoute(rand, start, DAY));
-    const filled = await runConcurrently(prefill, CONCURRENCY, decide);
-    const accepted = filled.results.filter((d): d is Extract<Decision, { accepted: true }> => d.accepted);
-
     // New demand in the same day: each is accepted or rejected on its merits.
     const fresh = Array.from({ length: NEW_PLANS }, () => randomRoute(rand, start, DAY));
+    const duplicateDrones = Array.from({ length: DUPLICATES }, (_, i) => `JUDUP${i}`);
+    await registerDrones(server, [...prefill, ...fresh].map((p) => p.droneId).concat(duplicateDrones));
+
+    const filled = await runConcurrently(prefill, CONCURRENCY, decide);
+    const accepted = filled.results.filter((d): d is Extract<Decision, { accepted: true }> => d.accepted);
     const mixed = await runConcurrently(fresh, CONCURRENCY, decide);
     const acceptedLat = mixed.latencies.filter((_, i) => mixed.results[i]!.accepted);
     const keys = mixed.results.flatMap((d) => (d.accepted ? [d.plan.skyRoad.keyCount] : []));
@@ -63,7 +74,7 @@ async function run(kind: 'pglite' | 'postgres', level: number): Promise<Row> {
       ...accepted.map((d) => d.plan.request),
       ...mixed.results.flatMap((d) => (d.accepted ? [d.plan.request] : [])),
     ];
-    const dupes = Array.from({ length: DUPLICATES }, (_, i) => ({ ...pool[i % pool.length]!, droneId: `JUDUP${i}` }));
+    const dupes = duplicateDrones.map((droneId, i) => ({ ...pool[i % pool.length]!, droneId }));
     const rejected = await runConcurrently(dupes, CONCURRENCY, decide);
     if (rejected.results.some((d) => d.accepted)) throw new Error('a duplicate of an accepted plan was accepted');
 

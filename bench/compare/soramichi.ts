@@ -5,7 +5,7 @@ import { spawnServer, type ServerProcess } from '../../test/support/process.ts';
 import { ADMIN_TOKEN } from '../../test/support/admin-token.ts';
 import type { Approach } from './approach.ts';
 import type { BenchPlan } from './demand.ts';
-import { BENCH_ADMIN_TOKEN, BENCH_OPERATOR } from '../support.ts';
+import { BENCH_ADMIN_TOKEN, BENCH_OPERATOR, registerDrones } from '../support.ts';
 
 /** soramichi in this process, on PGlite (url undefined) or on PostgreSQL. */
 export async function soramichiApproach(url: string | undefined): Promise<Approach> {
@@ -24,12 +24,11 @@ export async function soramichiApproach(url: string | undefined): Promise<Approa
   return {
     name: `soramichi (${url ? 'PostgreSQL' : 'PGlite'})`,
     decide: async (p: BenchPlan) => (await server.flights.create(p.request, BENCH_OPERATOR)).accepted,
-    // An operator files only for drones registered to it.
-    async prepare(plans) {
-      for (const id of new Set(plans.map((p) => p.request.droneId))) {
-        await server.rights.drones.ensureOwn(id, BENCH_OPERATOR);
-      }
-    },
+    prepare: (plans) =>
+      registerDrones(
+        server,
+        plans.map((p) => p.request.droneId),
+      ),
     close: () => server.close(),
   };
 }
